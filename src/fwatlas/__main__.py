@@ -1,0 +1,3 @@
+from fwatlas.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""The ``fwatlas`` command line: a thin shell over the library.
+
+Each command module registers its commands on one Typer app; command functions import the
+library lazily, so ``fwatlas --help`` stays fast. Errors are turned into one line and the
+contract's exit code here, in exactly one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from fwatlas import __version__
+
+#: Modules whose ``register(app)`` adds commands; plugins extend this list the same way.
+COMMAND_MODULES: list[str] = [
+    "fwatlas.cli.store_commands",
+    "fwatlas.cli.hub_commands",
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fwatlas {__version__}")
+        raise typer.Exit()
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="fwatlas",
+        help="Framework Atlas: PyTorch, TensorFlow, JAX or Keras – answered from dated evidence."
+             "\n\nEvery number shown carries its source and data date. "
+             "Example: fwatlas availability --top 30",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def _root(version: bool = typer.Option(False, "--version", callback=_version,
+                                           is_eager=True, help="Print the version and exit.")
+              ) -> None:
+        """Framework Atlas."""
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and map errors to the exit codes of the contract."""
+    import click
+
+    from fwatlas.errors import FwatlasError
+
+    app = build_app()
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="fwatlas", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except FwatlasError as exc:
+        typer.echo(f"fwatlas: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)

@@ -1,0 +1,178 @@
+"""Hub commands: availability (F1, F2) and single-model lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    OutPath,
+    SnapshotOption,
+    output_format,
+)
+from fwatlas.cli.output import Format, Output, emit, sources_line
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return "null"
+    return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
+
+
+def _pct(v: Any) -> str:
+    return "null" if v is None else f"{100 * v:.1f}%"
+
+
+def _availability_table(payload: dict[str, Any]) -> Any:
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        fws = ("pytorch", "tensorflow", "jax")
+        t = Table(title=f"Hub model availability – method {payload['method']}, "
+                        f"weight {payload['weight']}, frameworks {','.join(payload['frameworks'])}")
+        t.add_column("framework")
+        for c in ("available", "share", "exclusive", "share excl."):
+            t.add_column(c, justify="right")
+        for fw in fws:
+            t.add_row(fw, _num(payload["available"][fw]), _pct(payload["share_available"][fw]),
+                      _num(payload["exclusive"][fw]), _pct(payload["share_exclusive"][fw]))
+        console.print(t)
+        over = ", ".join(f"{k} {_num(v)}" for k, v in payload["overlaps"].items() if v is not None)
+        console.print(f"total {_num(payload['total'])}; in at least one listed framework "
+                      f"{_num(payload['with_framework'])}; in none {_num(payload['none'])}"
+                      + (f"; overlaps: {over}" if over else ""))
+        if payload.get("rows"):
+            g = Table(title=f"by {payload['by']}")
+            g.add_column(payload["by"])
+            for c in ("total", *(f"{fw}" for fw in fws), "pt excl. share"):
+                g.add_column(c, justify="right")
+            for row in payload["rows"]:
+                g.add_row(row["group"], _num(row["total"]),
+                          *(_num(row["available"][fw]) for fw in fws),
+                          _pct(row["share_exclusive"]["pytorch"]))
+            console.print(g)
+        art = payload.get("article_2022") or {}
+        if art:
+            console.print("The article (2022, published): " + "; ".join(
+                f"{k} {_pct(v['value'])}" for k, v in art.items()))
+        for a in payload.get("also", []):
+            console.print(f"Also: {a['what']} ({a['basis']}, {a['data_date']}): " + ", ".join(
+                f"{k} {_num(v)}" for k, v in a["available"].items())
+                + " (exclusive shares not stated: null)")
+        for n in payload["notes"]:
+            console.print(f"[dim]Method – {n}[/]")
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+    return draw
+
+
+def _top_table(payload: dict[str, Any]) -> Any:
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        if payload["rows"]:
+            t = Table(title=f"Top {payload['n']} Hub models by {payload['rank']} – "
+                            f"method {payload['method']}")
+            for c in ("#", "model", payload["rank"], "task", "pytorch", "tensorflow", "jax"):
+                t.add_column(c)
+            for r in payload["rows"]:
+                t.add_row(str(r["rank"]), r["id"], _num(r[payload["rank"]]), r["task"] or "–",
+                          *("yes" if r[f] else "no" for f in ("pytorch", "tensorflow", "jax")))
+            console.print(t, markup=False)
+        else:
+            console.print(f"Top {payload['n']} models: the article's published summary "
+                          "(the reference names no models)")
+        for k, v in payload["summary"].items():
+            shown = _pct(v) if isinstance(v, float) and 0 < v < 1 else _num(v)
+            console.print(f"  {k}: {shown}")
+        for n in payload["notes"]:
+            console.print(f"[dim]{n}[/]", markup=True)
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+    return draw
+
+
+def availability_command(
+    method: Annotated[str, typer.Option("--method", help="tags (the article's), files or "
+                                                         "library.")] = "tags",
+    weight: Annotated[str, typer.Option("--weight", help="count, downloads or "
+                                                         "downloads_all_time.")] = "count",
+    frameworks: Annotated[str | None, typer.Option(
+        "--frameworks", help="Comma list; exclusivity is among these (pytorch,tensorflow is the "
+                             "article's view). Default: pytorch,tensorflow,jax.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Group by year (creation) or task.")]
+    = None,
+    top: Annotated[int | None, typer.Option("--top", help="F2: the top N models instead.")]
+    = None,
+    rank: Annotated[str, typer.Option("--rank", help="With --top: downloads, likes or "
+                                                     "downloads_all_time.")] = "downloads",
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Which frameworks the Hub's models are available in (the article's F1; F2 with --top).
+
+    Example: fwatlas availability --frameworks pytorch,tensorflow --weight downloads
+    """
+    from fwatlas.analyses import availability as av
+    from fwatlas.store.atlas import open_atlas
+
+    atlas = open_atlas(db)
+    if top is not None:
+        from fwatlas.analyses.top_models import top_models
+
+        tm = top_models(atlas, n=top, rank=rank, method=method, snapshot_id=snapshot)
+        payload = tm.as_dict()
+        payload["sources"] = [tm.snapshot.source()]
+        emit(Output(payload, table=_top_table(payload)), output_format(fmt, json_out), out)
+        return
+    result = av.availability(atlas, method=method, weight=weight,
+                             frameworks=av.parse_frameworks(frameworks), by=by,
+                             snapshot_id=snapshot)
+    payload = {"sources": av.sources_of(result, atlas), **result.as_dict()}
+    emit(Output(payload, table=_availability_table(payload)), output_format(fmt, json_out), out)
+
+
+def model_command(
+    model_id: Annotated[str, typer.Argument(help="A Hub model id such as bert-base-uncased.")],
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """One model's frameworks under each method, formats, task and downloads.
+
+    An unknown id exits 1 with close matches.
+
+    Example: fwatlas model bert-base-uncased
+    """
+    from fwatlas.analyses.model_lookup import model_lookup
+    from fwatlas.store.atlas import open_atlas
+
+    info = model_lookup(open_atlas(db), model_id, snapshot_id=snapshot)
+    payload = {"sources": [info.snapshot.source()], **info.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"{info.id}", show_header=False)
+        for method, fws in info.frameworks.items():
+            t.add_row(f"frameworks ({method})",
+                      "cannot say" if fws is None else (", ".join(fws) or "none"))
+        t.add_row("formats", ", ".join(info.formats) or "none")
+        t.add_row("task", info.task or "–")
+        t.add_row("library", info.library_name or "–")
+        t.add_row("downloads", _num(info.downloads))
+        t.add_row("likes", _num(info.likes))
+        console.print(t, markup=False)
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), Format.json if json_out else Format.table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("availability")(availability_command)
+    app.command("model")(model_command)

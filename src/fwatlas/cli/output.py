@@ -1,0 +1,139 @@
+"""One rendering path for every command: table, JSON, CSV or Parquet.
+
+A command builds an :class:`Output` (the JSON envelope's keys, the rows, and how to draw a Rich
+table) and hands it to :func:`emit`. ``--json`` is ``--format json``; csv/parquet write the
+``rows`` to ``-o PATH`` with the sources beside it in ``PATH.sources.json``; a command without
+rows refuses them (exit 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any
+
+from fwatlas.errors import InputError
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@dataclass
+class Output:
+    """What a command shows: ``payload`` holds ``sources`` and its own keys (``rows`` if any)."""
+
+    payload: dict[str, Any]
+    table: Callable[[Any], None] | None = None
+    has_rows: bool = field(default=False)
+
+    def __post_init__(self) -> None:
+        self.payload.setdefault("sources", [])
+        self.has_rows = self.has_rows or "rows" in self.payload
+        # sources first, as DESIGN's envelope shows it
+        self.payload = {"sources": self.payload["sources"],
+                        **{k: v for k, v in self.payload.items() if k != "sources"}}
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: dates as ISO strings, NaN as null, dataclasses as objects."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    return json.dumps(jsonable(payload), indent=2, ensure_ascii=False)
+
+
+def _flat(value: Any) -> Any:
+    value = jsonable(value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+def write_rows(rows: list[dict[str, Any]], sources: list[Any], fmt: Format, path: Path) -> None:
+    """Write rows as CSV or Parquet, and the sources to ``PATH.sources.json``."""
+    import pyarrow as pa
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns: list[str] = []
+    for r in rows:
+        columns += [k for k in r if k not in columns]
+    if fmt is Format.csv:
+        import csv
+
+        with path.open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=columns)
+            w.writeheader()
+            for r in rows:
+                w.writerow({k: _flat(r.get(k)) for k in columns})
+    else:
+        import pyarrow.parquet as pq
+
+        data = {c: [_flat(r.get(c)) if isinstance(r.get(c), dict | list) else jsonable(r.get(c))
+                    for r in rows] for c in columns}
+        pq.write_table(pa.table(data) if rows else pa.table({}), path)
+    Path(f"{path}.sources.json").write_text(
+        json.dumps(jsonable({"sources": sources}), indent=2), encoding="utf-8")
+
+
+def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> None:
+    """Render ``out`` in the chosen format (to stdout, or to ``path`` for csv/parquet)."""
+    if fmt in (Format.csv, Format.parquet):
+        if not out.has_rows:
+            raise InputError(f"this command has no rows to write as {fmt.value}; "
+                             "use --format table or json")
+        if path is None:
+            raise InputError(f"--format {fmt.value} needs -o PATH")
+        write_rows(list(out.payload.get("rows") or []), out.payload["sources"], fmt, path)
+        from rich.console import Console
+
+        Console(stderr=True).print(f"wrote {len(out.payload.get('rows') or [])} rows to {path} "
+                                   f"(sources in {path}.sources.json)")
+        return
+    if fmt is Format.json:
+        text = dumps(out.payload)
+        if path is not None:
+            path.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+        return
+    from rich.console import Console
+
+    console = Console()
+    if out.table is not None:
+        out.table(console)
+    else:
+        console.print_json(dumps(out.payload))
+
+
+def sources_line(sources: list[dict[str, Any]]) -> str:
+    """The line under every table: where the numbers come from and how old they are."""
+    parts = []
+    for s in sources:
+        date = s.get("data_date") or "undated"
+        parts.append(f"{s.get('snapshot_id')} {s.get('origin')} ({s.get('basis')}, data of {date})")
+    return "Source: " + "; ".join(parts) if parts else "Source: none"

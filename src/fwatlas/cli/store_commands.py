@@ -1,0 +1,183 @@
+"""Commands about the store itself: ingest, refresh, snapshots, facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    DataDateOption,
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    OutPath,
+    output_format,
+    parse_date,
+)
+from fwatlas.cli.output import Format, Output, emit
+
+
+def _ingest_table(result: dict[str, Any]) -> Any:
+    def draw(console: Any) -> None:
+        for s in result["created"]:
+            console.print(f"ingested {s['rows']:,} rows as {s['snapshot_id']} "
+                          f"({s['dataset']}, data of {s['data_date']}: {s['data_date_source']})")
+        for s in result["already_ingested"]:
+            console.print(f"already ingested: the same content is snapshot {s['snapshot_id']} "
+                          f"({s['dataset']}); nothing to do")
+        if result["ignored"]:
+            console.print(f"ignored {len(result['ignored'])}: " + ", ".join(result["ignored"]))
+        if result["skipped"]:
+            console.print(f"[yellow]warning:[/] skipped {result['skipped']} item(s):")
+            for item in result["skipped_items"][:20]:
+                console.print(f"  - {item}", markup=False)
+            if result["skipped"] > 20:
+                console.print(f"  … and {result['skipped'] - 20} more "
+                              "(see fwatlas snapshots --json)")
+    return draw
+
+
+def ingest_command(
+    kind: Annotated[str, typer.Argument(help="Source kind: hub, papers, pwc, pypi-downloads, "
+                                             "github, jobs, qa, … (see README).")],
+    path: Annotated[Path, typer.Argument(help="A file or directory of that kind.")],
+    data_date: DataDateOption = None,
+    metadata: Annotated[Path | None, typer.Option(
+        "--metadata", help="papers: the metadata file (CSV or JSON) for a folder of PDFs/texts."
+    )] = None,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Ingest a file or directory of evidence as a new snapshot.
+
+    An ingest lands whole or not at all; the same content again is a no-op.
+
+    Example: fwatlas ingest hub models.parquet --data-date 2026-11-01
+    """
+    from fwatlas.ingest import ingest
+
+    options: dict[str, Any] = {}
+    if metadata is not None:
+        options["metadata"] = metadata
+    result = ingest(kind, path, db=db, data_date=parse_date(data_date, "--data-date"), **options)
+    payload = result.as_dict()
+    emit(Output(payload, table=_ingest_table(payload)),
+         Format.json if json_out else Format.table)
+
+
+def refresh_command(
+    kind: Annotated[str, typer.Argument(help="Source kind with an online fetcher (hub, …).")],
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", help="hub: page list_models and stop after this many models.")] = None,
+) -> None:
+    """Fetch current evidence from its public service, then ingest it.
+
+    Only this command touches the network. Offline it says so and exits 3.
+
+    Example: fwatlas refresh hub
+    """
+    import importlib
+
+    from fwatlas.errors import InputError
+    from fwatlas.sources import base
+
+    source = base.get(kind)
+    if source.refresh_module is None:
+        raise InputError(f"{kind} has no online fetcher; use fwatlas ingest {kind} PATH")
+    module = importlib.import_module(source.refresh_module)
+    result = module.refresh(db=db, limit=limit)
+    payload = result.as_dict()
+    emit(Output(payload, table=_ingest_table(payload)),
+         Format.json if json_out else Format.table)
+
+
+def snapshots_command(
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this source kind.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """List snapshots: the store's ingests and the bundled reference's datasets.
+
+    Example: fwatlas snapshots --kind hub
+    """
+    from fwatlas.store.atlas import open_atlas
+
+    atlas = open_atlas(db)
+    snaps = atlas.snapshots(kind=kind, states=("open", "complete", "failed"))
+    rows = [{
+        "snapshot_id": s.id, "kind": s.kind, "dataset": s.dataset, "state": s.state,
+        "data_date": s.data_date, "data_date_source": s.data_date_source,
+        "ingested_at": s.ingested_at, "rows": s.rows, "skipped": s.skipped,
+        "skipped_items": list(s.skipped_items), "content_hash": s.content_hash,
+        "origin": s.origin, "basis": s.basis, "reference": s.is_reference,
+    } for s in snaps]
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title="Snapshots")
+        for c in ("id", "kind", "dataset", "data date", "rows", "skipped", "ingested", "origin"):
+            t.add_column(c)
+        for s in snaps:
+            t.add_row(s.id, s.kind, s.dataset, str(s.data_date or "–"), f"{s.rows:,}",
+                      str(s.skipped), str(s.ingested_at or "bundled reference")[:19],
+                      s.origin[:60])
+        console.print(t)
+
+    emit(Output({"sources": [s.source() for s in snaps], "rows": rows}, table=draw),
+         output_format(fmt, json_out), out)
+
+
+def facts_command(
+    prefix: Annotated[str | None, typer.Option("--prefix", help="Only facts under this name.")]
+    = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """List every fact analyses publish, with value, unit, basis, sources and date.
+
+    Rulesets and verdicts may name only facts this command lists.
+
+    Example: fwatlas facts --prefix hub.share_exclusive
+    """
+    from fwatlas.facts import list_facts
+    from fwatlas.store.atlas import open_atlas
+
+    atlas = open_atlas(db)
+    facts = list_facts(atlas, prefix)
+    sources: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        for s in f.sources:
+            sources[str(s.get("snapshot_id"))] = s
+    rows = [f.as_dict() for f in facts]
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"Facts{' under ' + prefix if prefix else ''}")
+        for c in ("name", "value", "unit", "basis", "data date", "source"):
+            t.add_column(c)
+        for f in facts:
+            v = f"{f.value:.4g}" if isinstance(f.value, float) else str(f.value)
+            t.add_row(f.name, "null" if f.value is None else v, f.unit, f.basis,
+                      str(f.data_date or "–"),
+                      ", ".join(str(s.get("snapshot_id")) for s in f.sources))
+        console.print(t)
+
+    emit(Output({"sources": list(sources.values()), "rows": rows}, table=draw),
+         output_format(fmt, json_out), out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)
+    app.command("refresh")(refresh_command)
+    app.command("snapshots")(snapshots_command)
+    app.command("facts")(facts_command)

@@ -1,0 +1,105 @@
+"""Facts: the named, sourced, dated numbers and statuses that rulesets and verdicts may read.
+
+Analyses publish facts through providers registered here (built-ins exactly as plugins would).
+A provider is a function ``(atlas) -> list[Fact]`` responsible for every fact name under its
+prefix; facts are computed lazily – only providers whose prefix overlaps the request run – and
+memoised on the Atlas, i.e. per set of snapshots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fwatlas.store.atlas import Atlas
+
+FactValue = float | int | str | bool | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """``<area>.<metric>[.<qualifier>...]`` = value, with where it came from and how old it is."""
+
+    name: str
+    value: FactValue
+    unit: str
+    basis: str
+    sources: tuple[dict[str, Any], ...]
+    data_date: dt.date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "value": self.value, "unit": self.unit, "basis": self.basis,
+            "sources": list(self.sources),
+            "data_date": self.data_date.isoformat() if self.data_date else None,
+        }
+
+
+@dataclass(frozen=True)
+class Provider:
+    prefix: str
+    target: str  # "module:function"
+    summary: str = ""
+
+    def load(self) -> Callable[[Atlas], list[Fact]]:
+        module, func = self.target.split(":")
+        fn: Callable[[Atlas], list[Fact]] = getattr(importlib.import_module(module), func)
+        return fn
+
+
+PROVIDERS: list[Provider] = []
+
+
+def register(prefix: str, target: str, summary: str = "") -> None:
+    """Register a fact provider for every name under ``prefix`` (e.g. ``hub``)."""
+    PROVIDERS.append(Provider(prefix, target, summary))
+
+
+register("hub", "fwatlas.analyses.availability:hub_facts", "Hugging Face Hub availability")
+
+
+def _overlaps(provider_prefix: str, wanted: str | None) -> bool:
+    if not wanted:
+        return True
+    return wanted.startswith(provider_prefix) or provider_prefix.startswith(wanted)
+
+
+@dataclass
+class FactBook:
+    """The facts of one Atlas, computed on demand."""
+
+    atlas: Atlas
+    providers: Sequence[Provider] = field(default_factory=lambda: list(PROVIDERS))
+
+    def _from(self, provider: Provider) -> list[Fact]:
+        facts: list[Fact] = self.atlas.memo(("facts", provider.target),
+                                            lambda: provider.load()(self.atlas))
+        return facts
+
+    def list(self, prefix: str | None = None) -> list[Fact]:
+        out = []
+        for p in self.providers:
+            if _overlaps(p.prefix, prefix):
+                out += [f for f in self._from(p) if not prefix or f.name.startswith(prefix)]
+        return sorted(out, key=lambda f: f.name)
+
+    def get(self, name: str) -> Fact | None:
+        for p in self.providers:
+            if name.startswith(p.prefix):
+                for f in self._from(p):
+                    if f.name == name:
+                        return f
+        return None
+
+    def value(self, name: str) -> FactValue:
+        fact = self.get(name)
+        return None if fact is None else fact.value
+
+
+def list_facts(atlas: Atlas, prefix: str | None = None) -> list[Fact]:
+    """Every fact (or those under ``prefix``) with its value, sources and date."""
+    return FactBook(atlas).list(prefix)

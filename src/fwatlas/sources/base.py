@@ -1,0 +1,110 @@
+"""What every source shares: a guarded Arrow stream and the registry of source kinds.
+
+A reader turns a file into a ``pyarrow.RecordBatchReader`` and never touches the store. The
+store consumes the stream inside DuckDB, where a Python exception raised mid-stream would lose
+its type; :class:`GuardedReader` keeps the reader's own :class:`InputError` so the ingest can
+report the real problem (one line naming the file) after DuckDB gives up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from fwatlas.errors import FwatlasError, InputError
+
+
+@dataclass
+class GuardedReader:
+    """A schema plus a batch generator; records the first error and item-level skips."""
+
+    schema: pa.Schema
+    batches: Iterable[pa.RecordBatch]
+    path: str
+    error: FwatlasError | None = None
+    skipped: list[str] = field(default_factory=list)
+
+    def _guard(self) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from self.batches
+        except FwatlasError as exc:
+            self.error = exc
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of the input as a whole
+            self.error = InputError(describe(exc), path=self.path)
+            raise
+
+    def reader(self) -> pa.RecordBatchReader:
+        return pa.RecordBatchReader.from_batches(self.schema, self._guard())
+
+    def read_all(self) -> pa.Table:
+        """Materialise (for tests and small inputs); raises the reader's own error."""
+        try:
+            return self.reader().read_all()
+        except Exception:
+            if self.error is not None:
+                raise self.error from None
+            raise
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line description of why a file could not be read."""
+    import gzip
+    import json
+    import zlib
+
+    if isinstance(exc, EOFError | gzip.BadGzipFile | zlib.error):
+        return f"truncated or corrupt compressed file ({exc})"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text
+
+
+class SourceModule(Protocol):
+    def ingest(self, session: Any, path: Path, *, data_date: Any, options: dict[str, Any]
+               ) -> None: ...
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """One kind of evidence: where its reader and fetcher live, and what it is."""
+
+    kind: str
+    module: str
+    summary: str
+    component: str
+    refresh_module: str | None = None
+    refresh_hint: str = ""
+
+    def load(self) -> SourceModule:
+        module: SourceModule = importlib.import_module(self.module)
+        return module
+
+
+#: Every source kind; built-ins register here exactly as a plugin would (``register``).
+KINDS: dict[str, SourceKind] = {}
+
+
+def register(kind: SourceKind) -> None:
+    KINDS[kind.kind] = kind
+
+
+def get(kind: str) -> SourceKind:
+    if kind not in KINDS:
+        raise InputError(f"unknown source kind {kind!r}; valid kinds: {', '.join(sorted(KINDS))}")
+    return KINDS[kind]
+
+
+register(SourceKind(
+    kind="hub", module="fwatlas.sources.hub", component="hub",
+    summary="Hugging Face Hub model metadata (hub-stats Parquet, list_models JSONL/CSV)",
+    refresh_module="fwatlas.sources.hub_fetch", refresh_hint="fwatlas refresh hub",
+))

@@ -1,0 +1,312 @@
+"""Hugging Face Hub model metadata: the reader and its ingest into ``hub_models``.
+
+Accepts Parquet (the ``cfahlgren1/hub-stats`` layout), JSON Lines (``list_models(full=True)``
+output, optionally gzipped, as in the 2022 dump) and CSV (list columns as JSON or Python-literal
+strings). Every layout is normalised, batch by batch with Arrow compute, to one schema – no
+Python object per row – so millions of models stream through in constant memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fwatlas.errors import InputError
+from fwatlas.hashing import content_hash
+from fwatlas.sources.base import GuardedReader
+from fwatlas.store.rows import first_row
+
+DATASET = "hub/models"
+BATCH_ROWS = 131_072
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE hub_models (
+        snapshot_id BIGINT NOT NULL,
+        id VARCHAR NOT NULL,
+        author VARCHAR,
+        library_name VARCHAR,
+        tags VARCHAR[],
+        pipeline_tag VARCHAR,
+        downloads BIGINT,
+        downloads_all_time BIGINT,
+        likes BIGINT,
+        created_at TIMESTAMP,
+        last_modified TIMESTAMP,
+        siblings VARCHAR[]
+    );
+    CREATE TABLE hub_snapshot_columns (
+        snapshot_id BIGINT PRIMARY KEY,
+        has_siblings BOOLEAN NOT NULL,
+        has_created_at BOOLEAN NOT NULL,
+        has_downloads BOOLEAN NOT NULL,
+        has_downloads_all_time BOOLEAN NOT NULL,
+        has_likes BOOLEAN NOT NULL,
+        has_library_name BOOLEAN NOT NULL
+    );
+    """,
+]
+
+SCHEMA = pa.schema([
+    ("id", pa.string()),
+    ("author", pa.string()),
+    ("library_name", pa.string()),
+    ("tags", pa.list_(pa.string())),
+    ("pipeline_tag", pa.string()),
+    ("downloads", pa.int64()),
+    ("downloads_all_time", pa.int64()),
+    ("likes", pa.int64()),
+    ("created_at", pa.timestamp("us")),
+    ("last_modified", pa.timestamp("us")),
+    ("siblings", pa.list_(pa.string())),
+])
+
+#: source column names -> normalised name (first present wins)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "modelId"),
+    "author": ("author",),
+    "library_name": ("library_name",),
+    "tags": ("tags",),
+    "pipeline_tag": ("pipeline_tag",),
+    "downloads": ("downloads",),
+    "downloads_all_time": ("downloadsAllTime", "downloads_all_time"),
+    "likes": ("likes",),
+    "created_at": ("createdAt", "created_at"),
+    "last_modified": ("lastModified", "last_modified"),
+    "siblings": ("siblings",),
+}
+REQUIRED = ("id", "tags")
+
+
+class HubDump:
+    """A Hub dump file: its layout, the columns it has, and a guarded stream of batches."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.layout = _layout(path)
+        self.columns = _columns(path, self.layout)  # normalised name -> source name
+        missing = [c for c in REQUIRED if c not in self.columns]
+        if missing:
+            raise InputError(f"required column {missing[0]!r} missing (a Hub dump needs "
+                             "id or modelId, and tags)", path=str(path))
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def stream(self) -> GuardedReader:
+        batches = {"parquet": self._parquet, "jsonl": self._jsonl, "csv": self._csv}[self.layout]
+        return GuardedReader(SCHEMA, _nonempty(batches(), self.path), str(self.path))
+
+    # --- layouts ---
+    def _parquet(self) -> Iterator[pa.RecordBatch]:
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(self.path)
+        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=list(self.columns.values())):
+            yield self._normalise(batch)
+
+    def _jsonl(self) -> Iterator[pa.RecordBatch]:
+        import pyarrow.json as pj
+
+        schema = _jsonl_schema(self.path, self.columns)
+        stream = pa.input_stream(str(self.path), compression=_compression(self.path))
+        reader = pj.open_json(stream, read_options=pj.ReadOptions(block_size=8 << 20),
+                              parse_options=pj.ParseOptions(
+                                  explicit_schema=schema, unexpected_field_behavior="ignore"))
+        for batch in reader:
+            yield self._normalise(batch)
+
+    def _csv(self) -> Iterator[pa.RecordBatch]:
+        import pyarrow.csv as pcsv
+
+        names = list(self.columns.values())
+        reader = pcsv.open_csv(
+            pa.input_stream(str(self.path), compression=_compression(self.path)),
+            read_options=pcsv.ReadOptions(block_size=8 << 20),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=names, column_types={n: pa.string() for n in names},
+                strings_can_be_null=True),
+        )
+        for batch in reader:
+            yield self._normalise(batch)
+
+    def _normalise(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        arrays = []
+        for field in SCHEMA:
+            src = self.columns.get(field.name)
+            if src is None:
+                arrays.append(pa.nulls(batch.num_rows, field.type))
+                continue
+            arrays.append(_coerce(batch.column(src), field, str(self.path)))
+        return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+def _nonempty(batches: Iterator[pa.RecordBatch], path: Path) -> Iterator[pa.RecordBatch]:
+    seen = 0
+    for b in batches:
+        seen += b.num_rows
+        yield b
+    if seen == 0:
+        raise InputError("the dump holds no models (empty input)", path=str(path))
+
+
+def _compression(path: Path) -> str | None:
+    return "gzip" if path.suffix == ".gz" else None
+
+
+def _layout(path: Path) -> str:
+    if path.is_dir():
+        raise InputError("a Hub dump is one file (Parquet, JSON Lines or CSV), not a directory",
+                         path=str(path))
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".csv"):
+        return "csv"
+    raise InputError("unknown file type; expected .parquet, .jsonl[.gz] or .csv[.gz]",
+                     path=str(path))
+
+
+def _pick(names: list[str]) -> dict[str, str]:
+    present = set(names)
+    out = {}
+    for norm, aliases in ALIASES.items():
+        for a in aliases:
+            if a in present:
+                out[norm] = a
+                break
+    return out
+
+
+def _columns(path: Path, layout: str) -> dict[str, str]:
+    try:
+        if layout == "parquet":
+            import pyarrow.parquet as pq
+
+            return _pick(pq.read_schema(path).names)
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            if layout == "csv":
+                import csv
+
+                header = next(csv.reader(f), None)
+                if not header:
+                    raise InputError("empty file", path=str(path))
+                return _pick(header)
+            first = f.readline()
+            if not first.strip():
+                raise InputError("empty file", path=str(path))
+            record = json.loads(first)
+            if not isinstance(record, dict):
+                raise InputError("not JSON Lines of model objects", path=str(path))
+            return _pick(list(record))
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - unreadable as a whole
+        from fwatlas.sources.base import describe
+
+        raise InputError(describe(exc), path=str(path)) from exc
+
+
+def _jsonl_schema(path: Path, columns: dict[str, str]) -> pa.Schema:
+    """An explicit schema for the JSON reader (siblings as strings or {rfilename} objects)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        first = json.loads(f.readline())
+    sibling_type: pa.DataType = pa.list_(pa.string())
+    sib = first.get(columns.get("siblings", ""), None)
+    if isinstance(sib, list) and sib and isinstance(sib[0], dict):
+        sibling_type = pa.list_(pa.struct([("rfilename", pa.string())]))
+    types: dict[str, pa.DataType] = {
+        "tags": pa.list_(pa.string()), "siblings": sibling_type,
+        "downloads": pa.int64(), "downloads_all_time": pa.int64(), "likes": pa.int64(),
+    }
+    return pa.schema([(src, types.get(norm, pa.string())) for norm, src in columns.items()])
+
+
+def _literal_list(arr: pa.Array) -> pa.Array:
+    """Parse ``['a', 'b']`` / ``["a", "b"]`` / ``[{'rfilename': 'a'}]`` strings into lists."""
+    s = pc.utf8_trim(arr, characters=" ")
+    s = pc.replace_substring_regex(s, pattern=r"""\{\s*['"]rfilename['"]\s*:\s*""",
+                                   replacement="")
+    s = pc.replace_substring_regex(s, pattern=r"^\[|\]$|\}", replacement="")
+    parts = pc.split_pattern_regex(s, pattern=r"""['"]\s*,\s*['"]""")
+    flat = pc.utf8_trim(pc.list_flatten(parts), characters="'\" ")
+    lists = pa.ListArray.from_arrays(parts.offsets, flat, mask=pc.is_null(arr))
+    # "[]" splits into one empty string: give those rows an empty list
+    empty = pa.scalar([], pa.list_(pa.string()))
+    return pc.if_else(pc.equal(s, ""), empty, lists)
+
+
+def _coerce(col: pa.Array | pa.ChunkedArray, field: pa.Field, path: str) -> pa.Array:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    t = field.type
+    try:
+        if pa.types.is_list(t):
+            if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+                return _literal_list(arr.cast(pa.string()))
+            if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+                vt = arr.type.value_type
+                if pa.types.is_struct(vt):
+                    values = pc.struct_field(arr.flatten(), "rfilename")
+                    return pa.ListArray.from_arrays(
+                        arr.offsets, values.cast(pa.string()), mask=pc.is_null(arr))
+                if pa.types.is_string(vt) or pa.types.is_large_string(vt):
+                    return arr.cast(t)
+            raise TypeError(f"{arr.type}")
+        if pa.types.is_timestamp(t):
+            if pa.types.is_timestamp(arr.type):
+                return arr.cast(t)  # tz-aware values are UTC instants; keep them as naive UTC
+            if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+                text = pc.replace_substring_regex(arr.cast(pa.string()), r"(Z|[+-]00:?00)$", "")
+                text = pc.replace_substring(text, "T", " ")
+                return pc.strptime(pc.utf8_slice_codeunits(text, 0, 19),
+                                   format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
+            raise TypeError(f"{arr.type}")
+        if pa.types.is_integer(t):
+            if pa.types.is_string(arr.type):
+                arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+                return pc.cast(pc.cast(arr, pa.float64()), pa.int64())
+            if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type) \
+                    or pa.types.is_null(arr.type):
+                return pc.cast(arr, t)
+            raise TypeError(f"{arr.type}")
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) \
+                or pa.types.is_null(arr.type) or pa.types.is_dictionary(arr.type):
+            return arr.cast(pa.string())
+        raise TypeError(f"{arr.type}")
+    except (TypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(f"column {field.name!r} has the wrong type ({exc})".splitlines()[0],
+                         path=path) from exc
+
+
+def ingest(session: Any, path: Path, *, data_date: dt.date | None,
+           options: dict[str, Any]) -> None:
+    """Ingest one Hub dump as a snapshot of dataset ``hub/models``."""
+    dump = HubDump(path)
+    builder = session.new_snapshot(
+        kind="hub", dataset=DATASET, content_hash=content_hash(path), data_date=data_date,
+        data_date_source="--data-date" if data_date else None)
+    if builder is None:
+        return
+    builder.insert("hub_models", dump.stream())
+    session.atlas.con.execute(
+        "INSERT INTO hub_snapshot_columns VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [builder.num, dump.has("siblings"), dump.has("created_at"), dump.has("downloads"),
+         dump.has("downloads_all_time"), dump.has("likes"), dump.has("library_name")])
+    if builder.data_date is None:
+        row = first_row(session.atlas.con.execute(
+            "SELECT max(greatest(coalesce(created_at, last_modified), "
+            "coalesce(last_modified, created_at)))::DATE FROM hub_models WHERE snapshot_id = ?",
+            [builder.num]))
+        builder.data_date = row[0] if row else None
+        builder.data_date_source = "the data: latest lastModified/createdAt"

@@ -1,0 +1,137 @@
+"""The bundled reference: published and computed figures shipped inside the package.
+
+Each dataset is a small CSV of rows ``figure, key, value, unit, data_date, source_url, basis,
+note``. It is attached to every connection as the view ``reference_figures`` (never copied into
+the user's store), so analyses answer offline on a fresh install and read commands never write.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from fwatlas import __version__
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from fwatlas.store.atlas import Snapshot
+
+_FIELDS = ("figure", "key", "value", "unit", "data_date", "source_url", "basis", "note")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of the reference: a number a cited source states, or fwatlas computed."""
+
+    dataset: str
+    figure: str
+    key: str
+    value: float | None
+    unit: str
+    data_date: dt.date
+    source_url: str
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    dataset: str
+    kind: str
+    file: str
+    origin: str
+
+
+def _root() -> Any:
+    return resources.files("fwatlas").joinpath("data/reference")
+
+
+@cache
+def _index() -> tuple[_Dataset, ...]:
+    spec = yaml.safe_load(_root().joinpath("index.yaml").read_text("utf-8"))
+    return tuple(_Dataset(**d) for d in spec["datasets"])
+
+
+@cache
+def _read(file: str) -> tuple[str, str]:
+    """(text, sha256) of one reference file."""
+    data = _root().joinpath(file).read_bytes()
+    return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+
+
+def _parse_value(text: str) -> float | None:
+    return None if text.strip() == "" else float(text)
+
+
+@cache
+def figures(dataset: str | None = None) -> tuple[Figure, ...]:
+    """Every reference row, or those of one dataset."""
+    out = []
+    for d in _index():
+        if dataset is not None and d.dataset != dataset:
+            continue
+        text, _ = _read(d.file)
+        for row in csv.DictReader(io.StringIO(text)):
+            if set(_FIELDS) - set(row):
+                raise ValueError(f"reference file {d.file} lacks columns {set(_FIELDS) - set(row)}")
+            out.append(Figure(
+                dataset=d.dataset, figure=row["figure"], key=row["key"],
+                value=_parse_value(row["value"]), unit=row["unit"],
+                data_date=dt.date.fromisoformat(row["data_date"]), source_url=row["source_url"],
+                basis=row["basis"], note=row["note"],
+            ))
+    return tuple(out)
+
+
+@cache
+def snapshots() -> tuple[Snapshot, ...]:
+    """One pseudo-snapshot per reference dataset, id ``ref:<dataset>@<version>``."""
+    from fwatlas.store.atlas import Snapshot
+
+    out = []
+    for d in _index():
+        rows = figures(d.dataset)
+        _, sha = _read(d.file)
+        bases = {r.basis for r in rows}
+        out.append(Snapshot(
+            id=f"ref:{d.dataset}@{__version__}", kind=d.kind, dataset=d.dataset,
+            origin=d.origin, content_hash=sha,
+            data_date=max((r.data_date for r in rows), default=None),
+            data_date_source="reference rows", ingested_at=None, state="complete",
+            rows=len(rows), skipped=0, basis=bases.pop() if len(bases) == 1 else "mixed",
+            is_reference=True,
+        ))
+    return tuple(out)
+
+
+def lookup(dataset: str, figure: str | None = None) -> dict[str, Figure]:
+    """Rows of one dataset (optionally one figure) keyed by ``key``."""
+    return {f.key: f for f in figures(dataset) if figure is None or f.figure == figure}
+
+
+def attach(con: duckdb.DuckDBPyConnection) -> None:
+    """Expose the reference as the read-only view ``reference_figures``."""
+    import pyarrow as pa
+
+    rows = figures()
+    table = pa.table({
+        "dataset": [r.dataset for r in rows],
+        "figure": [r.figure for r in rows],
+        "key": [r.key for r in rows],
+        "value": pa.array([r.value for r in rows], pa.float64()),
+        "unit": [r.unit for r in rows],
+        "data_date": pa.array([r.data_date for r in rows], pa.date32()),
+        "source_url": [r.source_url for r in rows],
+        "basis": [r.basis for r in rows],
+        "note": [r.note for r in rows],
+    })
+    con.register("reference_figures", table)

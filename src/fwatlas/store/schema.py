@@ -1,0 +1,80 @@
+"""Schema creation and migration, per component.
+
+Each component (the core snapshot table, and each source kind's tables) owns an ordered list of
+migrations in its own module; ``schema_version`` records how far each component has been
+migrated. A writer applies the migrations of the components it touches, so a store only holds
+tables for evidence it has seen, and a new release adds a migration instead of editing a table.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+
+import duckdb
+
+from fwatlas.store.rows import first_row
+
+#: component -> module defining ``MIGRATIONS: list[str]`` (one SQL script per version).
+COMPONENTS: dict[str, str] = {
+    "core": "fwatlas.store.schema",
+    "hub": "fwatlas.sources.hub",
+}
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE SEQUENCE IF NOT EXISTS snapshot_seq START 1;
+    CREATE TABLE snapshots (
+        num BIGINT PRIMARY KEY DEFAULT nextval('snapshot_seq'),
+        kind VARCHAR NOT NULL,
+        dataset VARCHAR NOT NULL,
+        origin VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        data_date DATE,
+        data_date_source VARCHAR,
+        ingested_at TIMESTAMP NOT NULL,
+        state VARCHAR NOT NULL CHECK (state IN ('open', 'complete', 'failed')),
+        row_count BIGINT NOT NULL DEFAULT 0,
+        skipped_count BIGINT NOT NULL DEFAULT 0,
+        skipped_items VARCHAR[] NOT NULL DEFAULT [],
+        note VARCHAR
+    );
+    """,
+]
+
+
+def register(component: str, module: str) -> None:
+    """Let a source kind outside this list own tables (plugins use the same hook)."""
+    COMPONENTS[component] = module
+
+
+def _migrations(component: str) -> Sequence[str]:
+    module = importlib.import_module(COMPONENTS[component])
+    return list(module.MIGRATIONS)
+
+
+def current_versions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    exists = first_row(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ))
+    if not exists or not exists[0]:
+        return {}
+    rows = con.execute("SELECT component, version FROM schema_version").fetchall()
+    return {str(c): int(v) for c, v in rows}
+
+
+def migrate(con: duckdb.DuckDBPyConnection, components: Sequence[str]) -> None:
+    """Bring the named components (and core) up to date inside the caller's transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (component VARCHAR PRIMARY KEY, version INT)"
+    )
+    versions = current_versions(con)
+    for component in ["core", *[c for c in components if c != "core"]]:
+        scripts = _migrations(component)
+        have = versions.get(component, 0)
+        for script in scripts[have:]:
+            con.execute(script)
+        if len(scripts) > have:
+            con.execute(
+                "INSERT OR REPLACE INTO schema_version VALUES (?, ?)", [component, len(scripts)]
+            )

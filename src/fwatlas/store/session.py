@@ -1,0 +1,183 @@
+"""Writing snapshots: an ingest lands whole or not at all.
+
+A source's ``ingest`` function receives an :class:`IngestSession`, asks it for one or more
+:class:`SnapshotBuilder` objects and streams Arrow data into them. Everything happens in one
+DuckDB transaction: any exception rolls it back, so a failed ingest leaves the snapshot list and
+every table exactly as they were (DESIGN's failure policy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from fwatlas.errors import FwatlasError, InputError
+from fwatlas.store.atlas import Atlas, Snapshot
+from fwatlas.store.rows import first_row
+
+if TYPE_CHECKING:
+    from fwatlas.sources.base import GuardedReader
+
+
+@dataclass
+class SnapshotBuilder:
+    """One snapshot being written; rows go in through :meth:`insert`."""
+
+    session: IngestSession
+    num: int
+    kind: str
+    dataset: str
+    data_date: dt.date | None
+    data_date_source: str | None
+    skipped_items: list[str] = field(default_factory=list)
+    rows: int = 0
+    note: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"s{self.num}"
+
+    def insert(self, table: str, data: pa.RecordBatchReader | pa.Table | GuardedReader,
+               *, count_rows: bool = True) -> int:
+        """Append Arrow data to ``table``, adding this snapshot's id; returns rows inserted."""
+        from fwatlas.sources.base import GuardedReader
+
+        con = self.session.atlas.con
+        guard = data if isinstance(data, GuardedReader) else None
+        source = data.reader() if isinstance(data, GuardedReader) else data
+        cols = [f'"{n}"' for n in source.schema.names]
+        before = self._count(table)
+        con.register("_fwatlas_incoming", source)
+        try:
+            con.execute(
+                f'INSERT INTO "{table}" (snapshot_id, {", ".join(cols)}) '  # noqa: S608
+                f"SELECT ?, {', '.join(cols)} FROM _fwatlas_incoming", [self.num]
+            )
+        except Exception as exc:
+            if guard is not None and guard.error is not None:
+                raise guard.error from exc
+            if isinstance(exc, FwatlasError):
+                raise
+            raise InputError(f"cannot store the data: {exc}".splitlines()[0]) from exc
+        finally:
+            con.unregister("_fwatlas_incoming")
+        if guard is not None and guard.error is not None:
+            raise guard.error
+        if guard is not None:
+            self.skipped_items.extend(guard.skipped)
+        added = self._count(table) - before
+        if count_rows:
+            self.rows += added
+        return added
+
+    def _count(self, table: str) -> int:
+        row = first_row(self.session.atlas.con.execute(
+            f'SELECT count(*) FROM "{table}" WHERE snapshot_id = ?', [self.num]  # noqa: S608
+        ))
+        return int(row[0]) if row else 0
+
+    def skip(self, item: str, reason: str) -> None:
+        """Record one item-level problem (DESIGN: skipped, listed, counted)."""
+        self.skipped_items.append(f"{item}: {reason}")
+
+
+@dataclass
+class IngestSession:
+    """One transaction over the store that may create several snapshots."""
+
+    atlas: Atlas
+    origin: str
+    builders: list[SnapshotBuilder] = field(default_factory=list)
+    duplicates: list[Snapshot] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def existing(self, kind: str, dataset: str, content_hash: str) -> Snapshot | None:
+        """A complete snapshot of the same dataset with the same content, if any."""
+        for s in self.atlas.snapshots(kind=kind, include_reference=False):
+            if s.dataset == dataset and s.content_hash == content_hash:
+                return s
+        return None
+
+    def new_snapshot(self, *, kind: str, dataset: str, content_hash: str,
+                     data_date: dt.date | None, data_date_source: str | None,
+                     origin: str | None = None) -> SnapshotBuilder | None:
+        """Open a snapshot, or return None (and remember it) when the content is known."""
+        dup = self.existing(kind, dataset, content_hash)
+        if dup is not None:
+            self.duplicates.append(dup)
+            return None
+        row = first_row(self.atlas.con.execute(
+            "INSERT INTO snapshots (kind, dataset, origin, content_hash, data_date, "
+            "data_date_source, ingested_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open') "
+            "RETURNING num",
+            [kind, dataset, origin or self.origin, content_hash, data_date, data_date_source,
+             dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        ))
+        assert row is not None
+        builder = SnapshotBuilder(self, int(row[0]), kind, dataset, data_date, data_date_source)
+        self.builders.append(builder)
+        return builder
+
+    def _complete(self) -> None:
+        for b in self.builders:
+            if b.data_date is None:
+                raise InputError(
+                    "the data carries no date; pass --data-date YYYY-MM-DD", path=self.origin
+                )
+            self.atlas.con.execute(
+                "UPDATE snapshots SET state = 'complete', row_count = ?, skipped_count = ?, "
+                "skipped_items = ?, data_date = ?, data_date_source = ?, note = ? WHERE num = ?",
+                [b.rows, len(b.skipped_items), b.skipped_items, b.data_date, b.data_date_source,
+                 b.note, b.num],
+            )
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingest did: snapshots created, duplicates seen, items skipped, files ignored."""
+
+    created: tuple[Snapshot, ...]
+    duplicates: tuple[Snapshot, ...]
+    ignored: tuple[str, ...]
+
+    @property
+    def skipped_items(self) -> list[str]:
+        return [i for s in self.created for i in s.skipped_items]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sources": [s.source() for s in self.created + self.duplicates],
+            "created": [_snapshot_dict(s) for s in self.created],
+            "already_ingested": [_snapshot_dict(s) for s in self.duplicates],
+            "ignored": list(self.ignored),
+            "skipped": len(self.skipped_items),
+            "skipped_items": self.skipped_items,
+        }
+
+
+def _snapshot_dict(s: Snapshot) -> dict[str, Any]:
+    return {
+        "snapshot_id": s.id, "kind": s.kind, "dataset": s.dataset, "origin": s.origin,
+        "data_date": s.data_date.isoformat() if s.data_date else None,
+        "data_date_source": s.data_date_source, "rows": s.rows, "skipped": s.skipped,
+    }
+
+
+def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
+    """Run ``work(session)`` in one transaction; commit only if it and every check succeed."""
+    session = IngestSession(atlas=atlas, origin=origin)
+    con = atlas.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        work(session)
+        session._complete()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    nums = [b.num for b in session.builders]
+    created = tuple(s for s in atlas.snapshots(include_reference=False) if s.num in nums)
+    return IngestResult(created, tuple(session.duplicates), tuple(session.ignored))
