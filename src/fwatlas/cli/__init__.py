@@ -18,6 +18,7 @@ from fwatlas import __version__
 COMMAND_MODULES: list[str] = [
     "fwatlas.cli.store_commands",
     "fwatlas.cli.hub_commands",
+    "fwatlas.cli.trends_commands",
 ]
 
 
