@@ -25,6 +25,7 @@ from fwatlas.store.rows import first_row
 
 DATASET = "hub/models"
 BATCH_ROWS = 131_072
+JSONL_SAMPLE_LINES = 1_000
 
 MIGRATIONS: list[str] = [
     """
@@ -202,13 +203,24 @@ def _columns(path: Path, layout: str) -> dict[str, str]:
                 if not header:
                     raise InputError("empty file", path=str(path))
                 return _pick(header)
-            first = f.readline()
-            if not first.strip():
+            keys: list[str] = []
+            for i, line in enumerate(f):
+                if i >= JSONL_SAMPLE_LINES:
+                    break
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise InputError("not JSON Lines of model objects", path=str(path))
+                keys += [k for k in record if k not in keys]
+            if not keys:
                 raise InputError("empty file", path=str(path))
-            record = json.loads(first)
-            if not isinstance(record, dict):
-                raise InputError("not JSON Lines of model objects", path=str(path))
-            return _pick(list(record))
+            picked = _pick(keys)
+            # optional columns absent from the first lines may still appear later: read them
+            for norm, aliases in ALIASES.items():
+                if norm not in REQUIRED:
+                    picked.setdefault(norm, aliases[0])
+            return picked
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - unreadable as a whole
@@ -220,12 +232,16 @@ def _columns(path: Path, layout: str) -> dict[str, str]:
 def _jsonl_schema(path: Path, columns: dict[str, str]) -> pa.Schema:
     """An explicit schema for the JSON reader (siblings as strings or {rfilename} objects)."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        first = json.loads(f.readline())
     sibling_type: pa.DataType = pa.list_(pa.string())
-    sib = first.get(columns.get("siblings", ""), None)
-    if isinstance(sib, list) and sib and isinstance(sib[0], dict):
-        sibling_type = pa.list_(pa.struct([("rfilename", pa.string())]))
+    with opener(path, "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            sib = json.loads(line).get(columns.get("siblings", ""), None) if line.strip() else None
+            if isinstance(sib, list) and sib:
+                if isinstance(sib[0], dict):
+                    sibling_type = pa.list_(pa.struct([("rfilename", pa.string())]))
+                break
+            if i >= JSONL_SAMPLE_LINES:
+                break
     types: dict[str, pa.DataType] = {
         "tags": pa.list_(pa.string()), "siblings": sibling_type,
         "downloads": pa.int64(), "downloads_all_time": pa.int64(), "likes": pa.int64(),
@@ -299,10 +315,12 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     if builder is None:
         return
     builder.insert("hub_models", dump.stream())
+    # a column "exists" when the data holds any value in it, whatever the layout declared
     session.atlas.con.execute(
-        "INSERT INTO hub_snapshot_columns VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [builder.num, dump.has("siblings"), dump.has("created_at"), dump.has("downloads"),
-         dump.has("downloads_all_time"), dump.has("likes"), dump.has("library_name")])
+        "INSERT INTO hub_snapshot_columns SELECT ?, count(siblings) > 0, count(created_at) > 0, "
+        "count(downloads) > 0, count(downloads_all_time) > 0, count(likes) > 0, "
+        "count(library_name) > 0 FROM hub_models WHERE snapshot_id = ?",
+        [builder.num, builder.num])
     if builder.data_date is None:
         row = first_row(session.atlas.con.execute(
             "SELECT max(greatest(coalesce(created_at, last_modified), "

@@ -128,7 +128,7 @@ class Atlas:
                 return s
         import difflib
 
-        close = difflib.get_close_matches(snapshot_id, [s.id for s in known], n=5)
+        close = difflib.get_close_matches(snapshot_id, [s.id for s in known], n=5, cutoff=0.3)
         raise NotFound("snapshot", snapshot_id, close)
 
     def newest(self, dataset: str) -> Snapshot | None:

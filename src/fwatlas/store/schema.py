@@ -19,6 +19,8 @@ from fwatlas.store.rows import first_row
 COMPONENTS: dict[str, str] = {
     "core": "fwatlas.store.schema",
     "hub": "fwatlas.sources.hub",
+    "papers": "fwatlas.sources.papers",
+    "pwc": "fwatlas.sources.pwc",
 }
 
 MIGRATIONS: list[str] = [

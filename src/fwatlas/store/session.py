@@ -63,7 +63,12 @@ class SnapshotBuilder:
                 raise
             raise InputError(f"cannot store the data: {exc}".splitlines()[0]) from exc
         finally:
-            con.unregister("_fwatlas_incoming")
+            import contextlib
+
+            import duckdb
+
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
+                con.unregister("_fwatlas_incoming")
         if guard is not None and guard.error is not None:
             raise guard.error
         if guard is not None:
