@@ -108,3 +108,13 @@ register(SourceKind(
     summary="Hugging Face Hub model metadata (hub-stats Parquet, list_models JSONL/CSV)",
     refresh_module="fwatlas.sources.hub_fetch", refresh_hint="fwatlas refresh hub",
 ))
+
+register(SourceKind(
+    kind="papers", module="fwatlas.sources.papers", component="papers",
+    summary="Conference papers: <venue>_<year>.json paper lists, a folder of PDFs/texts with "
+            "--metadata, or the tracker's published_counts.csv",
+))
+register(SourceKind(
+    kind="pwc", module="fwatlas.sources.pwc", component="pwc",
+    summary="Papers with Code links-between-papers-and-code dump (JSON[.gz]; closed July 2025)",
+))
