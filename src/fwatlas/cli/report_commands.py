@@ -1,0 +1,83 @@
+"""``fwatlas report`` (HTML or Markdown) and ``fwatlas serve`` (the local web app)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fwatlas.cli.options import AsOfOption, DbOption, KbOption, parse_date
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def report_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the report.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", help="html (one self-contained file) or md (Markdown with PNGs beside it; "
+                         "needs kaleido and Chromium).")] = "html",
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Write the report: every figure of the article, current, dated and sourced.
+
+    Sections follow the article (model availability, research, deployment, ecosystem, advice);
+    one whose evidence is missing says which `fwatlas ingest`/`refresh` would fill it.
+    Without a browser `--format md` exits 3; HTML always works.
+
+    Example: fwatlas report -o report.html --as-of 2026-11-01
+    """
+    from fwatlas.errors import InputError
+    from fwatlas.report import write_report
+    from fwatlas.store.atlas import open_atlas
+
+    if fmt not in ("html", "md"):
+        raise InputError(f"--format must be html or md, not {fmt!r}")
+    when = parse_date(as_of, "--as-of")
+    atlas = open_atlas(db)
+    try:
+        files = write_report(atlas, output, fmt=fmt, as_of=when,  # type: ignore[arg-type]
+                             kb_path=str(kb) if kb else None)
+    finally:
+        atlas.close()
+    typer.echo(str(files[0].resolve()))
+    if len(files) > 1:
+        typer.echo(f"  and {len(files) - 1} figure files in {files[1].parent}", err=True)
+
+
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Interface to bind (loopback by "
+                                                     "default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Serve the web app: the report's figures live, model lookup, research, deployment, advisor.
+
+    The JSON API under /api/ returns exactly what the CLI's --json does; OpenAPI at
+    /openapi.json. The store is opened read-only and only while answering a request, so
+    `fwatlas ingest` can run meanwhile (a request that needs the store during the ingest gets
+    503 store_busy; results are memoised per snapshot set and refresh after the ingest).
+
+    Example: fwatlas serve --port 8000
+    """
+    import uvicorn
+
+    from fwatlas.web.app import create_app
+
+    when = parse_date(as_of, "--as-of")
+    if host not in LOOPBACK:
+        typer.echo(f"fwatlas: warning: serving on {host}, which is not loopback: anyone who can "
+                   "reach this machine can read the store. There is no authentication.",
+                   err=True)
+    app = create_app(db=db, kb=kb, as_of=when)
+    typer.echo(f"fwatlas: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)
+    app.command("serve")(serve_command)

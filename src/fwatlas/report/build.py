@@ -1,0 +1,45 @@
+"""The report as data: every section, the date it is "as of", and every source's credit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from fwatlas import __version__
+from fwatlas.figures import ReportContext, Section, build_sections
+from fwatlas.report.credits import Credit, credits
+from fwatlas.store.atlas import Atlas
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every report format renders; ``credits`` covers every section's sources."""
+
+    sections: tuple[Section, ...]
+    as_of: dt.date
+    version: str
+    credits: tuple[Credit, ...]
+    store: str | None
+
+    @property
+    def figures(self) -> list[Any]:
+        return [f for s in self.sections for f in s.figures]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "version": self.version, "store": self.store,
+                "sections": [s.as_dict() for s in self.sections],
+                "credits": [c.as_dict() for c in self.credits]}
+
+
+def build_report(atlas: Atlas, ctx: ReportContext) -> Report:
+    """Build every section from the store (read-only) and collect the sources' credits."""
+    sections = tuple(build_sections(atlas, ctx))
+    return report_from_sections(sections, ctx, atlas)
+
+
+def report_from_sections(sections: tuple[Section, ...], ctx: ReportContext,
+                         atlas: Atlas) -> Report:
+    every = [s for sec in sections for s in sec.sources]
+    return Report(sections, ctx.as_of, __version__, tuple(credits(every)),
+                  str(atlas.path) if atlas.path else None)

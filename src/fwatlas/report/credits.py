@@ -1,0 +1,69 @@
+"""Every data source of a report with its licence and attribution (the footer).
+
+Some sources are CC BY-SA, which requires attribution; the footer must therefore list every
+snapshot a number came from, not only the first. The table of licences is package data
+(``licences.yaml``) matched by source kind, dataset and origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One source as the footer shows it."""
+
+    snapshot_id: str
+    kind: str
+    dataset: str | None
+    origin: str
+    data_date: str | None
+    basis: str | None
+    licence: str
+    attribution: str
+    url: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@cache
+def _rules() -> tuple[dict[str, str], ...]:
+    text = resources.files("fwatlas.report").joinpath("licences.yaml").read_text("utf-8")
+    return tuple(yaml.safe_load(text)["rules"])
+
+
+def credit(source: dict[str, Any]) -> Credit:
+    """The licence and attribution of one ``sources`` entry (unknown ones say so)."""
+    kind = str(source.get("kind") or "")
+    dataset = str(source.get("dataset") or "")
+    origin = str(source.get("origin") or "")
+    for rule in _rules():
+        if rule["kind"] != kind:
+            continue
+        if "dataset" in rule and not dataset.startswith(rule["dataset"]):
+            continue
+        if "origin" in rule and rule["origin"] not in origin:
+            continue
+        return Credit(str(source.get("snapshot_id")), kind, dataset or None, origin,
+                      source.get("data_date"), source.get("basis"), rule["licence"],
+                      rule["attribution"], rule.get("url", ""))
+    return Credit(str(source.get("snapshot_id")), kind, dataset or None, origin,
+                  source.get("data_date"), source.get("basis"),
+                  "licence not recorded – see the origin", origin, "")
+
+
+def credits(sources: list[dict[str, Any]]) -> list[Credit]:
+    """One credit per snapshot id, in first-seen order."""
+    seen: dict[str, Credit] = {}
+    for s in sources:
+        sid = str(s.get("snapshot_id"))
+        if sid not in seen:
+            seen[sid] = credit(s)
+    return list(seen.values())

@@ -1,0 +1,112 @@
+"""The self-contained HTML report, and the Jinja environment the web app shares.
+
+Jinja autoescaping is on for every template, so model ids, titles and author names are text;
+figure JSON goes into ``<script type="application/json">`` through ``script_json`` (no ``<``
+survives), and Plotly's JavaScript is embedded once, from the installed plotly package – the
+file opens offline, with no CDN.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from fwatlas.figures.model import Figure
+    from fwatlas.report.build import Report
+
+
+@dataclass(frozen=True)
+class Assets:
+    """CSS/JS either inlined (the report file) or linked under ``prefix`` (the web app)."""
+
+    inline: bool
+    prefix: str = "/static"
+
+    @property
+    def css(self) -> str:
+        return asset_text("fwatlas.css")
+
+    @property
+    def js(self) -> str:
+        return asset_text("fwatlas.js")
+
+    @property
+    def plotly(self) -> str:
+        return plotly_js()
+
+
+@cache
+def asset_text(name: str) -> str:
+    return resources.files("fwatlas.report").joinpath("assets", name).read_text("utf-8")
+
+
+def plotly_js_path() -> Path:
+    """plotly.min.js from the installed plotly package (never a CDN)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@cache
+def plotly_js() -> str:
+    text = plotly_js_path().read_text("utf-8")
+    if "</script" in text.lower():  # would end the inline element early
+        raise RuntimeError("plotly.min.js contains '</script' and cannot be inlined")
+    return text
+
+
+def csv_uri(fig: Figure) -> str:
+    """The figure's rows as a ``data:`` URI, so the download works from a file:// page."""
+    return "data:text/csv;charset=utf-8," + urllib.parse.quote(fig.csv_text())
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return f"{value:,.0f}"
+    if isinstance(value, float):
+        return f"{value:,.3g}"
+    return str(value)
+
+
+def _share(value: Any, unit: str = "share") -> str:
+    if value is None:
+        return "unknown"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    return _num(value)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One Jinja environment (autoescape on) for the report's and the web app's templates."""
+    import jinja2
+
+    from fwatlas.figures.model import Badge
+
+    loader = jinja2.ChoiceLoader([
+        jinja2.PackageLoader("fwatlas.web", "templates"),
+        jinja2.PackageLoader("fwatlas.report", "templates"),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=False,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["csv_uri"] = csv_uri
+    env.filters["num"] = _num
+    env.filters["share"] = _share
+    env.tests["badge"] = lambda v: isinstance(v, Badge)
+    return env
+
+
+def render_html(report: Report, *, assets: Assets | None = None) -> str:
+    """The report page; by default self-contained (CSS, JS and Plotly inlined)."""
+    tpl = environment().get_template("report.html.j2")
+    return tpl.render(report=report, assets=assets or Assets(inline=True),
+                      needs_plotly=bool(report.figures))
