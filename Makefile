@@ -1,0 +1,56 @@
+# fwatlas – two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := out
+export HF_HUB_OFFLINE := 1
+export RAY_USAGE_STATS_ENABLED := 0
+
+.PHONY: demo test lint typecheck unit bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# runtime only (what a user installs)
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# runtime + test, report and ray extras
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,report,ray]'
+	touch $@ $(VENV)/.runtime
+
+## demo: set up and run the main job on the bundled reference (offline)
+demo: $(VENV)/.runtime
+	@mkdir -p $(OUT)
+	FWATLAS_DB=$(OUT)/demo.duckdb $(BIN)/fwatlas availability
+	FWATLAS_DB=$(OUT)/demo.duckdb $(BIN)/fwatlas availability --top 30
+	FWATLAS_DB=$(OUT)/demo.duckdb $(BIN)/fwatlas availability --json > $(OUT)/availability.json
+	@echo "demo output: $(OUT)/availability.json"
+
+## browser: Debian's chromium for the browser tests and static PNG export (root only)
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed; browser tests will skip"; fi
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks scripts
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev browser
+	$(BIN)/pytest -q
+
+## test: set up and run ruff, mypy and pytest
+test: lint typecheck unit
+
+## bench: the speed and memory benchmarks (figures and ratios against baselines)
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
