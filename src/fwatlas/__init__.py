@@ -23,6 +23,10 @@ _LAZY = {
     "top_models": "fwatlas.analyses.top_models",
     "model_lookup": "fwatlas.analyses.model_lookup",
     "Framework": "fwatlas.vocabulary",
+    "research": "fwatlas.analyses.research",
+    "migration": "fwatlas.analyses.migration",
+    "pwc_trends": "fwatlas.analyses.pwc_trends",
+    "scan_text": "fwatlas.textscan",
 }
 
 

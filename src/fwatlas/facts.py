@@ -60,6 +60,10 @@ def register(prefix: str, target: str, summary: str = "") -> None:
 
 
 register("hub", "fwatlas.analyses.availability:hub_facts", "Hugging Face Hub availability")
+register("research", "fwatlas.analyses.research:research_facts", "framework mentions in papers")
+register("migration", "fwatlas.analyses.migration:migration_facts", "authors' framework moves")
+register("pwc", "fwatlas.analyses.pwc_trends:pwc_facts", "Papers with Code repositories")
+register("kb", "fwatlas.kb.facts:kb_facts", "Knowledge-base statuses (kb.status.<entry>)")
 
 
 def _overlaps(provider_prefix: str, wanted: str | None) -> bool:

@@ -1,0 +1,189 @@
+"""Research commands: framework mentions in papers (F3), author migration (F4), and
+Papers with Code trends (F5, attached to the ``trends`` group)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    OutPath,
+    SnapshotOption,
+    output_format,
+)
+from fwatlas.cli.output import Format, Output, emit, sources_line
+
+
+def _n(v: Any) -> str:
+    return "null" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def _pct(v: Any) -> str:
+    return "null" if v is None else f"{100 * v:.1f}%"
+
+
+def research_command(
+    venue: Annotated[str | None, typer.Option(
+        "--venue", help="One venue (cvpr, neurips/nips, iclr, …); `all` shows only the per-year "
+                        "aggregates.")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
+    = None,
+    year_to: Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Which frameworks conference papers mention, per venue edition and year (the article's F3).
+
+    Computed rows (from ingested papers) and the tracker's published counts are both shown,
+    labelled, never added together.
+
+    Example: fwatlas research --venue cvpr --from 2017 --to 2020
+    """
+    from fwatlas.analyses.research import research
+    from fwatlas.store.atlas import open_atlas
+
+    result = research(open_atlas(db), venue=venue, year_from=year_from, year_to=year_to)
+    payload = {"sources": result.sources(), **result.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title="Framework mentions in conference papers")
+        for c in ("venue", "year", "papers", "pt only", "tf only", "both", "jax", "none",
+                  "pt share", "basis", "evidence"):
+            t.add_column(c, justify="left" if c in ("venue", "basis", "evidence") else "right")
+        for r in payload["rows"]:
+            name = r["venue"] if r["venue"] != "all" else f"all ({len(r['venues'])})"
+            t.add_row(name, str(r["year"]), _n(r["papers"]), _n(r["pytorch_only"]),
+                      _n(r["tensorflow_only"]), _n(r["both"]), _n(r["jax"]), _n(r["none"]),
+                      _pct(r["pytorch_share"]), r["basis"], r["evidence"] or "none")
+        console.print(t, markup=False)
+        if payload["hint"]:
+            console.print(f"Note: {payload['hint']}", markup=False)
+        for k, v in payload["article_2022"].items():
+            console.print(f"The article (2022, published): {k} = {_pct(v['value'])}",
+                          markup=False)
+        for n in payload["notes"]:
+            console.print(f"[dim]Method – {n}[/]")
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def migration_command(
+    first: Annotated[int, typer.Option(
+        "--from", help="The first year. (Two points, not a range: the one exception to "
+                       "--from/--to meaning a range.)")] = 2018,
+    second: Annotated[int, typer.Option("--to", help="The second year.")] = 2019,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """How paper authors' frameworks changed between two years (the article's F4 Sankey).
+
+    --from and --to name two years, not a range. Only authors with framework-labelled papers
+    in both years take part; fractions are of each first-year label's authors.
+
+    Example: fwatlas migration --from 2018 --to 2019
+    """
+    from fwatlas.analyses.migration import migration
+    from fwatlas.store.atlas import open_atlas
+
+    result = migration(open_atlas(db), first=first, second=second)
+    payload = {"sources": result.sources(), **result.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"Authors' frameworks, {first} → {second} ({result.authors:,} authors "
+                        "labelled in both years)")
+        for c in (f"{first}", f"{second}", "authors", "fraction"):
+            t.add_column(c, justify="right" if c in ("authors", "fraction") else "left")
+        for r in payload["rows"]:
+            t.add_row(r["source"], r["target"], _n(r["authors"]), _pct(r["fraction"]))
+        console.print(t, markup=False)
+        for key, label in (("tensorflow_to_pytorch", "TensorFlow-only authors now using PyTorch"),
+                           ("pytorch_stayed", "PyTorch-only authors still using PyTorch")):
+            s = payload[key]
+            console.print(f"{label}: {_pct(s['value'])} ({s['authors']:,} of {s['of']:,})",
+                          markup=False)
+        for k, v in payload["article_2022"].items():
+            console.print(f"The article (2022, published): {k} = {_pct(v['value'])}",
+                          markup=False)
+        venues = "; ".join(f"{y}: {', '.join(v) or 'none'}" for y, v in payload["venues"].items())
+        console.print(f"Venues: {venues}", markup=False)
+        for e in payload["excluded_editions"]:
+            console.print(f"  not usable: {e['venue']} {e['year']} ({e['reason']})", markup=False)
+        if payload["hint"]:
+            console.print(f"Note: {payload['hint']}", markup=False)
+        for n in payload["notes"]:
+            console.print(f"[dim]Method – {n}[/]")
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def trends_pwc_command(
+    official_only: Annotated[bool, typer.Option(
+        "--official-only", help="Only repositories Papers with Code marks as official.")] = False,
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Per quarter, the share of paper repositories by framework (Papers with Code, the
+    article's F5).
+
+    Papers with Code closed in July 2025; the output shows the dump's date.
+
+    Example: fwatlas trends pwc --official-only
+    """
+    from fwatlas.analyses.pwc_trends import SHOWN, pwc_trends
+    from fwatlas.store.atlas import open_atlas
+
+    result = pwc_trends(open_atlas(db), official_only=official_only, snapshot_id=snapshot)
+    payload = {"sources": result.sources(), **result.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title="Papers with Code: repositories per quarter by framework"
+                        + (" (official only)" if official_only else "")
+                        + f" – dump of {payload['dump_date'] or 'unknown date'}")
+        t.add_column("quarter")
+        t.add_column("repos", justify="right")
+        for c in SHOWN:
+            t.add_column(c, justify="right")
+        for r in payload["rows"]:
+            t.add_row(r["quarter"], _n(r["repositories"]),
+                      *(_pct(r[f"{c}_share"]) for c in SHOWN))
+        console.print(t, markup=False)
+        console.print(f"Undated links' repositories left out: {payload['undated_links']:,}; "
+                      "keras, other: null (the dump cannot show them)", markup=False)
+        if payload["hint"]:
+            console.print(f"Note: {payload['hint']}", markup=False)
+        for k, v in payload["article_2022"].items():
+            shown = _pct(v["value"]) if v["value"] is not None and v["value"] <= 1 \
+                else _n(v["value"])
+            console.print(f"The article (2022, published): {k} = {shown}", markup=False)
+        for n in payload["notes"]:
+            console.print(f"[dim]Method – {n}[/]")
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def register(app: typer.Typer) -> None:
+    from fwatlas.cli.trends_commands import trends_app
+
+    app.command("research")(research_command)
+    app.command("migration")(migration_command)
+    trends_app.command("pwc")(trends_pwc_command)
