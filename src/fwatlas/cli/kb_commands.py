@@ -1,0 +1,304 @@
+"""Knowledge-base commands: ``kb list|show|changes|validate`` and ``deploy-matrix``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    AsOfOption,
+    FormatOption,
+    JsonFlag,
+    KbOption,
+    OutPath,
+    output_format,
+    parse_date,
+)
+from fwatlas.cli.output import Format, Output, emit
+
+
+def _as_of(value: str | None) -> dt.date:
+    return parse_date(value, "--as-of") or dt.date.today()
+
+
+def _choice(value: str | None, valid: tuple[str, ...], option: str) -> str | None:
+    from fwatlas.errors import InputError
+
+    if value is not None and value not in valid:
+        raise InputError(f"{option} {value!r} is not one of: {', '.join(valid)}")
+    return value
+
+
+def _sources_line(sources: list[dict[str, Any]]) -> str:
+    from fwatlas.cli.output import sources_line
+
+    return sources_line(sources)
+
+
+def _list(s: list[str]) -> str:
+    return ", ".join(s) or "–"
+
+
+def list_command(
+    framework: Annotated[str | None, typer.Option("--framework", help="pytorch, tensorflow, "
+                                                  "jax, keras, ...")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="A deployment target or group "
+                                               "(server, mobile, embedded).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="serving, export-bridge, "
+                                             "mobile-edge, browser, hub, ...")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="active, maintenance, "
+                                               "deprecated, archived or renamed.")] = None,
+    in_article: Annotated[bool, typer.Option("--in-article", help="Only tools the 2022 "
+                                             "article names.")] = False,
+    as_of: AsOfOption = None,
+    kb_path: KbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """List knowledge-base entries, filtered; stale entries are marked.
+
+    Example: fwatlas kb list --framework pytorch --target mobile --status active
+    """
+    from fwatlas.errors import InputError
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, TARGET_GROUPS, TARGETS, \
+        expand_targets
+
+    _choice(framework, FRAMEWORKS, "--framework")
+    _choice(kind, KINDS, "--kind")
+    _choice(status, STATUSES, "--status")
+    targets: tuple[str, ...] = ()
+    if target is not None:
+        try:
+            targets = expand_targets([target])
+        except ValueError:
+            raise InputError(f"--target {target!r} is not one of: "
+                             f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
+    day = _as_of(as_of)
+    kb = load_kb(kb_path)
+    rows = [e.row(day) for e in sorted(kb.entries.values(), key=lambda e: e.name)
+            if (framework is None or framework in e.frameworks)
+            and (not targets or set(targets) & set(e.targets))
+            and (kind is None or e.kind == kind) and (status is None or e.status == status)
+            and (not in_article or e.in_article)]
+    payload = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"Knowledge base – {len(rows)} entries (as of {day})")
+        for c in ("name", "kind", "frameworks", "targets", "status", "status date",
+                  "replaced by", "article", "stale"):
+            t.add_column(c)
+        for r in rows:
+            t.add_row(r["name"], r["kind"], _list(r["frameworks"]), _list(r["targets"]),
+                      r["status"] or "unknown", r["status_date"] or "–",
+                      r["replaced_by"] or "–", "yes" if r["in_article"] else "no",
+                      "STALE" if r["stale"] else "")
+        console.print(t, markup=False)
+        console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def show_command(
+    name: Annotated[str, typer.Argument(help="An entry name such as torchserve.")],
+    as_of: AsOfOption = None,
+    kb_path: KbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """One entry: status, date, replacement, packages, sources and how it was checked.
+
+    An unknown name exits 1 with close matches.
+
+    Example: fwatlas kb show torchserve
+    """
+    from fwatlas.kb import load_kb
+
+    day = _as_of(as_of)
+    kb = load_kb(kb_path)
+    entry = kb.get(name)
+    row = entry.row(day)
+    hops = kb.follow(entry.name)
+    row["successor"] = hops[-1].name if len(hops) > 1 else None
+    row["snapshot_id"] = kb.source_of(entry.name)
+    payload = {"sources": kb.sources(), "as_of": day.isoformat(), **row}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"{entry.display} ({entry.name})", show_header=False)
+        status = row["status"] or "unknown"
+        if row["stale"]:
+            status += f"  STALE (checked {row['checked_on']}, more than 12 months before {day})"
+        t.add_row("status", status)
+        t.add_row("status date", row["status_date"] or "–")
+        if row["replaced_by"]:
+            t.add_row("replaced by", row["replaced_by"] + (
+                f" (now {row['successor']})" if row["successor"] not in (None,
+                                                                          row["replaced_by"])
+                else ""))
+        t.add_row("kind", row["kind"])
+        t.add_row("frameworks", _list(row["frameworks"]))
+        t.add_row("targets", _list(row["targets"]))
+        t.add_row("named in the 2022 article", "yes" if row["in_article"] else "no")
+        t.add_row("PyPI", _list(row["pypi"]))
+        t.add_row("npm", _list(row["npm"]))
+        t.add_row("checked", f"{row['checked_on']} via {row['checked_via']}")
+        for i, s in enumerate(row["sources"], 1):
+            sec = " [secondary]" if s["secondary"] else ""
+            t.add_row(f"source {i}", f"{s['url']} ({s['date'] or 'undated'}){sec}"
+                      + (f" – {s['note']}" if s["note"] else ""))
+        if row["note"]:
+            t.add_row("note", row["note"])
+        console.print(t, markup=False)
+        console.print(f"[dim]Source: {row['snapshot_id']}[/]")
+
+    emit(Output(payload, table=draw), Format.json if json_out else Format.table)
+
+
+def changes_command(
+    as_of: AsOfOption = None,
+    kb_path: KbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Every tool the 2022 article names whose status is no longer active.
+
+    Example: fwatlas kb changes --json
+    """
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.changes import kb_changes
+
+    day = _as_of(as_of)
+    kb = load_kb(kb_path)
+    changes = kb_changes(kb, day)
+    rows = [c.as_dict() for c in changes]
+    payload = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"What changed since the 2022 article ({len(rows)} tools, as of {day})")
+        for c in ("tool", "status", "since", "replaced by", "stale", "source"):
+            t.add_column(c)
+        for c in changes:
+            repl = "none named"
+            if c.replaced_by:
+                repl = c.replaced_by + (f" ({c.replacement_status})" if c.replacement_status
+                                        else "")
+            t.add_row(c.title, c.status or "unknown", c.status_date or "–", repl,
+                      "STALE" if c.stale else "", c.source)
+        console.print(t, markup=False)
+        console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def validate_command(
+    path: Annotated[Path | None, typer.Argument(
+        help="A knowledge-base file to check merged over the bundled one (default: the "
+             "bundled one alone).", show_default=False)] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Validate a knowledge-base file against the schema; every problem names file, entry, field.
+
+    Exits 2 when anything is wrong.
+
+    Example: fwatlas kb validate my-tools.yaml
+    """
+    from fwatlas.kb.loader import build
+
+    kb, problems = build(path)
+    payload: dict[str, Any] = {
+        "sources": kb.sources() if kb else [],
+        "valid": not problems,
+        "problems": [{"file": p.file, "entry": p.entry, "field": p.field,
+                      "message": p.message} for p in problems],
+        "entries": len(kb.entries) if kb else None,
+        "complete": sum(e.complete for e in kb.entries.values()) if kb else None,
+    }
+    if json_out:
+        emit(Output(payload), Format.json)
+    elif problems:
+        for p in problems:
+            typer.echo(str(p), err=True)
+    else:
+        typer.echo(f"ok: {payload['entries']} entries, {payload['complete']} complete "
+                   f"(status, status date and a primary source)")
+    if problems:
+        raise typer.Exit(2)
+
+
+def deploy_matrix_command(
+    framework: Annotated[str | None, typer.Option("--framework", help="Only this framework "
+                                                  "(pytorch, tensorflow, jax, keras).")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Only this target or group "
+                                               "(server, mobile, embedded).")] = None,
+    kb_path: KbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """For each framework × target: the best active tool chain today, the alternatives, and
+    the status today of what the 2022 article recommended for that cell.
+
+    Example: fwatlas deploy-matrix --target mobile
+    """
+    from fwatlas.errors import InputError
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
+    from fwatlas.kb.schema import TARGET_GROUPS, TARGETS, expand_targets
+
+    _choice(framework, MATRIX_FRAMEWORKS, "--framework")
+    targets = TARGETS
+    if target is not None:
+        try:
+            targets = expand_targets([target])
+        except ValueError:
+            raise InputError(f"--target {target!r} is not one of: "
+                             f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
+    kb = load_kb(kb_path)
+    m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
+    rows = m.rows()
+    payload = {"sources": kb.sources(), "rows": rows}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        for fw in m.frameworks:
+            t = Table(title=f"Deployment paths from {m.titles[fw]} (today, per the knowledge "
+                            "base)")
+            for c in ("target", "best active path", "alternatives", "the article's tool today"):
+                t.add_column(c)
+            for r in rows:
+                if r["framework"] != fw:
+                    continue
+                best = r["best"]["display"] if r["best"] else "no active path known"
+                alts = ", ".join(m.titles[a["chain"][-1]] for a in r["alternatives"]) or "–"
+                art = "; ".join(
+                    (f"→ {s['title']} {s['status']}" if s["followed_from"] else
+                     f"{s['title']}: {s['status'] or 'unknown'} {s['status_date'] or ''}".strip())
+                    for s in r["article"]) or "–"
+                t.add_row(r["target"], best, alts, art)
+            console.print(t, markup=False)
+        console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def register(app: typer.Typer) -> None:
+    kb_app = typer.Typer(name="kb", help="The knowledge base: deployment and ecosystem tools, "
+                                         "their status today, sources and dates.",
+                         no_args_is_help=True, rich_markup_mode=None)
+    kb_app.command("list")(list_command)
+    kb_app.command("show")(show_command)
+    kb_app.command("changes")(changes_command)
+    kb_app.command("validate")(validate_command)
+    app.add_typer(kb_app, name="kb")
+    app.command("deploy-matrix")(deploy_matrix_command)
