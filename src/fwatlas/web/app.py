@@ -1,0 +1,130 @@
+"""The FastAPI app behind ``fwatlas serve``: pages, a JSON API under /api/, OpenAPI.
+
+The API returns exactly the CLI's ``--json`` objects (built by ``fwatlas.web.payloads``); pages
+render the report's own figures and templates. Every request goes through one ``StoreGate``:
+read-only, memoised per snapshot set, holding the DuckDB file only while it answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from fwatlas import __version__
+from fwatlas.web import errors, pages
+from fwatlas.web.payloads import (
+    availability_payload,
+    facts_payload,
+    model_payload,
+    snapshots_payload,
+)
+from fwatlas.web.store import StoreGate
+
+Method = Literal["tags", "files", "library"]
+Weight = Literal["count", "downloads", "downloads_all_time"]
+By = Literal["year", "task"]
+Rank = Literal["downloads", "likes", "downloads_all_time"]
+
+#: Content-Security-Policy of every page: scripts only from this server, no inline script.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+
+STATIC = {
+    "fwatlas.css": "text/css; charset=utf-8",
+    "fwatlas.js": "text/javascript; charset=utf-8",
+    "plotly.min.js": "text/javascript; charset=utf-8",
+}
+
+
+def _static_path(name: str) -> Path:
+    from importlib import resources
+
+    from fwatlas.report.html import plotly_js_path
+
+    if name == "plotly.min.js":
+        return plotly_js_path()
+    return Path(str(resources.files("fwatlas.report").joinpath("assets", name)))
+
+
+def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
+               as_of: dt.date | None = None, idle_close_s: float | None = None) -> FastAPI:
+    """The app for one store; ``as_of`` fixes "today" (default: the day of each request)."""
+    gate = StoreGate(db) if idle_close_s is None else StoreGate(db, idle_close_s=idle_close_s)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        gate.close()
+
+    app = FastAPI(title="fwatlas", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
+                  description="Framework Atlas: PyTorch, TensorFlow, JAX or Keras – answered "
+                              "from dated evidence. /api/ returns the CLI's --json objects.")
+    app.state.gate = gate
+    app.state.kb = str(kb) if kb else None
+    app.state.as_of = as_of
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Content-Security-Policy"] = CSP
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def api(payload: dict[str, Any]) -> JSONResponse:
+        return JSONResponse(payload)
+
+    # --- the JSON API -------------------------------------------------------------------------
+    @app.get("/api/availability", tags=["api"], summary="fwatlas availability --json")
+    def api_availability(
+        method: Method = "tags", weight: Weight = "count",
+        frameworks: Annotated[str | None, Query(max_length=100)] = None,
+        by: By | None = None, top: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+        rank: Rank = "downloads", snapshot: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> JSONResponse:
+        key = ("availability", method, weight, frameworks, by, top, rank, snapshot)
+        return api(gate.run(key, lambda a: availability_payload(
+            a, method=method, weight=weight, frameworks=frameworks, by=by, top=top, rank=rank,
+            snapshot=snapshot)))
+
+    @app.get("/api/model/{model_id:path}", tags=["api"], summary="fwatlas model ID --json")
+    def api_model(model_id: Annotated[str, PathParam(max_length=300)],
+                  snapshot: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
+        return api(gate.run(("model", model_id, snapshot),
+                            lambda a: model_payload(a, model_id, snapshot=snapshot)))
+
+    @app.get("/api/snapshots", tags=["api"], summary="fwatlas snapshots --json")
+    def api_snapshots(kind: Annotated[str | None, Query(max_length=100)] = None
+                      ) -> JSONResponse:
+        return api(gate.run(("snapshots", kind), lambda a: snapshots_payload(a, kind=kind)))
+
+    @app.get("/api/facts", tags=["api"], summary="fwatlas facts --json")
+    def api_facts(prefix: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
+        return api(gate.run(("facts", prefix), lambda a: facts_payload(a, prefix=prefix)))
+
+    @app.get("/api/report", tags=["api"], summary="the report's sections as data")
+    def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> JSONResponse:
+        when = pages.today(app, as_of)
+        return api(gate.run(("report", when), lambda a: pages.report_dict(app, a, when)))
+
+    # --- static assets ------------------------------------------------------------------------
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        if name not in STATIC:
+            raise HTTPException(404, f"no such file: /static/{name}")
+        return FileResponse(_static_path(name), media_type=STATIC[name],
+                            headers={"Cache-Control": "public, max-age=3600"})
+
+    pages.install(app, gate)
+    return app

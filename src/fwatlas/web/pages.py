@@ -1,0 +1,122 @@
+"""The web app's HTML pages: overview, model lookup, research, deployment, advisor.
+
+Pages render the same ``Section`` objects as the report (``fwatlas.figures``) with the same
+templates, so the page and the report file show one set of figures. Jinja autoescapes every
+string; figure data goes through ``script_json``; scripts come only from /static (the CSP
+forbids inline script), so a hostile model id cannot run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fwatlas import __version__
+from fwatlas.errors import NotFound
+
+if TYPE_CHECKING:
+    from fwatlas.figures.model import Section
+    from fwatlas.store.atlas import Atlas
+    from fwatlas.web.store import StoreGate
+
+NAV = (("/", "Overview"), ("/model", "Model lookup"), ("/research", "Research"),
+       ("/deployment", "Deployment"), ("/advisor", "Advisor"))
+
+
+def today(app: FastAPI, as_of: dt.date | None = None) -> dt.date:
+    """``as_of`` from the request, else the app's fixed date, else the calendar's."""
+    fixed: dt.date | None = app.state.as_of
+    return as_of or fixed or dt.date.today()
+
+
+def _ctx(app: FastAPI, when: dt.date) -> Any:
+    from fwatlas.figures import ReportContext
+
+    return ReportContext(as_of=when, kb_path=app.state.kb)
+
+
+def report_dict(app: FastAPI, atlas: Atlas, when: dt.date) -> dict[str, Any]:
+    from fwatlas.cli.output import jsonable
+    from fwatlas.report import build_report
+
+    out: dict[str, Any] = jsonable(build_report(atlas, _ctx(app, when)).as_dict())
+    return out
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    from fwatlas.report.html import Assets, environment
+
+    tpl = environment().get_template(template)
+    context.setdefault("needs_plotly", False)
+    html = tpl.render(assets=Assets(inline=False), nav=NAV, path=request.url.path,
+                      version=__version__, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str, close_matches: list[str]
+               ) -> HTMLResponse:
+    return render(request, "error.html.j2", status=status, status_code=status, message=message,
+                  close_matches=close_matches)
+
+
+def _sections_page(request: Request, gate: StoreGate, app: FastAPI, keys: list[str],
+                   title: str, when: dt.date, **extra: Any) -> HTMLResponse:
+    from fwatlas.figures import build_section
+    from fwatlas.report.credits import credits
+
+    def compute(atlas: Atlas) -> tuple[list[Section], list[Any]]:
+        secs = [build_section(atlas, _ctx(app, when), k) for k in keys]
+        return secs, credits([s for sec in secs for s in sec.sources])
+
+    sections, creds = gate.run(("sections", tuple(keys), when), compute)
+    return render(request, "sections.html.j2", title=title, sections=sections, credits=creds,
+                  as_of=when, needs_plotly=any(s.figures for s in sections), **extra)
+
+
+def install(app: FastAPI, gate: StoreGate) -> None:
+    """Register the pages on ``app``."""
+    from fwatlas.figures import section_keys
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+        return _sections_page(request, gate, app, section_keys(), "Overview",
+                              today(app, as_of))
+
+    @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
+    def model_search(request: Request,
+                     q: str | None = Query(None, max_length=300)) -> Response:
+        if q and q.strip():
+            target = "/model/" + urllib.parse.quote(q.strip(), safe="/")
+            return RedirectResponse(target, status_code=303)
+        return render(request, "model.html.j2", info=None, query="", close_matches=[],
+                      message=None)
+
+    @app.get("/model/{model_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def model_page(request: Request, model_id: str) -> HTMLResponse:
+        from fwatlas.web.payloads import model_payload
+
+        try:
+            info = gate.run(("model", model_id, None), lambda a: model_payload(a, model_id))
+        except NotFound as exc:
+            return render(request, "model.html.j2", status=404, info=None, query=model_id,
+                          close_matches=exc.close_matches, message=str(exc))
+        return render(request, "model.html.j2", info=info, query=model_id, close_matches=[],
+                      message=None)
+
+    @app.get("/research", response_class=HTMLResponse, include_in_schema=False)
+    def research(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+        return _sections_page(request, gate, app, ["research"], "Research explorer",
+                              today(app, as_of))
+
+    @app.get("/deployment", response_class=HTMLResponse, include_in_schema=False)
+    def deployment(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+        return _sections_page(request, gate, app, ["deployment"], "Deployment matrix",
+                              today(app, as_of))
+
+    @app.get("/advisor", response_class=HTMLResponse, include_in_schema=False)
+    def advisor(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+        return _sections_page(request, gate, app, ["advice"], "Advisor", today(app, as_of))

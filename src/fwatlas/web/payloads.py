@@ -1,0 +1,77 @@
+"""The ``--json`` objects of the CLI's read commands, built in one place.
+
+The web API must return exactly what ``fwatlas <command> --json`` prints, so both build the
+payload here from the same library calls (``fwatlas availability`` and ``fwatlas model`` still
+build theirs inline in ``cli/hub_commands.py``; they compute the same objects and should switch
+to these functions). Every payload carries ``sources`` first, as DESIGN's envelope shows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fwatlas.cli.output import jsonable
+from fwatlas.store.atlas import Atlas
+
+
+def envelope(payload: dict[str, Any]) -> dict[str, Any]:
+    """Sources first, then the command's keys; plain JSON values (dates as ISO strings)."""
+    payload.setdefault("sources", [])
+    ordered = {"sources": payload["sources"],
+               **{k: v for k, v in payload.items() if k != "sources"}}
+    out: dict[str, Any] = jsonable(ordered)
+    return out
+
+
+def availability_payload(atlas: Atlas, *, method: str = "tags", weight: str = "count",
+                         frameworks: str | None = None, by: str | None = None,
+                         top: int | None = None, rank: str = "downloads",
+                         snapshot: str | None = None) -> dict[str, Any]:
+    """``fwatlas availability [--method --weight --frameworks --by --top --rank --snapshot]``."""
+    from fwatlas.analyses import availability as av
+
+    if top is not None:
+        from fwatlas.analyses.top_models import top_models
+
+        tm = top_models(atlas, n=top, rank=rank, method=method, snapshot_id=snapshot)
+        payload = tm.as_dict()
+        payload["sources"] = [tm.snapshot.source()]
+        return envelope(payload)
+    result = av.availability(atlas, method=method, weight=weight,
+                             frameworks=av.parse_frameworks(frameworks), by=by,
+                             snapshot_id=snapshot)
+    return envelope({"sources": av.sources_of(result, atlas), **result.as_dict()})
+
+
+def model_payload(atlas: Atlas, model_id: str, *, snapshot: str | None = None
+                  ) -> dict[str, Any]:
+    """``fwatlas model ID [--snapshot]``; unknown ids raise NotFound with close matches."""
+    from fwatlas.analyses.model_lookup import model_lookup
+
+    info = model_lookup(atlas, model_id, snapshot_id=snapshot)
+    return envelope({"sources": [info.snapshot.source()], **info.as_dict()})
+
+
+def snapshots_payload(atlas: Atlas, *, kind: str | None = None) -> dict[str, Any]:
+    """``fwatlas snapshots [--kind]``."""
+    snaps = atlas.snapshots(kind=kind, states=("open", "complete", "failed"))
+    rows = [{
+        "snapshot_id": s.id, "kind": s.kind, "dataset": s.dataset, "state": s.state,
+        "data_date": s.data_date, "data_date_source": s.data_date_source,
+        "ingested_at": s.ingested_at, "rows": s.rows, "skipped": s.skipped,
+        "skipped_items": list(s.skipped_items), "content_hash": s.content_hash,
+        "origin": s.origin, "basis": s.basis, "reference": s.is_reference,
+    } for s in snaps]
+    return envelope({"sources": [s.source() for s in snaps], "rows": rows})
+
+
+def facts_payload(atlas: Atlas, *, prefix: str | None = None) -> dict[str, Any]:
+    """``fwatlas facts [--prefix]``."""
+    from fwatlas.facts import list_facts
+
+    facts = list_facts(atlas, prefix)
+    sources: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        for s in f.sources:
+            sources[str(s.get("snapshot_id"))] = s
+    return envelope({"sources": list(sources.values()), "rows": [f.as_dict() for f in facts]})

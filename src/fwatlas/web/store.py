@@ -1,0 +1,134 @@
+"""The web app's access to the store: read-only, short-lived, memoised per snapshot set.
+
+DuckDB lets one process write a file, and a reader holding it open blocks that writer. The app
+therefore opens the store read-only only while it answers, and closes it after a short idle
+time; an ``fwatlas ingest`` run while requests keep arriving fails with the store's "in use"
+message, and one run while the app is idle succeeds. Results are memoised per *snapshot set*
+(the ids, states and dates of every snapshot): while the file is unchanged (same size and
+modification time) a memoised answer is served without opening it at all, and after an ingest
+the new snapshot set gives new answers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fwatlas import settings
+from fwatlas.errors import FwatlasError
+from fwatlas.store.atlas import Atlas, open_atlas
+
+T = TypeVar("T")
+IDLE_CLOSE_S = 2.0
+MEMO_ENTRIES = 4096
+
+
+class StoreGate:
+    """One read-only Atlas at a time, opened on demand, closed when idle; a bounded memo."""
+
+    def __init__(self, db: Path | str | None = None, *, idle_close_s: float = IDLE_CLOSE_S,
+                 memo_entries: int = MEMO_ENTRIES) -> None:
+        self.path = Path(db) if db else settings.default_db_path()
+        self.idle_close_s = idle_close_s
+        self.memo_entries = memo_entries
+        self._lock = threading.RLock()
+        self._atlas: Atlas | None = None
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._snapshot_key: tuple[Any, ...] | None = None
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+        self._timer: threading.Timer | None = None
+        self.opens = 0  # how often the file was opened (tests and benchmarks read it)
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Size and modification time of the store and its WAL: changes when anything writes."""
+        out: list[Any] = []
+        for p in (self.path, Path(f"{self.path}.wal")):
+            try:
+                st = p.stat()
+                out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    @property
+    def snapshot_key(self) -> tuple[Any, ...] | None:
+        return self._snapshot_key
+
+    def _open(self) -> Atlas:
+        if self._atlas is None:
+            fp = self.fingerprint()
+            atlas = open_atlas(self.path)
+            self.opens += 1
+            key = tuple((s.id, s.state, s.data_date, s.ingested_at, s.rows)
+                        for s in atlas.snapshots(states=("open", "complete", "failed")))
+            if key != self._snapshot_key:
+                self._memo.clear()
+            self._atlas, self._fingerprint, self._snapshot_key = atlas, fp, key
+        return self._atlas
+
+    def _close(self) -> None:
+        with self._lock:
+            if self._atlas is not None:
+                self._atlas.close()
+                self._atlas = None
+            self._timer = None
+
+    def _close_later(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.idle_close_s, self._close)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._close()
+
+    def run(self, key: Hashable, compute: Callable[[Atlas], T]) -> T:
+        """``compute(atlas)`` memoised per (snapshot set, key); fwatlas errors are memoised too
+        (an unknown model stays unknown until the snapshots change)."""
+        with self._lock:
+            if self._atlas is None and self._snapshot_key is not None \
+                    and self.fingerprint() == self._fingerprint:
+                hit = self._lookup(key)
+                if hit is not None:
+                    return hit
+            atlas = self._open()
+            try:
+                hit = self._lookup(key)
+                if hit is not None:
+                    return hit
+                try:
+                    value: Any = compute(atlas)
+                except FwatlasError as exc:
+                    value = _Failure(exc)
+                self._memo[key] = value
+                if len(self._memo) > self.memo_entries:
+                    self._memo.popitem(last=False)
+                return self._unwrap(value)
+            finally:
+                self._close_later()
+
+    def _lookup(self, key: Hashable) -> Any:
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._unwrap(self._memo[key])
+        return None
+
+    @staticmethod
+    def _unwrap(value: Any) -> Any:
+        if isinstance(value, _Failure):
+            raise value.error
+        return value
+
+
+class _Failure:
+    __slots__ = ("error",)
+
+    def __init__(self, error: FwatlasError) -> None:
+        self.error = error
+
