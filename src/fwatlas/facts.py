@@ -60,6 +60,7 @@ def register(prefix: str, target: str, summary: str = "") -> None:
 
 
 register("hub", "fwatlas.analyses.availability:hub_facts", "Hugging Face Hub availability")
+register("kb", "fwatlas.kb.facts:kb_facts", "Knowledge-base statuses (kb.status.<entry>)")
 register("research", "fwatlas.analyses.research:research_facts", "framework mentions in papers")
 register("migration", "fwatlas.analyses.migration:migration_facts", "authors' framework moves")
 register("pwc", "fwatlas.analyses.pwc_trends:pwc_facts", "Papers with Code repositories")

@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "fwatlas.cli.store_commands",
     "fwatlas.cli.hub_commands",
     "fwatlas.cli.trends_commands",
+    "fwatlas.cli.kb_commands",
     "fwatlas.cli.report_commands",
     "fwatlas.cli.research_commands",
 ]

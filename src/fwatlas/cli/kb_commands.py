@@ -65,8 +65,14 @@ def list_command(
     """
     from fwatlas.errors import InputError
     from fwatlas.kb import load_kb
-    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, TARGET_GROUPS, TARGETS, \
-        expand_targets
+    from fwatlas.kb.schema import (
+        FRAMEWORKS,
+        KINDS,
+        STATUSES,
+        TARGET_GROUPS,
+        TARGETS,
+        expand_targets,
+    )
 
     _choice(framework, FRAMEWORKS, "--framework")
     _choice(kind, KINDS, "--kind")
@@ -85,7 +91,7 @@ def list_command(
             and (not targets or set(targets) & set(e.targets))
             and (kind is None or e.kind == kind) and (status is None or e.status == status)
             and (not in_article or e.in_article)]
-    payload = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
+    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -126,7 +132,7 @@ def show_command(
     hops = kb.follow(entry.name)
     row["successor"] = hops[-1].name if len(hops) > 1 else None
     row["snapshot_id"] = kb.source_of(entry.name)
-    payload = {"sources": kb.sources(), "as_of": day.isoformat(), **row}
+    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(), **row}
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -179,14 +185,14 @@ def changes_command(
     kb = load_kb(kb_path)
     changes = kb_changes(kb, day)
     rows = [c.as_dict() for c in changes]
-    payload = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
+    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
         t = Table(title=f"What changed since the 2022 article ({len(rows)} tools, as of {day})")
-        for c in ("tool", "status", "since", "replaced by", "stale", "source"):
-            t.add_column(c)
+        for col in ("tool", "status", "since", "replaced by", "stale", "source"):
+            t.add_column(col)
         for c in changes:
             repl = "none named"
             if c.replaced_by:
@@ -266,7 +272,7 @@ def deploy_matrix_command(
     kb = load_kb(kb_path)
     m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
     rows = m.rows()
-    payload = {"sources": kb.sources(), "rows": rows}
+    payload: dict[str, Any] = {"sources": kb.sources(), "rows": rows}
 
     def draw(console: Any) -> None:
         from rich.table import Table

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -166,7 +166,7 @@ class Entry(BaseModel):
         """The first non-secondary source (else the first source)."""
         return next((s for s in self.sources if not s.secondary), self.sources[0])
 
-    def row(self, as_of: dt.date) -> dict[str, object]:
+    def row(self, as_of: dt.date) -> dict[str, Any]:
         """The row ``kb list``/``kb show`` print and ``--json`` returns."""
         return {
             "name": self.name, "title": self.display, "kind": self.kind,
