@@ -22,7 +22,10 @@ from fwatlas.web import errors, pages
 from fwatlas.web.payloads import (
     availability_payload,
     facts_payload,
+    migration_payload,
     model_payload,
+    pwc_payload,
+    research_payload,
     snapshots_payload,
 )
 from fwatlas.web.store import StoreGate
@@ -117,6 +120,29 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
     def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> JSONResponse:
         when = pages.today(app, as_of)
         return api(gate.run(("report", when), lambda a: pages.report_dict(app, a, when)))
+
+    @app.get("/api/research", tags=["api"], summary="fwatlas research --json")
+    def api_research(
+        venue: Annotated[str | None, Query(max_length=100)] = None,
+        year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2200)] = None,
+        year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2200)] = None,
+    ) -> JSONResponse:
+        return api(gate.run(("research", venue, year_from, year_to), lambda a: research_payload(
+            a, venue=venue, year_from=year_from, year_to=year_to)))
+
+    @app.get("/api/migration", tags=["api"], summary="fwatlas migration --json")
+    def api_migration(
+        first: Annotated[int, Query(alias="from", ge=1900, le=2200)] = 2018,
+        second: Annotated[int, Query(alias="to", ge=1900, le=2200)] = 2019,
+    ) -> JSONResponse:
+        return api(gate.run(("migration", first, second),
+                            lambda a: migration_payload(a, first=first, second=second)))
+
+    @app.get("/api/trends/pwc", tags=["api"], summary="fwatlas trends pwc --json")
+    def api_pwc(official_only: bool = False,
+                snapshot: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
+        return api(gate.run(("pwc", official_only, snapshot), lambda a: pwc_payload(
+            a, official_only=official_only, snapshot=snapshot)))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

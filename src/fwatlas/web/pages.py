@@ -77,6 +77,24 @@ def _sections_page(request: Request, gate: StoreGate, app: FastAPI, keys: list[s
                   as_of=when, needs_plotly=any(s.figures for s in sections), **extra)
 
 
+def research_view(atlas: Atlas, venue: str | None, year_from: int | None,
+                  year_to: int | None) -> dict[str, Any]:
+    """The explorer's figure and rows for the filters (venue, year range)."""
+    from fwatlas.analyses.research import research
+    from fwatlas.figures.research import f3_figure
+
+    venues = sorted({r.venue for r in research(atlas).rows if r.venue != "all"})
+    result = research(atlas, venue=venue, year_from=year_from, year_to=year_to)
+    rows = list(result.rows)
+    figure = None
+    if any(r.pytorch_share is not None for r in rows):
+        figure = f3_figure(rows, fig_id="explorer-f3",
+                           title="PyTorch's share of papers using PyTorch or TensorFlow"
+                                 + (f" – {venue}" if venue else ""))
+    return {"venues": venues, "rows": rows, "figure": figure, "sources": result.sources(),
+            "hint": result.hint, "notes": result.notes}
+
+
 def install(app: FastAPI, gate: StoreGate) -> None:
     """Register the pages on ``app``."""
     from fwatlas.figures import section_keys
@@ -108,9 +126,22 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                       message=None)
 
     @app.get("/research", response_class=HTMLResponse, include_in_schema=False)
-    def research(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
-        return _sections_page(request, gate, app, ["research"], "Research explorer",
-                              today(app, as_of))
+    def research(request: Request,
+                 venue: str | None = Query(None, max_length=100),
+                 year_from: int | None = Query(None, alias="from", ge=1900, le=2200),
+                 year_to: int | None = Query(None, alias="to", ge=1900, le=2200),
+                 ) -> HTMLResponse:
+        from fwatlas.figures.missing import optional_module
+
+        if optional_module("fwatlas.analyses.research") is None:
+            return _sections_page(request, gate, app, ["research"], "Research explorer",
+                                  today(app))
+        venue = venue or None
+        view = gate.run(("research-page", venue, year_from, year_to),
+                        lambda a: research_view(a, venue, year_from, year_to))
+        return render(request, "research.html.j2", title="Research explorer", view=view,
+                      venue=venue or "", year_from=year_from, year_to=year_to,
+                      needs_plotly=view["figure"] is not None)
 
     @app.get("/deployment", response_class=HTMLResponse, include_in_schema=False)
     def deployment(request: Request, as_of: dt.date | None = None) -> HTMLResponse:

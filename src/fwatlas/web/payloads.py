@@ -75,3 +75,30 @@ def facts_payload(atlas: Atlas, *, prefix: str | None = None) -> dict[str, Any]:
         for s in f.sources:
             sources[str(s.get("snapshot_id"))] = s
     return envelope({"sources": list(sources.values()), "rows": [f.as_dict() for f in facts]})
+
+
+def research_payload(atlas: Atlas, *, venue: str | None = None, year_from: int | None = None,
+                     year_to: int | None = None) -> dict[str, Any]:
+    """``fwatlas research [--venue --from --to]``."""
+    from fwatlas.analyses.research import research
+
+    result = research(atlas, venue=venue, year_from=year_from, year_to=year_to)
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def migration_payload(atlas: Atlas, *, first: int = 2018, second: int = 2019
+                      ) -> dict[str, Any]:
+    """``fwatlas migration [--from --to]`` (two years, not a range)."""
+    from fwatlas.analyses.migration import migration
+
+    result = migration(atlas, first=first, second=second)
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def pwc_payload(atlas: Atlas, *, official_only: bool = False, snapshot: str | None = None
+                ) -> dict[str, Any]:
+    """``fwatlas trends pwc [--official-only --snapshot]``."""
+    from fwatlas.analyses.pwc_trends import pwc_trends
+
+    result = pwc_trends(atlas, official_only=official_only, snapshot_id=snapshot)
+    return envelope({"sources": result.sources(), **result.as_dict()})
