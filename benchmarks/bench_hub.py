@@ -120,7 +120,11 @@ COUNTS_JOB = textwrap.dedent("""
               "jax": r.available["jax"], "pytorch_only": r.exclusive["pytorch"],
               "tensorflow_only": r.exclusive["tensorflow"]}
     elapsed = time.perf_counter() - t0
-    print(json.dumps({"s": elapsed, "counts": counts,
+    from fwatlas.analyses.availability import store_cells
+    t1 = time.perf_counter()
+    store_cells(atlas, atlas.snapshot("s1"), "tags", "count", None, use_cube=False)
+    raw = time.perf_counter() - t1
+    print(json.dumps({"s": elapsed, "raw_s": raw, "counts": counts,
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)
 
@@ -173,6 +177,8 @@ def main() -> None:
           f"{base['peak_rss_mib']:6.0f} MiB")
     print(f"fwatlas, same counts on store:  {counts['s']:6.3f} s   -> "
           f"{base['s'] / counts['s']:.0f}x faster (target >= 15x); counts equal: yes")
+    print(f"  (from the per-model rows, bypassing the cube: {counts['raw_s']:.3f} s -> "
+          f"{base['s'] / counts['raw_s']:.0f}x)")
     print(f"ingest + analyses vs baseline:  {base['s'] / job['total_s']:.2f}x the baseline's speed, "
           f"{job['peak_rss_mib'] / base['peak_rss_mib']:.2f}x its memory")
 

@@ -65,6 +65,12 @@ register("research", "fwatlas.analyses.research:research_facts", "framework ment
 register("migration", "fwatlas.analyses.migration:migration_facts", "authors' framework moves")
 register("pwc", "fwatlas.analyses.pwc_trends:pwc_facts", "Papers with Code repositories")
 register("kb", "fwatlas.kb.facts:kb_facts", "Knowledge-base statuses (kb.status.<entry>)")
+register("signals", "fwatlas.analyses.signals:signals_facts",
+         "adoption signals: downloads, stars, dependents, jobs, questions")
+register("registry", "fwatlas.analyses.support:registry_facts",
+         "registry: installable per Python/OS/arch, GPU variants, latest versions")
+register("vitality", "fwatlas.analyses.vitality:vitality_facts",
+         "release cadence and knowledge-base flags per package")
 
 
 def _overlaps(provider_prefix: str, wanted: str | None) -> bool:

@@ -96,3 +96,21 @@ def test_files_method_is_refused_without_sibling_lists(tmp_path: Path) -> None:
 def test_unknown_model_exits_1_with_close_matches(store_2022: Path) -> None:
     run = run_cli("model", "files/shardd", "--db", str(store_2022))
     assert run.code == 1 and "files/sharded" in run.err
+
+
+def test_the_cube_equals_the_per_model_computation(store_2022: Path) -> None:
+    """Every method/weight/grouping read from the cube equals the raw per-model query."""
+    from fwatlas.analyses.availability import store_cells
+    from fwatlas.store.atlas import open_atlas
+
+    from fwatlas.analyses import hub_cube
+
+    atlas = open_atlas(store_2022)
+    snap = atlas.snapshot("s1")
+    assert hub_cube.is_current(atlas.con, snap.num)
+    for method in ("tags", "files", "library"):
+        for weight in ("count", "downloads"):
+            for by in (None, "year", "task"):
+                fast = store_cells(atlas, snap, method, weight, by)
+                slow = store_cells(atlas, snap, method, weight, by, use_cube=False)
+                assert fast == slow, (method, weight, by)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fwatlas import vocabulary as vocab
-from fwatlas.analyses import hub_methods
+from fwatlas.analyses import hub_cube, hub_methods
 from fwatlas.errors import InputError
 from fwatlas.facts import Fact
 from fwatlas.store import reference
@@ -209,11 +209,14 @@ def _group_expr(by: str | None, cols: dict[str, bool]) -> tuple[str, str | None]
     raise InputError(f"unknown --by {by!r}; valid: year, task")
 
 
-def store_cells(atlas: Atlas, snap: Snapshot, method: str, weight: str, by: str | None
-                ) -> tuple[dict[str, Cells], list[str]]:
-    """Venn cells per group, computed in DuckDB over one ingested snapshot."""
+def store_cells(atlas: Atlas, snap: Snapshot, method: str, weight: str, by: str | None,
+                *, use_cube: bool = True) -> tuple[dict[str, Cells], list[str]]:
+    """Venn cells per group of one ingested snapshot: from its cube when the cube was built
+    with the current vocabulary, else computed from the per-model rows."""
     cols = _snapshot_columns(atlas, snap)
     group, note = _group_expr(by, cols)
+    if use_cube and hub_cube.is_current(atlas.con, snap.num):
+        return hub_cube.cells(atlas.con, snap.num, method, weight, by), [note] if note else []
     flags = [hub_methods.framework_expr(method, f, snap.data_date, cols["siblings"])
              for f in vocab.HUB_FRAMEWORKS]
     w = "1" if weight == "count" else f"coalesce({weight}, 0)"

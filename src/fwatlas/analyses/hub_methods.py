@@ -17,10 +17,6 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _list(items: list[str]) -> str:
-    return "[" + ", ".join(_sql_str(i) for i in items) + "]"
-
-
 def _files_regex(globs: list[str]) -> str:
     # match a path's base name: the glob regex, anchored after a slash or the line start
     core = vocab.glob_to_regex(globs).removeprefix("^").removesuffix("$")
@@ -28,7 +24,9 @@ def _files_regex(globs: list[str]) -> str:
 
 
 def tags_expr(framework: str) -> str:
-    return f"list_has_any(tags, {_list(vocab.hub_framework_tags()[framework])})"
+    # a chain of list_contains is several times faster in DuckDB than list_has_any
+    tags = vocab.hub_framework_tags()[framework]
+    return "(" + " OR ".join(f"list_contains(tags, {_sql_str(t)})" for t in tags) + ")"
 
 
 def files_expr(framework: str) -> str:

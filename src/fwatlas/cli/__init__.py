@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "fwatlas.cli.kb_commands",
     "fwatlas.cli.report_commands",
     "fwatlas.cli.research_commands",
+    "fwatlas.cli.signals_commands",
 ]
 
 

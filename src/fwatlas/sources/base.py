@@ -118,3 +118,26 @@ register(SourceKind(
     kind="pwc", module="fwatlas.sources.pwc", component="pwc",
     summary="Papers with Code links-between-papers-and-code dump (JSON[.gz]; closed July 2025)",
 ))
+register(SourceKind(
+    kind="pypi-downloads", module="fwatlas.sources.pypi_downloads", component="pypi_downloads",
+    summary="PyPI downloads: top-pypi-packages dumps (JSON) and the long CSV series",
+    refresh_module="fwatlas.sources.pypi_downloads_fetch",
+    refresh_hint="fwatlas refresh pypi-downloads",
+))
+register(SourceKind(
+    kind="github", module="fwatlas.sources.github", component="github",
+    summary="GitHub series: best-of-ml-python project snapshots and daily star counts (TSV)",
+))
+register(SourceKind(
+    kind="jobs", module="fwatlas.sources.jobs", component="jobs",
+    summary="Job-post counts: HN 'Who is hiring?' term counts, or date,site,framework,postings",
+))
+register(SourceKind(
+    kind="qa", module="fwatlas.sources.qa", component="qa",
+    summary="Q&A questions: Stack Overflow yearly counts, Stack Exchange dumps with Tags",
+))
+register(SourceKind(
+    kind="registry", module="fwatlas.sources.registry", component="registry",
+    summary="PyPI/npm registry metadata: releases, yanked state, newest-release files",
+    refresh_module="fwatlas.sources.registry_fetch", refresh_hint="fwatlas refresh registry",
+))

@@ -53,6 +53,21 @@ MIGRATIONS: list[str] = [
         has_library_name BOOLEAN NOT NULL
     );
     """,
+    # 2: the availability cube (fwatlas.analyses.hub_cube)
+    """
+    CREATE TABLE hub_cube (
+        snapshot_id BIGINT NOT NULL,
+        vocabulary VARCHAR NOT NULL,
+        year VARCHAR NOT NULL,
+        task VARCHAR NOT NULL,
+        tags_mask UTINYINT NOT NULL,
+        files_mask UTINYINT,
+        library_mask UTINYINT,
+        models BIGINT NOT NULL,
+        downloads DOUBLE NOT NULL,
+        downloads_all_time DOUBLE NOT NULL
+    );
+    """,
 ]
 
 SCHEMA = pa.schema([
@@ -328,3 +343,10 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
             [builder.num]))
         builder.data_date = row[0] if row else None
         builder.data_date_source = "the data: latest lastModified/createdAt"
+    cols = first_row(session.atlas.con.execute(
+        "SELECT has_siblings, has_created_at, has_library_name FROM hub_snapshot_columns "
+        "WHERE snapshot_id = ?", [builder.num]))
+    assert cols is not None
+    from fwatlas.analyses import hub_cube
+
+    hub_cube.materialise(session.atlas.con, builder.num, builder.data_date, *cols)

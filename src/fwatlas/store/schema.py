@@ -21,6 +21,11 @@ COMPONENTS: dict[str, str] = {
     "hub": "fwatlas.sources.hub",
     "papers": "fwatlas.sources.papers",
     "pwc": "fwatlas.sources.pwc",
+    "pypi_downloads": "fwatlas.sources.pypi_downloads",
+    "github": "fwatlas.sources.github",
+    "jobs": "fwatlas.sources.jobs",
+    "qa": "fwatlas.sources.qa",
+    "registry": "fwatlas.sources.registry",
 }
 
 MIGRATIONS: list[str] = [

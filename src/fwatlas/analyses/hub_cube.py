@@ -1,0 +1,78 @@
+"""The Hub availability cube: per-snapshot aggregates that make every F1 view instant.
+
+At ingest, one scan of the snapshot's models computes, for every (creation year, task,
+framework set under each method) combination, the number of models and their download sums.
+Every availability figure – any method, weight, grouping or framework list – is a small
+aggregation of this cube. The cube records the hash of the vocabulary rules it was built with;
+after a vocabulary change the analyses fall back to the per-model rows, so results never go
+stale (read commands cannot rebuild it: they never write).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import duckdb
+
+from fwatlas import vocabulary as vocab
+from fwatlas.analyses import hub_methods
+from fwatlas.store.rows import first_row
+
+Cells = dict[str, float]
+_METHOD_COLUMN = {"tags": "tags_mask", "files": "files_mask", "library": "library_mask"}
+_WEIGHT_COLUMN = {"count": "models", "downloads": "downloads",
+                  "downloads_all_time": "downloads_all_time"}
+
+
+def vocabulary_hash() -> str:
+    """Hash of every vocabulary rule the cube depends on."""
+    rules = {"hub": vocab.raw()["hub"], "keras3": vocab.raw()["keras3_date"]}
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _mask(method: str, data_date: dt.date | None, has_siblings: bool) -> str:
+    bits = [f"(CASE WHEN {hub_methods.framework_expr(method, fw, data_date, has_siblings)} "
+            f"THEN {1 << i} ELSE 0 END)" for i, fw in enumerate(vocab.HUB_FRAMEWORKS)]
+    return "(" + " + ".join(bits) + ")::UTINYINT"
+
+
+def materialise(con: duckdb.DuckDBPyConnection, snapshot: int, data_date: dt.date | None,
+                has_siblings: bool, has_created_at: bool, has_library: bool) -> None:
+    """Build the cube of one snapshot (inside the ingest's transaction)."""
+    year_of = "created_at" if has_created_at else "last_modified"
+    files = _mask("files", data_date, True) if has_siblings else "NULL"
+    library = _mask("library", data_date, has_siblings) if has_library else "NULL"
+    con.execute(
+        "INSERT INTO hub_cube SELECT ?, ?, "  # noqa: S608 - vocabulary SQL, bound values
+        f"coalesce(CAST(year({year_of}) AS VARCHAR), 'unknown'), "
+        f"coalesce(pipeline_tag, '(none)'), {_mask('tags', data_date, has_siblings)}, "
+        f"{files}, {library}, count(*), sum(coalesce(downloads, 0))::DOUBLE, "
+        "sum(coalesce(downloads_all_time, 0))::DOUBLE "
+        "FROM hub_models WHERE snapshot_id = ? GROUP BY ALL",
+        [snapshot, vocabulary_hash(), snapshot])
+
+
+def is_current(con: duckdb.DuckDBPyConnection, snapshot: int) -> bool:
+    row = first_row(con.execute(
+        "SELECT count(*) FILTER (WHERE vocabulary = ?), count(*) FROM hub_cube "
+        "WHERE snapshot_id = ?", [vocabulary_hash(), snapshot]))
+    return bool(row and row[1] and row[0] == row[1])
+
+
+def cells(con: duckdb.DuckDBPyConnection, snapshot: int, method: str, weight: str,
+          by: str | None) -> dict[str, Cells]:
+    """Venn cells per group, aggregated from the cube."""
+    group = {None: "'all'", "year": "year", "task": "task"}[by]
+    mask = _METHOD_COLUMN[method]
+    measure = _WEIGHT_COLUMN[weight]
+    rows = con.execute(
+        f"SELECT {group}, {mask}, sum({measure})::DOUBLE FROM hub_cube "  # noqa: S608
+        "WHERE snapshot_id = ? GROUP BY ALL", [snapshot]).fetchall()
+    out: dict[str, Cells] = {}
+    for grp, bits, value in rows:
+        present = tuple(fw for i, fw in enumerate(vocab.HUB_FRAMEWORKS) if int(bits) & (1 << i))
+        combo = "+".join(present) if present else "none"
+        out.setdefault(str(grp), {})[combo] = out.get(str(grp), {}).get(combo, 0.0) + value
+    return out
