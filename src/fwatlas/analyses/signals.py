@@ -1,0 +1,422 @@
+"""Adoption signals over time: downloads, stars, dependents, job posts and questions per framework.
+
+Every metric is read as *observations* – (series, date, subject, value) – from the tables its
+sources fill, then summed per framework over an explicit list of primary distributions or
+repositories (``data/signals.yaml``), or taken from the framework rows that job-post and Q&A
+sources write. A *series* is one measuring instrument (``pypi-downloads/30d``,
+``github/stars-daily``, ``qa/dsse`` …); series are never mixed, so shares compare like with like.
+
+Time series read every complete snapshot of their datasets (history = trends); where two
+snapshots hold the same date and subject, the newest snapshot wins. A framework a series does
+not cover is null – in values and in shares – never 0. Source breaks (the PyPI statistics moving
+from BigQuery to ClickHouse, a new dump size N) are detected from the rows' own columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from fwatlas import vocabulary as vocab
+from fwatlas.errors import InputError
+from fwatlas.facts import Fact
+from fwatlas.sources.signal_rows import signals_config
+from fwatlas.store.atlas import Atlas, Snapshot
+
+Metric = Literal["downloads", "stars", "dependents", "jobs", "questions"]
+METRICS: tuple[str, ...] = ("downloads", "stars", "dependents", "jobs", "questions")
+By = Literal["framework", "package"]
+UNITS = {"downloads": "downloads", "stars": "stars", "dependents": "dependent projects",
+         "jobs": "job posts", "questions": "questions"}
+#: which source kind and table each metric reads, and the `fwatlas ingest` that fills it
+FILLED_BY = {
+    "downloads": ("pypi-downloads", "pypi_downloads",
+                  "fwatlas ingest pypi-downloads <dump.json | series.csv>"),
+    "stars": ("github", "github_repos", "fwatlas ingest github <best-of folder | stars.tsv>"),
+    "dependents": ("github", "github_repos", "fwatlas ingest github <best-of folder>"),
+    "jobs": ("jobs", "job_postings", "fwatlas ingest jobs <hn-terms.csv | sites.csv>"),
+    "questions": ("qa", "qa_counts", "fwatlas ingest qa <stackoverflow folder | dump.csv>"),
+}
+
+
+def frameworks() -> list[str]:
+    return list(signals_config()["frameworks"])
+
+
+def primaries(metric: str) -> dict[str, list[str]]:
+    """The documented subjects that make up each framework's series for ``metric``."""
+    section = "distributions" if metric == "downloads" else "repositories"
+    if metric in ("jobs", "questions"):
+        return {fw: [] for fw in frameworks()}
+    return {fw: list(v) for fw, v in signals_config()["primary"][section].items()}
+
+
+def _norm(metric: str, subject: str) -> str:
+    return vocab.normalize_distribution(subject) if metric == "downloads" else subject.lower()
+
+
+@dataclass(frozen=True)
+class Observation:
+    series: str
+    date: dt.date
+    subject: str
+    framework: str | None
+    value: float | None
+    snapshot: Snapshot
+    upstream: str | None = None
+    n_packages: int | None = None
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Point:
+    """One row: a framework's (or package's) value in one series at one date."""
+
+    series: str
+    date: dt.date
+    framework: str
+    package: str | None
+    value: float | None
+    share: float | None
+    partial: bool
+    snapshot_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Break:
+    """A change in how a series was measured, seen in the data's own columns."""
+
+    series: str
+    date: dt.date
+    what: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The first date ``leader``'s value exceeds ``other``'s in one series (both known)."""
+
+    series: str
+    leader: str
+    other: str
+    date: dt.date
+    leader_value: float
+    other_value: float
+    ahead_at_end: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class SignalsResult:
+    metric: str
+    by: str
+    unit: str
+    date_from: dt.date | None
+    date_to: dt.date | None
+    window: str
+    definitions: dict[str, list[str]]
+    coverage: dict[str, dict[str, bool]]
+    points: tuple[Point, ...]
+    breaks: tuple[Break, ...]
+    leads: tuple[Lead, ...]
+    snapshots: tuple[Snapshot, ...]
+    notes: tuple[str, ...] = field(default=())
+    missing: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric, "by": self.by, "unit": self.unit,
+            "from": self.date_from, "to": self.date_to,
+            "window": self.window if self.metric == "downloads" else None,
+            "definitions": self.definitions, "coverage": self.coverage,
+            "breaks": [b.as_dict() for b in self.breaks],
+            "leads": [x.as_dict() for x in self.leads],
+            "notes": list(self.notes), "missing": self.missing,
+            "rows": [p.as_dict() for p in self.points],
+        }
+
+    def sources(self) -> list[dict[str, Any]]:
+        return [s.source() for s in self.snapshots]
+
+
+# --- reading observations ----------------------------------------------------------------------
+
+
+def _snapshots(atlas: Atlas, kind: str, snapshot_id: str | None) -> list[Snapshot]:
+    if snapshot_id is not None:
+        snap = atlas.snapshot(snapshot_id)
+        if snap.kind != kind:
+            raise InputError(f"snapshot {snapshot_id} is {snap.kind} evidence, not {kind}")
+        return [snap]
+    return [s for s in atlas.snapshots(kind=kind, include_reference=False)]
+
+
+def _rows(atlas: Atlas, sql: str, snaps: list[Snapshot], extra: tuple[Any, ...] = ()
+          ) -> list[tuple[Any, ...]]:
+    nums = [s.num for s in snaps if s.num is not None]
+    if not nums:
+        return []
+    marks = ", ".join("?" * len(nums))
+    return atlas.con.execute(sql.format(marks=marks), [*nums, *extra]).fetchall()
+
+
+def _period_end(start: dt.date, period: str) -> dt.date:
+    if period == "year":
+        return dt.date(start.year, 12, 31)
+    nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+#: fixed queries per metric ({marks}: the snapshot-id placeholders)
+_SQL = {
+    "stars": "SELECT snapshot_id, observed_on, repo, stars FROM github_repos "
+             "WHERE snapshot_id IN ({marks})",
+    "dependents": "SELECT snapshot_id, observed_on, repo, dependents FROM github_repos "
+                  "WHERE snapshot_id IN ({marks})",
+    "jobs": "SELECT snapshot_id, period_start, 'month', site, subject_kind, subject, framework, "
+            "postings FROM job_postings WHERE snapshot_id IN ({marks})",
+    "questions": "SELECT snapshot_id, period_start, period, site, subject_kind, subject, "
+                 "framework, questions FROM qa_counts WHERE snapshot_id IN ({marks})",
+}
+
+
+def observations(atlas: Atlas, metric: str, *, window: str = "30d",
+                 snapshot_id: str | None = None) -> tuple[list[Observation], list[Snapshot]]:
+    """Every observation of ``metric`` (deduplicated: the newest snapshot wins per key)."""
+    kind, table, _ = FILLED_BY[metric]
+    if not atlas.has_table(table):
+        return [], []
+    snaps = _snapshots(atlas, kind, snapshot_id)
+    by_num = {s.num: s for s in snaps}
+    out: list[Observation] = []
+    if metric == "downloads":
+        rows = _rows(atlas, 'SELECT snapshot_id, observed_at, "window", project, download_count,'
+                            " n_packages, upstream FROM pypi_downloads WHERE snapshot_id IN "
+                            '({marks}) AND "window" = ?', snaps, (window,))
+        for num, at, win, project, count, n, upstream in rows:
+            out.append(Observation(f"pypi-downloads/{win}", at.date(), project, None,
+                                   None if count is None else float(count), by_num[num],
+                                   upstream, n))
+    elif metric in ("stars", "dependents"):
+        for num, day, repo, value in _rows(atlas, _SQL[metric], snaps):
+            out.append(Observation(by_num[num].dataset, day, repo, None,
+                                   None if value is None else float(value), by_num[num]))
+    else:
+        rows = _rows(atlas, _SQL[metric], snaps)
+        for num, start, per, site, skind, subject, fw, value in rows:
+            snap = by_num[num]
+            series = snap.dataset + (f":{site}" if snap.dataset == "jobs/sites" else "")
+            # a calendar period the snapshot's data date cuts short (a hiring thread is whole)
+            partial = metric == "questions" and snap.data_date is not None \
+                and _period_end(start, per) > snap.data_date
+            subj = f"framework:{subject}" if skind == "framework" else subject
+            out.append(Observation(series, start, subj, fw,
+                                   None if value is None else float(value), snap,
+                                   partial=partial))
+    best: dict[tuple[str, dt.date, str], Observation] = {}
+    for o in out:
+        key = (o.series, o.date, _norm(metric, o.subject))
+        if key not in best or o.snapshot.rank() > best[key].snapshot.rank():
+            best[key] = o
+    used = sorted({o.snapshot.id: o.snapshot for o in best.values()}.values(),
+                  key=lambda s: s.id)
+    return sorted(best.values(), key=lambda o: (o.series, o.date, o.subject)), used
+
+
+# --- series ------------------------------------------------------------------------------------
+
+
+def _framework_values(metric: str, obs: list[Observation]
+                      ) -> tuple[dict[tuple[str, dt.date], dict[str, tuple[float | None, str,
+                                                                          bool]]],
+                                 dict[str, dict[str, bool]]]:
+    """(series, date) -> framework -> (value or None, snapshot id, partial); and coverage."""
+    table: dict[tuple[str, dt.date], dict[str, tuple[float | None, str, bool]]] = \
+        defaultdict(dict)
+    covered: dict[str, set[str]] = defaultdict(set)
+    series_names: set[str] = set()
+    if metric in ("jobs", "questions"):
+        for o in obs:
+            series_names.add(o.series)
+            if o.subject.startswith("framework:") and o.framework in frameworks():
+                table[(o.series, o.date)][o.framework] = (o.value, o.snapshot.id, o.partial)
+                covered[o.series].add(o.framework)
+    else:
+        owner = {_norm(metric, s): fw for fw, subs in primaries(metric).items() for s in subs}
+        sums: dict[tuple[str, dt.date, str], list[float]] = defaultdict(list)
+        snap_of: dict[tuple[str, dt.date], str] = {}
+        for o in obs:
+            series_names.add(o.series)
+            snap_of[(o.series, o.date)] = o.snapshot.id
+            fw = owner.get(_norm(metric, o.subject))
+            if fw is None or o.value is None:
+                continue
+            sums[(o.series, o.date, fw)].append(o.value)
+            covered[o.series].add(fw)
+        for (series, day), snap_id in snap_of.items():
+            row = table[(series, day)]
+            for fw in frameworks():
+                values = sums.get((series, day, fw))
+                row[fw] = (sum(values) if values else None, snap_id, False)
+    # a series that covers no framework at all (no dependents in a star series) is dropped
+    coverage = {s: {fw: fw in covered[s] for fw in frameworks()} for s in sorted(series_names)
+                if covered[s]}
+    return {k: v for k, v in table.items() if k[0] in coverage}, coverage
+
+
+def _shares(values: dict[str, float | None]) -> dict[str, float | None]:
+    known = [v for v in values.values() if v is not None]
+    total = sum(known)
+    return {k: (None if v is None or not total else v / total) for k, v in values.items()}
+
+
+def _breaks(obs: list[Observation]) -> list[Break]:
+    """Upstream and dump-size changes between consecutive dates of each series."""
+    per: dict[str, dict[dt.date, tuple[str | None, int | None]]] = defaultdict(dict)
+    for o in obs:
+        if o.upstream is not None or o.n_packages is not None:
+            per[o.series].setdefault(o.date, (o.upstream, o.n_packages))
+    out = []
+    for series, points in per.items():
+        prev: tuple[str | None, int | None] | None = None
+        for day in sorted(points):
+            cur = points[day]
+            if prev is not None:
+                if cur[0] != prev[0]:
+                    out.append(Break(series, day, f"upstream {prev[0]} → {cur[0]}"))
+                if cur[1] != prev[1] and cur[1] is not None and prev[1] is not None:
+                    out.append(Break(series, day, f"dump size N {prev[1]:,} → {cur[1]:,}"))
+            prev = cur
+    return sorted(out, key=lambda b: (b.series, b.date))
+
+
+def first_leads(points: list[Point], names: list[str]) -> list[Lead]:
+    """For each ordered pair, the first date the first's value exceeds the second's."""
+    grid: dict[str, dict[dt.date, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for p in points:
+        key = p.package or p.framework
+        if p.value is not None and key in names:
+            grid[p.series][p.date][key] = p.value
+    out = []
+    for series, dates in grid.items():
+        ordered = sorted(dates)
+        for a in names:
+            for b in names:
+                if a == b:
+                    continue
+                both = [d for d in ordered if a in dates[d] and b in dates[d]]
+                first = next((d for d in both if dates[d][a] > dates[d][b]), None)
+                if first is None:
+                    continue
+                last = both[-1]
+                out.append(Lead(series, a, b, first, dates[first][a], dates[first][b],
+                                dates[last][a] > dates[last][b]))
+    return sorted(out, key=lambda x: (x.series, x.date, x.leader))
+
+
+def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | None = None,
+            date_to: dt.date | None = None, by: str = "framework", window: str = "30d",
+            snapshot_id: str | None = None) -> SignalsResult:
+    """One series per framework (or per primary package with ``by="package"``) per source."""
+    if metric not in METRICS:
+        raise InputError(f"unknown metric {metric!r}; valid: {', '.join(METRICS)}")
+    if by not in ("framework", "package"):
+        raise InputError(f"--by must be framework or package, not {by!r}")
+    if window not in ("30d", "365d"):
+        raise InputError(f"--window must be 30d or 365d, not {window!r}")
+    if date_from and date_to and date_from > date_to:
+        raise InputError("--from is after --to")
+    obs, used = observations(atlas, metric, window=window, snapshot_id=snapshot_id)
+    definitions = primaries(metric)
+    if metric in ("jobs", "questions"):
+        definitions = {fw: ["terms/tags the vocabulary maps to it"] for fw in frameworks()}
+    notes = [n for n in {s.note for s in used} if n]
+    if not obs:
+        return SignalsResult(metric, by, UNITS[metric], date_from, date_to, window, definitions,
+                             {}, (), (), (), tuple(used), tuple(notes),
+                             missing=f"no {metric} evidence yet: {FILLED_BY[metric][2]}")
+    table, coverage = _framework_values(metric, obs)
+    points: list[Point] = []
+    if by == "framework":
+        for (series, day), values in sorted(table.items()):
+            shares = _shares({fw: v[0] for fw, v in values.items()})
+            for fw in frameworks():
+                value, snap_id, partial = values.get(fw, (None, "", False))
+                points.append(Point(series, day, fw, None, value, shares.get(fw), partial,
+                                    snap_id or next(iter(values.values()))[1]))
+        names = frameworks()
+    else:
+        points, names = _package_points(metric, obs)
+    in_range = [p for p in points if (date_from is None or p.date >= date_from)
+                and (date_to is None or p.date <= date_to)]
+    breaks = [b for b in _breaks(obs) if (date_from is None or b.date >= date_from)
+              and (date_to is None or b.date <= date_to)]
+    return SignalsResult(metric, by, UNITS[metric], date_from, date_to, window, definitions,
+                         coverage, tuple(in_range), tuple(breaks),
+                         tuple(first_leads(in_range, names)), tuple(used), tuple(notes))
+
+
+def _package_points(metric: str, obs: list[Observation]) -> tuple[list[Point], list[str]]:
+    """Per-package rows: the primary subjects (downloads, stars) or every mapped term/tag."""
+    points = []
+    names: list[str] = []
+    if metric in ("jobs", "questions"):
+        for o in obs:
+            if o.subject.startswith("framework:") or o.framework is None:
+                continue
+            points.append(Point(o.series, o.date, o.framework, o.subject, o.value, None,
+                                o.partial, o.snapshot.id))
+            if o.subject not in names:
+                names.append(o.subject)
+        return points, names
+    owner = {_norm(metric, s): (fw, s) for fw, subs in primaries(metric).items() for s in subs}
+    for o in obs:
+        hit = owner.get(_norm(metric, o.subject))
+        if hit is None:
+            continue
+        points.append(Point(o.series, o.date, hit[0], hit[1], o.value, None, False,
+                            o.snapshot.id))
+    names = [s for subs in primaries(metric).values() for s in subs]
+    return points, names
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+
+def signals_facts(atlas: Atlas) -> list[Fact]:
+    """``signals.<metric>.value|share.<framework>`` at the newest date of the newest series,
+    and ``signals.<metric>.first_lead.<a>.<b>`` (the date a first exceeded b there)."""
+    facts: list[Fact] = []
+    for metric in METRICS:
+        result = signals(atlas, metric=metric)
+        if not result.points:
+            continue
+        newest = max(result.points, key=lambda p: (p.date, p.series))
+        series = newest.series
+        rows = [p for p in result.points if p.series == series and p.date == newest.date]
+        snap = {s.id: s for s in result.snapshots}
+        for p in rows:
+            src = (snap[p.snapshot_id].source(),) if p.snapshot_id in snap else ()
+            facts.append(Fact(f"signals.{metric}.value.{p.framework}", p.value, UNITS[metric],
+                              "computed", src, p.date))
+            facts.append(Fact(f"signals.{metric}.share.{p.framework}", p.share, "share",
+                              "computed", src, p.date))
+        leads = {(x.leader, x.other): x for x in result.leads if x.series == series}
+        srcs = tuple(s.source() for s in result.snapshots)
+        for a in frameworks():
+            for b in frameworks():
+                if a != b:
+                    lead = leads.get((a, b))
+                    facts.append(Fact(f"signals.{metric}.first_lead.{a}.{b}",
+                                      lead.date.isoformat() if lead else None, "date",
+                                      "computed", srcs, newest.date))
+    return facts

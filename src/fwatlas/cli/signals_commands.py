@@ -1,0 +1,216 @@
+"""Adoption and vitality commands: signals (time series), vitality (release cadence), support."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    AsOfOption,
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    KbOption,
+    OutPath,
+    SnapshotOption,
+    output_format,
+    parse_date,
+)
+from fwatlas.cli.output import Format, Output, emit, sources_line
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}"
+    return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
+
+
+def _pct(v: Any) -> str:
+    return "null" if v is None else f"{100 * v:.1f}%"
+
+
+def _yes(v: Any) -> str:
+    return "null" if v is None else ("yes" if v else "no")
+
+
+def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any:
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        if payload["missing"]:
+            console.print(payload["missing"])
+        rows = payload["rows"]
+        by_pkg = payload["by"] == "package"
+        key = "package" if by_pkg else "framework"
+        names = list(dict.fromkeys(r[key] for r in rows))
+        for series in dict.fromkeys(r["series"] for r in rows):
+            grid: dict[Any, dict[str, Any]] = {}
+            for r in rows:
+                if r["series"] == series:
+                    grid.setdefault(r["date"], {})[r[key]] = r
+            t = Table(title=f"{payload['metric']} – {series}"
+                            + (" (share of the frameworks with a value)" if share else ""))
+            t.add_column("date")
+            for n in names:
+                t.add_column(n, justify="right")
+            dates = sorted(grid)
+            shown = dates if len(dates) <= limit else dates[-limit:]
+            for d in shown:
+                cells = []
+                for n in names:
+                    r = grid[d].get(n)
+                    v = None if r is None else (r["share"] if share else r["value"])
+                    mark = "*" if r is not None and r.get("partial") else ""
+                    cells.append((_pct(v) if share else _num(v)) + mark)
+                t.add_row(str(d), *cells)
+            console.print(t)
+            if len(dates) > limit:
+                console.print(f"[dim]last {limit} of {len(dates)} dates; --from/--to or --json "
+                              "for the rest[/]")
+        for b in payload["breaks"]:
+            console.print(f"[yellow]break[/] {b['series']} {b['date']}: {b['what']}")
+        for lead in payload["leads"]:
+            console.print(f"{lead['series']}: {lead['leader']} first above {lead['other']} on "
+                          f"{lead['date']} ({_num(lead['leader_value'])} vs "
+                          f"{_num(lead['other_value'])})")
+        for fw, subs in payload["definitions"].items():
+            console.print(f"[dim]{fw} = {' + '.join(subs)}[/]")
+        for n in payload["notes"]:
+            console.print(f"[dim]Note – {n}[/]")
+        if any(r.get("partial") for r in rows):
+            console.print("[dim]* partial period (the data ends inside it)[/]")
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+    return draw
+
+
+def signals_command(
+    metric: Annotated[str, typer.Option(
+        "--metric", help="downloads, stars, dependents, jobs or questions.")] = "downloads",
+    date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")]
+    = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    share: Annotated[bool, typer.Option(
+        "--share", help="Show each framework's share of the frameworks with a value.")] = False,
+    by: Annotated[str, typer.Option(
+        "--by", help="framework (default) or package: the per-package (term, tag) series.")]
+    = "framework",
+    window: Annotated[str, typer.Option(
+        "--window", help="downloads: 30d (default) or 365d dumps.")] = "30d",
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Adoption over time per framework: PyPI downloads, GitHub stars and dependents, job
+    posts, Q&A questions – one series per source, null where a source does not cover a framework.
+
+    Example: fwatlas signals --metric downloads --share --from 2023-01-01
+    """
+    from fwatlas.analyses.signals import signals
+    from fwatlas.store.atlas import open_atlas
+
+    atlas = open_atlas(db)
+    result = signals(atlas, metric=metric, date_from=parse_date(date_from, "--from"),
+                     date_to=parse_date(date_to, "--to"), by=by, window=window,
+                     snapshot_id=snapshot)
+    payload = {"sources": result.sources(), **result.as_dict()}
+    emit(Output(payload, table=_signals_table(payload, share)), output_format(fmt, json_out),
+         out)
+
+
+def vitality_command(
+    as_of: AsOfOption = None,
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    kb: KbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Release cadence per registry package, flagged when nothing was released for 18 months
+    before --as-of or the knowledge base says archived/deprecated.
+
+    Example: fwatlas vitality --as-of 2026-06-01
+    """
+    from fwatlas.analyses.vitality import vitality
+    from fwatlas.store.atlas import open_atlas
+
+    result = vitality(open_atlas(db), as_of=parse_date(as_of, "--as-of"),
+                      snapshot_id=snapshot, kb_path=kb)
+    payload = {"sources": result.sources(), **result.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        if payload["missing"]:
+            console.print(payload["missing"])
+            return
+        t = Table(title=f"Vitality as of {payload['as_of']} (flag: no release for "
+                        f"{payload['stale_months']} months, or archived/deprecated)")
+        for c in ("package", "registry", "latest", "released", "days", "12m", "yanked",
+                  "kb status", "flag"):
+            t.add_column(c)
+        for r in payload["rows"]:
+            t.add_row(r["package"], r["registry"], r["latest_version"] or "–",
+                      str(r["latest_release"] or "–"), _num(r["days_since"]),
+                      str(r["releases_12m"]), str(r["yanked"]), r["kb_status"] or "–",
+                      ("[red]" + (r["flag_reason"] or "") + "[/]") if r["flagged"] else "")
+        console.print(t)
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def support_command(
+    python: Annotated[str, typer.Option("--python", help="Python version, e.g. 3.13.")]
+    = "3.13",
+    os: Annotated[str, typer.Option("--os", help="linux, macos or windows.")] = "linux",
+    arch: Annotated[str, typer.Option("--arch", help="x86_64 or arm64 (aarch64 is an alias).")]
+    = "x86_64",
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Which framework packages install on a Python/OS/CPU, from the newest registry snapshot:
+    the wheel that decides it (packaging.tags rules), and a GPU variant where metadata says so.
+
+    Example: fwatlas support --python 3.13 --os windows --arch arm64
+    """
+    from fwatlas.analyses.support import support
+    from fwatlas.store.atlas import open_atlas
+
+    result = support(open_atlas(db), python=python, os=os, arch=arch, snapshot_id=snapshot)
+    payload = {"sources": [result.snapshot.source()] if result.snapshot else [],
+               **result.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        if payload["missing"]:
+            console.print(payload["missing"])
+            return
+        t = Table(title=f"Installable on Python {payload['python']}, {payload['os']} "
+                        f"{payload['arch']} (glibc {payload['glibc']}, macOS {payload['macos']})")
+        for c in ("framework", "package", "version", "installable", "wheel / reason", "gpu"):
+            t.add_column(c)
+        for r in payload["rows"]:
+            t.add_row(r["framework"], r["package"], r["version"] or "–", _yes(r["installable"]),
+                      r["wheel"] or r["reason"], r["gpu"] or "–")
+        console.print(t, markup=False)
+        console.print("Frameworks: " + ", ".join(f"{k} {_yes(v)}"
+                                                 for k, v in payload["frameworks"].items()))
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("signals")(signals_command)
+    app.command("vitality")(vitality_command)
+    app.command("support")(support_command)

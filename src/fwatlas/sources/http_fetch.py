@@ -1,0 +1,166 @@
+"""A polite concurrent HTTP GET for the online fetchers (``fwatlas refresh registry`` …).
+
+What every fetch here needs, in one place: a limit on concurrent requests, timeouts, retries
+with exponential backoff on 429 and 5xx (honouring ``Retry-After``) and on transport errors,
+conditional requests (``If-None-Match`` / ``If-Modified-Since``) when an earlier response sent
+validators, a Rich progress bar on stderr, and counts of what the servers actually served
+(requests, bytes, statuses, whether validators were sent) for the benchmark and the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 4
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = "fwatlas (https://github.com/fwatlas; registry metadata for framework signals)"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One GET: a key the caller knows it by, the URL, and validators from an earlier 200."""
+
+    key: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Response:
+    """The final outcome of one request after retries (``error`` set when none arrived)."""
+
+    key: str
+    url: str
+    status: int | None
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Stats:
+    """What the servers served: counted per attempt, bytes as received on the wire."""
+
+    requests: int = 0
+    bytes: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    with_validators: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    transport_errors: int = 0
+    wall_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _retry_after(resp: httpx.Response, fallback: float) -> float:
+    value = resp.headers.get("retry-after")
+    if value and value.strip().isdigit():
+        return min(float(value), 30.0)
+    return fallback
+
+
+async def _one(client: httpx.AsyncClient, req: Request, sem: asyncio.Semaphore, stats: Stats,
+               retries: int, backoff: float) -> Response:
+    headers = dict(req.headers)
+    if req.etag:
+        headers["If-None-Match"] = req.etag
+    if req.last_modified:
+        headers["If-Modified-Since"] = req.last_modified
+    attempt = 0
+    last_error = None
+    while True:
+        attempt += 1
+        async with sem:
+            try:
+                resp = await client.get(req.url, headers=headers)
+                body = resp.content
+            except httpx.TransportError as exc:
+                stats.requests += 1
+                stats.transport_errors += 1
+                last_error = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+                resp = None
+        if resp is not None:
+            stats.requests += 1
+            stats.bytes += resp.num_bytes_downloaded  # on the wire, before decompression
+            stats.statuses[resp.status_code] = stats.statuses.get(resp.status_code, 0) + 1
+            if resp.headers.get("etag") or resp.headers.get("last-modified"):
+                stats.with_validators += 1
+            if resp.status_code not in RETRY_STATUSES or attempt > retries:
+                if resp.status_code == 304:
+                    stats.not_modified += 1
+                return Response(req.key, req.url, resp.status_code, body,
+                                resp.headers.get("etag"), resp.headers.get("last-modified"),
+                                attempt, None if resp.status_code < 400 or resp.status_code
+                                == 404 else f"HTTP {resp.status_code}")
+            delay = _retry_after(resp, backoff * 2 ** (attempt - 1))
+        else:
+            if attempt > retries:
+                return Response(req.key, req.url, None, attempts=attempt, error=last_error)
+            delay = backoff * 2 ** (attempt - 1)
+        stats.retries += 1
+        await asyncio.sleep(delay)
+
+
+def fetch_all(requests: Sequence[Request], *, concurrency: int = 8,
+              timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
+              backoff: float = 0.5, progress: bool = True,
+              on_done: Callable[[Response], None] | None = None,
+              transport: httpx.AsyncBaseTransport | None = None
+              ) -> tuple[list[Response], Stats]:
+    """GET every request with at most ``concurrency`` in flight; results in request order."""
+    stats = Stats()
+    start = time.perf_counter()
+
+    async def run() -> list[Response]:
+        sem = asyncio.Semaphore(max(1, concurrency))
+        limits = httpx.Limits(max_connections=max(1, concurrency),
+                              max_keepalive_connections=max(1, concurrency))
+        async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), limits=limits,
+                                     headers={"User-Agent": USER_AGENT},
+                                     follow_redirects=True, transport=transport) as client:
+            bar = _progress(progress, len(requests))
+            task_id = bar.add_task("fetching", total=len(requests)) if bar else None
+
+            async def tracked(req: Request) -> Response:
+                res = await _one(client, req, sem, stats, retries, backoff)
+                if on_done is not None:
+                    on_done(res)
+                if bar is not None and task_id is not None:
+                    bar.advance(task_id)
+                return res
+
+            if bar is not None:
+                bar.start()
+            try:
+                return list(await asyncio.gather(*(tracked(r) for r in requests)))
+            finally:
+                if bar is not None:
+                    bar.stop()
+
+    results = asyncio.run(run())
+    stats.wall_s = time.perf_counter() - start
+    return results, stats
+
+
+def _progress(enabled: bool, total: int) -> Any:
+    if not enabled or total < 2:
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress("[progress.description]{task.description}", BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)

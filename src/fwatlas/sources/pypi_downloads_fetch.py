@@ -1,0 +1,48 @@
+"""``fwatlas refresh pypi-downloads``: fetch the current top-pypi-packages dump and ingest it.
+
+The dump (the 30-day window, about 15,000 projects) is published by hugovk/top-pypi-packages
+at ``FWATLAS_TOP_PYPI_URL`` (default below). It is saved under ``<cache>/pypi-downloads`` with
+its ``last_update`` in the file name, so earlier dumps stay on disk, then ingested as a
+snapshot of ``pypi-downloads/top-30d``. Offline: one line, exit 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from fwatlas import settings
+from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.sources.http_fetch import Request, fetch_all
+from fwatlas.store.session import IngestResult
+
+TOP_PYPI_URL = "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json"
+
+
+def refresh(db: Path | str | None = None, limit: int | None = None,
+            **kw: Any) -> IngestResult:
+    """Download the dump (``limit`` does not apply: a dump is one document) and ingest it."""
+    from fwatlas.ingest import ingest
+
+    url = os.environ.get("FWATLAS_TOP_PYPI_URL") or TOP_PYPI_URL
+    [res], _stats = fetch_all([Request("dump", url)], concurrency=1, progress=False,
+                              retries=int(kw.get("retries", 3)))
+    if res.status is None:
+        raise SourceUnavailable(f"{url.split('/')[2]} unreachable ({res.error})",
+                                hint="offline? fwatlas ingest pypi-downloads <dump.json>")
+    if res.status != 200:
+        raise SourceUnavailable(f"{url}: HTTP {res.status}")
+    try:
+        doc = json.loads(res.body)
+        stamp = str(doc["last_update"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"the server's response is not a top-pypi-packages dump ({exc})",
+                         path=url) from exc
+    folder = settings.cache_dir() / "pypi-downloads"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() else "-" for c in stamp)
+    path = folder / f"top-pypi-packages-30-days_{safe}.min.json"
+    path.write_bytes(res.body)
+    return ingest("pypi-downloads", path, db=db)
