@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import run_cli
 
 # (model id, tags, siblings, library_name, expected frameworks by method)
@@ -100,10 +99,9 @@ def test_unknown_model_exits_1_with_close_matches(store_2022: Path) -> None:
 
 def test_the_cube_equals_the_per_model_computation(store_2022: Path) -> None:
     """Every method/weight/grouping read from the cube equals the raw per-model query."""
+    from fwatlas.analyses import hub_cube
     from fwatlas.analyses.availability import store_cells
     from fwatlas.store.atlas import open_atlas
-
-    from fwatlas.analyses import hub_cube
 
     atlas = open_atlas(store_2022)
     snap = atlas.snapshot("s1")

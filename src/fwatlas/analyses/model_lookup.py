@@ -72,10 +72,10 @@ def model_lookup(atlas: Atlas, model_id: str, *, snapshot_id: str | None = None)
     fmt_names = vocab.hub_format_tags() + (list(vocab.hub_format_files()) if cols["siblings"]
                                            else [])
     columns = ", ".join(exprs + fmt_exprs)  # from the vocabulary, not from the user
-    row = first_row(atlas.con.execute(
-        "SELECT pipeline_tag, library_name, downloads, downloads_all_time, likes, created_at, "
-        f"last_modified, {columns} FROM hub_models "  # noqa: S608
-        "WHERE snapshot_id = ? AND id = ? LIMIT 1", [snap.num, model_id]))
+    sql = ("SELECT pipeline_tag, library_name, downloads, downloads_all_time, likes, "  # noqa: S608
+           f"created_at, last_modified, {columns} FROM hub_models "
+           "WHERE snapshot_id = ? AND id = ? LIMIT 1")
+    row = first_row(atlas.con.execute(sql, [snap.num, model_id]))
     if row is None:
         raise NotFound("model", model_id, close_matches(atlas, snap, model_id))
     task, lib, dl, dl_all, likes, created, modified, *flags = row
