@@ -21,7 +21,9 @@ from fwatlas import __version__
 from fwatlas.web import errors, pages
 from fwatlas.web.payloads import (
     availability_payload,
+    deploy_matrix_payload,
     facts_payload,
+    kb_changes_payload,
     migration_payload,
     model_payload,
     pwc_payload,
@@ -143,6 +145,20 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
                 snapshot: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
         return api(gate.run(("pwc", official_only, snapshot), lambda a: pwc_payload(
             a, official_only=official_only, snapshot=snapshot)))
+
+    @app.get("/api/deploy-matrix", tags=["api"], summary="fwatlas deploy-matrix --json")
+    def api_deploy_matrix(
+        framework: Annotated[str | None, Query(max_length=50)] = None,
+        target: Annotated[str | None, Query(max_length=50)] = None,
+    ) -> JSONResponse:
+        return api(gate.run(("deploy-matrix", framework, target), lambda a: deploy_matrix_payload(
+            framework=framework, target=target, kb_path=app.state.kb)))
+
+    @app.get("/api/kb/changes", tags=["api"], summary="fwatlas kb changes --json")
+    def api_kb_changes(as_of: Annotated[dt.date | None, Query()] = None) -> JSONResponse:
+        when = pages.today(app, as_of)
+        return api(gate.run(("kb-changes", when), lambda a: kb_changes_payload(
+            as_of=when, kb_path=app.state.kb)))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

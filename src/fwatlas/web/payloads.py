@@ -102,3 +102,41 @@ def pwc_payload(atlas: Atlas, *, official_only: bool = False, snapshot: str | No
 
     result = pwc_trends(atlas, official_only=official_only, snapshot_id=snapshot)
     return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def deploy_matrix_payload(*, framework: str | None = None, target: str | None = None,
+                          kb_path: str | None = None) -> dict[str, Any]:
+    """``fwatlas deploy-matrix [--framework --target --kb]`` (built inline in
+    ``cli/kb_commands.py`` too)."""
+    from pathlib import Path
+
+    from fwatlas.errors import InputError
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
+    from fwatlas.kb.schema import TARGET_GROUPS, TARGETS, expand_targets
+
+    if framework is not None and framework not in MATRIX_FRAMEWORKS:
+        raise InputError(f"--framework {framework!r} is not one of: "
+                         f"{', '.join(MATRIX_FRAMEWORKS)}")
+    targets = TARGETS
+    if target is not None:
+        try:
+            targets = expand_targets([target])
+        except ValueError:
+            raise InputError(f"--target {target!r} is not one of: "
+                             f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
+    kb = load_kb(Path(kb_path) if kb_path else None)
+    m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
+    return envelope({"sources": kb.sources(), "rows": m.rows()})
+
+
+def kb_changes_payload(*, as_of: Any, kb_path: str | None = None) -> dict[str, Any]:
+    """``fwatlas kb changes [--as-of --kb]``."""
+    from pathlib import Path
+
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.changes import kb_changes
+
+    kb = load_kb(Path(kb_path) if kb_path else None)
+    rows = [c.as_dict() for c in kb_changes(kb, as_of)]
+    return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), "rows": rows})
