@@ -1,10 +1,21 @@
-"""Section 4 of the report: the ecosystem – tools per framework and adoption signals."""
+"""Section 4 of the report: the ecosystem – tools per framework and adoption signals over time.
+
+Tools come from the knowledge base (active entries by kind per framework); signals – downloads,
+stars, dependents, job posts, questions – from ``fwatlas.analyses.signals``, one line per
+framework and measuring series, with source breaks (a change in how a series was measured)
+marked on the chart. A metric without evidence says which ``fwatlas ingest`` fills it.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Any
+
+from fwatlas.errors import FwatlasError
+from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
-from fwatlas.figures.model import Section
+from fwatlas.figures.model import Figure, Section, dedupe_sources
 from fwatlas.store.atlas import Atlas
 
 KEY = "ecosystem"
@@ -12,11 +23,153 @@ TITLE = "Ecosystem"
 QUESTION = "What surrounds each framework, and is its use growing or shrinking?"
 FILL = ("fwatlas ingest pypi-downloads PATH", "fwatlas ingest github PATH",
         "fwatlas ingest jobs PATH", "fwatlas ingest qa PATH", "fwatlas refresh registry")
+FRAMEWORKS = ("pytorch", "tensorflow", "jax", "keras")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+
+
+def _go() -> Any:
+    import plotly.graph_objects as go
+
+    return go
+
+
+def tools_figure(kb: Any) -> Figure:
+    """Active knowledge-base entries by kind, per framework (stacked bars)."""
+    go = _go()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for e in kb.entries.values():
+        if e.status != "active":
+            continue
+        for fw in e.frameworks:
+            if fw in FRAMEWORKS:
+                counts[e.kind][fw] += 1
+    fig = go.Figure()
+    rows = []
+    for kind in sorted(counts):
+        fig.add_trace(go.Bar(name=kind, x=[style.label(f) for f in FRAMEWORKS],
+                             y=[counts[kind].get(f, 0) for f in FRAMEWORKS],
+                             hovertemplate="%{x}: %{y} " + kind + "<extra></extra>"))
+        rows += [{"kind": kind, "framework": f, "active_tools": counts[kind].get(f, 0)}
+                 for f in FRAMEWORKS]
+    fig.update_layout(**style.layout("Active tools per framework, by kind (knowledge base)",
+                                     y_title="active tools", barmode="stack", height=420))
+    return Figure("ecosystem-tools", "Tools by kind", fig, tuple(rows),
+                  "Entries of the knowledge base whose status is active, counted once per "
+                  "framework they serve.")
+
+
+def signal_figure(result: Any) -> Figure:
+    """One metric: a line per framework and series; breaks as dashed vertical lines."""
+    go = _go()
+    fig = go.Figure()
+    series = sorted({p.series for p in result.points})
+    for i, s in enumerate(series):
+        for fw in FRAMEWORKS:
+            pts = sorted((p for p in result.points if p.series == s and p.framework == fw
+                          and p.value is not None), key=lambda p: p.date)
+            if not pts:
+                continue
+            fig.add_trace(go.Scatter(
+                name=f"{style.label(fw)} · {s}", x=[p.date.isoformat() for p in pts],
+                y=[p.value for p in pts], mode="lines",
+                line={"color": style.colour(fw), "dash": DASHES[i % len(DASHES)]},
+                hovertemplate="%{x}: %{y:,.0f}<extra>" + style.label(fw) + " · " + s
+                              + "</extra>"))
+    shapes, annotations = [], []
+    for b in result.breaks:
+        x = b.date.isoformat()
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x,
+                       "y0": 0, "y1": 1, "line": {"dash": "dot", "width": 1,
+                                                  "color": "rgba(128,128,128,0.8)"}})
+        annotations.append({"x": x, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
+                            "text": "source break", "yanchor": "bottom",
+                            "font": {"size": 10}})
+    fig.update_layout(**style.layout(
+        f"{result.metric.capitalize()} per framework ({result.unit})", y_title=result.unit,
+        height=400, shapes=shapes, annotations=annotations, xaxis={"type": "date"}))
+    rows = tuple({"series": p.series, "date": p.date, "framework": p.framework,
+                  "value": p.value, "share": p.share, "partial": p.partial,
+                  "snapshot_id": p.snapshot_id} for p in result.points)
+    return Figure(f"ecosystem-{result.metric}", f"{result.metric.capitalize()} over time", fig,
+                  rows, "Lines: frameworks; dash: the measuring series (never mixed); dotted "
+                        "verticals: source breaks. " + (" ".join(
+                            f"{b.date}: {b.what}." for b in result.breaks[:3])))
+
+
+def _latest_reading(result: Any) -> str | None:
+    """The latest date of the longest series: each framework's value and share."""
+    by_series: dict[str, list[Any]] = defaultdict(list)
+    for p in result.points:
+        by_series[p.series].append(p)
+    if not by_series:
+        return None
+    s, pts = max(by_series.items(), key=lambda kv: len({p.date for p in kv[1]}))
+    last = max(p.date for p in pts)
+    at = {p.framework: p for p in pts if p.date == last and p.value is not None}
+    if not at:
+        return None
+    parts = ", ".join(f"{style.label(fw)} {at[fw].value:,.0f}"
+                      + (f" ({style.pct(at[fw].share)})" if at[fw].share is not None else "")
+                      for fw in FRAMEWORKS if fw in at)
+    text = f"{result.metric.capitalize()} ({s}, {last}): {parts}."
+    # the article's question is PyTorch against TensorFlow: tell that lead first
+    leads = sorted((x for x in result.leads if x.series == s and x.ahead_at_end),
+                   key=lambda x: ({x.leader, x.other} != {"pytorch", "tensorflow"}, x.date))
+    if leads:
+        x = leads[0]
+        start = min(p.date for p in pts)
+        if x.date == start:
+            text += (f" {style.label(x.leader)} has been ahead of {style.label(x.other)} since "
+                     f"the series starts ({start}).")
+        else:
+            text += (f" {style.label(x.leader)} first passed {style.label(x.other)} on {x.date} "
+                     "and is still ahead.")
+    return text
 
 
 def ecosystem_section(atlas: Atlas, ctx: ReportContext, number: int = 4) -> Section:
     """Tools by kind per framework; signals over time with source breaks marked."""
-    if optional_module("fwatlas.analyses.signals") is None:
-        return missing_section(KEY, number, TITLE, QUESTION, FILL,
-                               "this build has no signals analysis yet")
-    return missing_section(KEY, number, TITLE, QUESTION, FILL, "no signal evidence to draw")
+    figures: list[Figure] = []
+    reading: list[str] = []
+    sources: list[dict[str, Any]] = []
+    notes: list[str] = []
+    missing: list[str] = []
+    method: list[str] = []
+    if optional_module("fwatlas.kb") is not None:
+        from fwatlas.figures.deployment import load
+
+        try:
+            kb = load(ctx)
+            figures.append(tools_figure(kb))
+            sources += kb.sources()
+            active = sum(1 for e in kb.entries.values() if e.status == "active")
+            reading.append(f"The knowledge base lists {len(kb.entries)} tools, {active} of them "
+                           "active today.")
+        except FwatlasError as exc:
+            notes.append(f"knowledge base: {exc}")
+    signals = optional_module("fwatlas.analyses.signals")
+    if signals is not None:
+        for metric in signals.METRICS:
+            result = signals.signals(atlas, metric=metric)
+            if result.missing or not result.points:
+                notes.append(result.missing or f"no {metric} evidence")
+                missing.append(signals.FILLED_BY[metric][2])
+                continue
+            figures.append(signal_figure(result))
+            sources += result.sources()
+            method += list(result.notes)
+            text = _latest_reading(result)
+            if text:
+                reading.append(text)
+        method.append("Each series is one measuring instrument (e.g. PyPI downloads over 30 "
+                      "days); a framework a series does not cover is unknown, never 0.")
+    else:
+        missing += list(FILL[:4])
+        notes.append("this build has no signals analysis yet")
+    if not figures:
+        return missing_section(KEY, number, TITLE, QUESTION, tuple(missing) or FILL,
+                               "; ".join(notes) or "no ecosystem evidence to draw")
+    return Section(KEY, number, TITLE, QUESTION, figures=tuple(figures),
+                   reading=tuple(reading), method=tuple(dict.fromkeys(method)),
+                   sources=dedupe_sources(sources), missing=tuple(dict.fromkeys(missing)),
+                   notes=tuple(notes))
