@@ -28,6 +28,7 @@ from fwatlas.web.payloads import (
     model_payload,
     pwc_payload,
     research_payload,
+    signals_payload,
     snapshots_payload,
 )
 from fwatlas.web.store import StoreGate
@@ -159,6 +160,20 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         when = pages.today(app, as_of)
         return api(gate.run(("kb-changes", when), lambda a: kb_changes_payload(
             as_of=when, kb_path=app.state.kb)))
+
+    @app.get("/api/signals", tags=["api"], summary="fwatlas signals --json")
+    def api_signals(
+        metric: Literal["downloads", "stars", "dependents", "jobs", "questions"] = "downloads",
+        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        by: Literal["framework", "package"] = "framework",
+        window: Literal["30d", "365d"] = "30d",
+        snapshot: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> JSONResponse:
+        key = ("signals", metric, date_from, date_to, by, window, snapshot)
+        return api(gate.run(key, lambda a: signals_payload(
+            a, metric=metric, date_from=date_from, date_to=date_to, by=by, window=window,
+            snapshot=snapshot)))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

@@ -140,3 +140,14 @@ def kb_changes_payload(*, as_of: Any, kb_path: str | None = None) -> dict[str, A
     kb = load_kb(Path(kb_path) if kb_path else None)
     rows = [c.as_dict() for c in kb_changes(kb, as_of)]
     return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), "rows": rows})
+
+
+def signals_payload(atlas: Atlas, *, metric: str = "downloads", date_from: Any = None,
+                    date_to: Any = None, by: str = "framework", window: str = "30d",
+                    snapshot: str | None = None) -> dict[str, Any]:
+    """``fwatlas signals [--metric --from --to --by --window --snapshot]``."""
+    from fwatlas.analyses.signals import signals
+
+    result = signals(atlas, metric=metric, date_from=date_from, date_to=date_to, by=by,
+                     window=window, snapshot_id=snapshot)
+    return envelope({"sources": result.sources(), **result.as_dict()})
