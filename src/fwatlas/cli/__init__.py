@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "fwatlas.cli.hub_commands",
     "fwatlas.cli.trends_commands",
     "fwatlas.cli.kb_commands",
+    "fwatlas.cli.advise_commands",
     "fwatlas.cli.report_commands",
     "fwatlas.cli.research_commands",
     "fwatlas.cli.signals_commands",

@@ -163,8 +163,10 @@ class Entry(BaseModel):
         return earliest_day(self.checked_on) < year_ago
 
     def primary_source(self) -> Source:
-        """The first non-secondary source (else the first source)."""
-        return next((s for s in self.sources if not s.secondary), self.sources[0])
+        """The most recently dated primary source (else the first primary, else the first)."""
+        primary = [s for s in self.sources if not s.secondary] or list(self.sources)
+        dated = [s for s in primary if s.date]
+        return max(dated, key=lambda s: earliest_day(s.date or "")) if dated else primary[0]
 
     def row(self, as_of: dt.date) -> dict[str, Any]:
         """The row ``kb list``/``kb show`` print and ``--json`` returns."""

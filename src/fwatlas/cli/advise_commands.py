@@ -1,0 +1,133 @@
+"""``fwatlas advise``: a recommendation, its trace and evidence, and what would change it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import AsOfOption, DbOption, JsonFlag, KbOption, parse_date
+
+PersonaOption = Annotated[str, typer.Option(
+    "--persona", help="industry, researcher, professor, career-changer, hobbyist or beginner.",
+    show_default=False)]
+
+
+def _render(advice: Any, other: Any | None) -> Any:
+    def draw(console: Any) -> None:
+        from rich.markup import escape
+
+        a = advice
+        console.print(f"[bold]Recommendation ({a.ruleset}): {a.recommendation}[/]")
+        if a.deploy_via:
+            for d in a.deploy_via:
+                where = f"{d['target']}: " if d["target"] else ""
+                console.print(f"  deploy via {escape(where + d['display'])}")
+                for s in d["steps"]:
+                    if s.get("now"):
+                        console.print(f"    {escape(s['title'])} is {s['status']} "
+                                      f"({s['status_date']}); now {escape(s['now'])} "
+                                      f"({s['now_status']})")
+                    elif s.get("status") not in (None, "active"):
+                        console.print(f"    {escape(s['title'])} is {s['status']} "
+                                      f"({s['status_date']})")
+        for alt in a.alternatives:
+            console.print(f"  alternative: {alt['framework']} – {escape(alt['text'])}")
+        console.print(f"\n[bold]Why[/] (rule {a.rule}, the first in the ruleset that holds):")
+        console.print("  " + escape(a.reasons[0].text))
+        for c in a.checks:
+            mark = {True: "yes", False: "no", None: "unknown"}[c.value]
+            console.print(f"  - {escape(c.text)}: {mark}")
+        for r in a.reasons[1:]:
+            console.print("  " + escape(r.text))
+        if a.reasons[0].evidence:
+            console.print("[bold]Evidence[/]")
+            for e in a.reasons[0].evidence:
+                stale = " STALE" if e.name in a.stale else ""
+                status = "unknown" if e.status is None else str(e.status)
+                console.print(f"  {e.kind} {escape(e.name)}: {escape(status)} "
+                              f"(dated {e.data_date or 'undated'}; {escape(e.source or '–')})"
+                              f"{stale}")
+        tried = [(rid, why) for rid, why in a.tried if not why.startswith("--persona")]
+        if tried:
+            console.print("[dim]Tried first: " + escape("; ".join(
+                f"{rid} ({why})" for rid, why in tried)) + "[/]")
+        if a.changes_if:
+            console.print("[bold]Would change if[/]")
+            for ch in a.changes_if:
+                console.print(f"  {escape(ch.text)}")
+        label = "The article (2022) said" if a.ruleset == "current" else "fwatlas current says"
+        if other is not None and other.recommendation != a.recommendation:
+            console.print(f"\n[bold]{label}: {other.recommendation}[/] "
+                          f"(rule {other.rule}): {escape(other.reasons[0].text)}")
+        elif other is not None:
+            console.print(f"\n{label} the same: {other.recommendation} (rule {other.rule}).")
+        if a.stale:
+            console.print(f"[yellow]stale:[/] {', '.join(a.stale)} (checked more than 12 months "
+                          "ago)")
+        from fwatlas.cli.output import sources_line
+
+        console.print(f"[dim]{escape(sources_line([dict(s) for s in a.sources]))}[/]")
+    return draw
+
+
+def advise_command(
+    persona: PersonaOption,
+    target: Annotated[list[str] | None, typer.Option(
+        "--target", help="Deployment target (repeatable): server, mobile, embedded, or one of "
+                         "server-rest, server-grpc, android, ios, microcontroller, "
+                         "embedded-linux, browser, edge-accelerator, desktop, cloud.")] = None,
+    need: Annotated[list[str] | None, typer.Option(
+        "--need", help="Repeatable: audio-video, reinforcement-learning, tpu, "
+                       "pytorch-only-models, pythonic, no-new-install, end-to-end-platform."
+    )] = None,
+    focus: Annotated[str | None, typer.Option(
+        "--focus", help="professor: industry or theory; hobbyist: project or learning "
+                        "(required for those two, refused for the others).")] = None,
+    experience: Annotated[str | None, typer.Option(
+        "--experience", help="none, keras, pytorch, tensorflow or jax (left out: unknown).")]
+    = None,
+    ruleset: Annotated[str, typer.Option(
+        "--ruleset", help="current (evidence-checked, default) or article-2022.")] = "current",
+    python: Annotated[str | None, typer.Option(
+        "--python", help="Your Python version, e.g. 3.13 (with --os and --arch, rules can "
+                         "read registry installability facts).")] = None,
+    os_name: Annotated[str | None, typer.Option("--os", help="linux, macos or windows.")]
+    = None,
+    arch: Annotated[str | None, typer.Option("--arch", help="x86_64 or arm64 (alias aarch64).")]
+    = None,
+    as_of: AsOfOption = None,
+    kb_path: KbOption = None,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Which framework should I use? A recommendation from a ruleset, with the rule that
+    decided it, the evidence and dates it rests on, and what would change the answer.
+
+    Example: fwatlas advise --persona industry --target mobile --need audio-video
+    """
+    from fwatlas.advisor.engine import advise
+    from fwatlas.advisor.ruleset import RULESETS
+    from fwatlas.advisor.situation import situation
+    from fwatlas.cli.output import Format, Output, emit
+    from fwatlas.errors import InputError
+    from fwatlas.kb.loader import load_kb
+
+    if ruleset not in RULESETS:
+        raise InputError(f"--ruleset {ruleset!r} is not one of: {', '.join(RULESETS)}")
+    s = situation(persona, targets=target or [], needs=need or [], focus=focus,
+                  experience=experience, python=python, os=os_name, arch=arch)
+    kb = load_kb(kb_path)
+    day = parse_date(as_of, "--as-of")
+    advice = advise(s, ruleset, kb=kb, db=db, as_of=day)
+    payload = advice.as_dict()
+    if json_out:
+        emit(Output(payload), Format.json)
+        return
+    other = advise(s, "article-2022" if ruleset == "current" else "current", kb=kb, db=db,
+                   as_of=day, with_changes=False)
+    emit(Output(payload, table=_render(advice, other)), Format.table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("advise")(advise_command)
