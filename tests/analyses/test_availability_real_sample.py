@@ -129,6 +129,10 @@ def test_by_year_uses_last_modified_and_says_so(store: Path, records: list[dict]
                   "--json").json()
     years = Counter(r["lastModified"][:4] for r in records)
     assert {row["group"]: row["total"] for row in got["rows"]} == dict(years)
+    jax_2021 = sum(1 for r in records if r["lastModified"].startswith("2021")
+                   and {"jax", "flax"} & set(r.get("tags") or []))
+    assert next(row["available"] for row in got["rows"]
+                if row["group"] == "2021" and row["framework"] == "jax") == jax_2021
     assert any("lastModified" in n for n in got["notes"])
 
 

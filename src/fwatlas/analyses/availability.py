@@ -141,11 +141,18 @@ class AvailabilityResult:
             "share_basis": "models available in at least one listed framework",
             "notes": list(self.notes), "article_2022": self.article, "also": list(self.also),
         }
-        if self.by:
-            out["by"] = self.by
-            out["rows"] = [{"group": g.group, **{k: v for k, v in g.as_dict().items()
-                                                 if k != "group"}} for g in self.groups]
+        out["by"] = self.by
+        out["rows"] = tidy_rows(self.groups if self.by else (self.overall,))
         return out
+
+
+def tidy_rows(groups: tuple[Availability, ...]) -> list[dict[str, Any]]:
+    """One row per (group, framework): what ``--format csv|parquet`` writes."""
+    return [{"group": g.group, "framework": fw, "total": g.total,
+             "with_framework": g.with_framework, "available": g.available[fw],
+             "share_available": g.share_available[fw], "exclusive": g.exclusive[fw],
+             "share_exclusive": g.share_exclusive[fw]}
+            for g in groups for fw in vocab.HUB_FRAMEWORKS]
 
 
 # --- where the cells come from -----------------------------------------------------------------

@@ -45,15 +45,18 @@ def _availability_table(payload: dict[str, Any]) -> Any:
         console.print(f"total {_num(payload['total'])}; in at least one listed framework "
                       f"{_num(payload['with_framework'])}; in none {_num(payload['none'])}"
                       + (f"; overlaps: {over}" if over else ""))
-        if payload.get("rows"):
+        if payload.get("by"):
             g = Table(title=f"by {payload['by']}")
             g.add_column(payload["by"])
-            for c in ("total", *(f"{fw}" for fw in fws), "pt excl. share"):
+            for c in ("total", *fws, "pytorch-exclusive share"):
                 g.add_column(c, justify="right")
+            groups: dict[str, dict[str, dict[str, Any]]] = {}
             for row in payload["rows"]:
-                g.add_row(row["group"], _num(row["total"]),
-                          *(_num(row["available"][fw]) for fw in fws),
-                          _pct(row["share_exclusive"]["pytorch"]))
+                groups.setdefault(row["group"], {})[row["framework"]] = row
+            for name, per_fw in groups.items():
+                g.add_row(name, _num(per_fw["pytorch"]["total"]),
+                          *(_num(per_fw[fw]["available"]) for fw in fws),
+                          _pct(per_fw["pytorch"]["share_exclusive"]))
             console.print(g)
         art = payload.get("article_2022") or {}
         if art:
