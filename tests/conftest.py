@@ -46,12 +46,38 @@ class Run:
         return json.loads(self.out)
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
-    """Run ``python -m fwatlas ARGS`` in a subprocess (real exit codes, real stdout)."""
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "fwatlas", *args], capture_output=True,
-                          text=True, env=full_env, cwd=cwd, timeout=300)
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+            subprocess_: bool = False) -> Run:
+    """Run ``fwatlas ARGS`` and return its exit code, stdout and stderr.
+
+    In-process by default (the same ``main`` the console script calls, with the environment
+    patched for the call) because a Python start per call would dominate the suite's time;
+    ``subprocess_=True`` – or an environment naming HF_* settings, which huggingface_hub reads
+    at import – runs ``python -m fwatlas`` in a real subprocess.
+    """
+    extra = {"COLUMNS": "200", **(env or {})}
+    if subprocess_ or cwd is not None or any(k.startswith("HF_") for k in extra):
+        proc = subprocess.run([sys.executable, "-m", "fwatlas", *args], capture_output=True,
+                              text=True, env={**os.environ, **extra}, cwd=cwd, timeout=300)
+        return Run(proc.returncode, proc.stdout, proc.stderr)
+    import contextlib
+    import io
+
+    from fwatlas.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.update(extra)
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
