@@ -315,6 +315,8 @@ def availability(atlas: Atlas, *, method: str = "tags", weight: str = "count",
     from the real 2022 sample) unless ``snapshot_id`` names another. Newer published figures
     that only give per-framework totals (the Hub's filter counts) are listed under ``also``.
     """
+    if by not in (None, "year", "task"):
+        raise InputError(f"unknown --by {by!r}; valid: year, task")
     snap = _models_snapshot(atlas, snapshot_id)
     key = ("availability", snap.id, method, weight, frameworks, by)
 

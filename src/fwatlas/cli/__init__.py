@@ -57,26 +57,17 @@ def build_app() -> typer.Typer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and map errors to the exit codes of the contract."""
-    import click
+    """Entry point: run the app; fwatlas errors become one line and the contract's exit code.
 
+    Click's standalone mode already exits 2 on usage errors (unknown option, bad choice).
+    """
     from fwatlas.errors import FwatlasError
 
-    app = build_app()
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(build_app())
     try:
-        command.main(args=argv, prog_name="fwatlas", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(130)
+        command.main(args=argv, prog_name="fwatlas", standalone_mode=True)
     except FwatlasError as exc:
         typer.echo(f"fwatlas: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
-    sys.exit(0)
