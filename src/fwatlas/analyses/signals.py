@@ -68,6 +68,7 @@ class Observation:
     upstream: str | None = None
     n_packages: int | None = None
     partial: bool = False
+    at: dt.datetime | None = None  # the exact time (several dumps can share a day)
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,10 @@ _SQL = {
 }
 
 
+def _order(o: Observation) -> tuple[Any, ...]:
+    return (o.snapshot.rank(), o.at or dt.datetime.min)
+
+
 def observations(atlas: Atlas, metric: str, *, window: str = "30d",
                  snapshot_id: str | None = None) -> tuple[list[Observation], list[Snapshot]]:
     """Every observation of ``metric`` (deduplicated: the newest snapshot wins per key)."""
@@ -205,7 +210,7 @@ def observations(atlas: Atlas, metric: str, *, window: str = "30d",
         for num, at, win, project, count, n, upstream in rows:
             out.append(Observation(f"pypi-downloads/{win}", at.date(), project, None,
                                    None if count is None else float(count), by_num[num],
-                                   upstream, n))
+                                   upstream, n, at=at))
     elif metric in ("stars", "dependents"):
         for num, day, repo, value in _rows(atlas, _SQL[metric], snaps):
             out.append(Observation(by_num[num].dataset, day, repo, None,
@@ -222,10 +227,11 @@ def observations(atlas: Atlas, metric: str, *, window: str = "30d",
             out.append(Observation(series, start, subj, fw,
                                    None if value is None else float(value), snap,
                                    partial=partial))
+    # one point per (series, day, subject): the newest snapshot's, then the day's last dump
     best: dict[tuple[str, dt.date, str], Observation] = {}
     for o in out:
         key = (o.series, o.date, _norm(metric, o.subject))
-        if key not in best or o.snapshot.rank() > best[key].snapshot.rank():
+        if key not in best or _order(o) > _order(best[key]):
             best[key] = o
     used = sorted({o.snapshot.id: o.snapshot for o in best.values()}.values(),
                   key=lambda s: s.id)

@@ -27,8 +27,10 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     from fwatlas.ingest import ingest
 
     url = os.environ.get("FWATLAS_TOP_PYPI_URL") or TOP_PYPI_URL
+    from fwatlas.sources.registry_fetch import http_policy
+
     [res], _stats = fetch_all([Request("dump", url)], concurrency=1, progress=False,
-                              retries=int(kw.get("retries", 3)))
+                              **http_policy())
     if res.status is None:
         raise SourceUnavailable(f"{url.split('/')[2]} unreachable ({res.error})",
                                 hint="offline? fwatlas ingest pypi-downloads <dump.json>")

@@ -33,7 +33,6 @@ from fwatlas.sources.jobs import framework_of, reported
 from fwatlas.sources.signal_rows import (
     batches,
     csv_rows,
-    nonempty,
     parse_timestamp,
     pick_columns,
     to_int,
@@ -193,6 +192,8 @@ def dsse_stream(path: Path) -> GuardedReader:
                    "subject_kind": "term", "subject": tag,
                    "framework": vocab.word_framework(tag), "questions": n,
                    "total_questions": totals[month]}
+        if not totals:
+            raise InputError("no questions in the file (empty input)", path=str(path))
         keras_from = vocab.keras3_date().replace(day=1)
         for month in sorted(totals):
             for fw in reported():
@@ -203,8 +204,7 @@ def dsse_stream(path: Path) -> GuardedReader:
                        "questions": fw_counts.get((month, fw), 0),
                        "total_questions": totals[month]}
 
-    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "questions"), SCHEMA),
-                          str(path))
+    guard = GuardedReader(SCHEMA, batches(gen(), SCHEMA), str(path))
     guard.skipped = skipped
     return guard
 

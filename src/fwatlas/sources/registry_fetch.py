@@ -10,7 +10,8 @@ validators); the folder is then ingested like ``fwatlas ingest registry <folder>
 Options (until the CLI passes them; environment variables read here):
 ``FWATLAS_REGISTRY_MAX_AGE`` (``90s``, ``30m``, ``6h``, ``2d``: skip packages fetched more
 recently), ``FWATLAS_REGISTRY_CONCURRENCY`` (default 8), ``FWATLAS_PYPI_URL`` and
-``FWATLAS_NPM_URL`` (base URLs; tests point them at 127.0.0.1).
+``FWATLAS_NPM_URL`` (base URLs; tests point them at 127.0.0.1), ``FWATLAS_HTTP_RETRIES``
+(default 4) and ``FWATLAS_HTTP_BACKOFF`` (seconds before the first retry, doubling; 0.5).
 """
 
 from __future__ import annotations
@@ -87,6 +88,20 @@ class FetchReport:
     problems: tuple[str, ...]
 
 
+def http_policy() -> dict[str, Any]:
+    """Retries and backoff from the environment (``FWATLAS_HTTP_RETRIES`` / ``_BACKOFF``)."""
+    backoff = os.environ.get("FWATLAS_HTTP_BACKOFF")
+    try:
+        seconds = float(backoff) if backoff else 0.5
+    except ValueError:
+        raise InputError(f"FWATLAS_HTTP_BACKOFF must be seconds, not {backoff!r}") from None
+    retries = os.environ.get("FWATLAS_HTTP_RETRIES")
+    count = 4 if not retries else (int(retries) if retries.strip().isdigit() else -1)
+    if count < 0:
+        raise InputError(f"FWATLAS_HTTP_RETRIES must be a whole number, not {retries!r}")
+    return {"retries": count, "backoff": seconds}
+
+
 def fetch(packages: list[tuple[str, str, str]] | None = None, *, folder: Path | None = None,
           max_age: dt.timedelta | None = None, concurrency: int = DEFAULT_CONCURRENCY,
           progress: bool = True, now: dt.datetime | None = None) -> FetchReport:
@@ -117,7 +132,8 @@ def fetch(packages: list[tuple[str, str, str]] | None = None, *, folder: Path | 
             headers=(("Accept", "application/json"),)))
         entries[key] = {"registry": registry, "package": package, "file": file}
 
-    results, stats = fetch_all(requests, concurrency=concurrency, progress=progress)
+    results, stats = fetch_all(requests, concurrency=concurrency, progress=progress,
+                               **http_policy())
     problems = []
     unreachable = 0
     for res in results:
