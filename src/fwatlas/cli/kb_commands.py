@@ -238,7 +238,8 @@ def validate_command(
         typer.echo(f"ok: {payload['entries']} entries, {payload['complete']} complete "
                    f"(status, status date and a primary source)")
     if problems:
-        raise typer.Exit(2)
+        # typer.Exit's code is swallowed by the non-standalone main; exit 2 directly.
+        raise SystemExit(2)
 
 
 def deploy_matrix_command(

@@ -103,6 +103,8 @@ def _validate_entry(item: dict[str, Any], label: str) -> tuple[Entry | None, lis
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"]) or None
             msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] in ("literal_error", "enum"):
+                msg = f"{err['input']!r} is unknown; {msg[0].lower()}{msg[1:]}"
             out.append(Problem(label, str(item.get("name")), loc, msg))
         return None, out
 

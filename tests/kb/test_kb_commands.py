@@ -1,0 +1,91 @@
+"""kb list/show/changes and deploy-matrix through the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def test_kb_changes_lists_the_article_tools_that_moved(cli) -> None:
+    r = cli("kb", "changes", "--json", "--as-of", "2026-11-26")
+    assert r.code == 0
+    rows = {row["name"]: row for row in r.json()["rows"]}
+    assert rows["torchserve"]["status"] == "archived"
+    assert rows["torchserve"]["status_date"] == "2025-08-07"
+    assert rows["pytorch-live"]["status"] == "archived"
+    assert rows["pytorch-live"]["status_date"] == "2023-10-20"
+    assert rows["tensorflow-lite"]["status"] == "renamed"
+    assert rows["tensorflow-lite"]["status_date"] == "2024-09-04"
+    assert rows["tensorflow-lite"]["replaced_by"] == "litert"
+    assert "tensorflow-serving" not in rows and "colab" not in rows  # active / unknown
+    assert r.json()["sources"][0]["snapshot_id"].startswith("kb:tools.yaml@")
+    table = cli("kb", "changes", "--as-of", "2026-11-26")
+    assert "TorchServe" in table.out and "2025-08-07" in table.out
+
+
+def test_kb_list_filters_and_rows(cli) -> None:
+    r = cli("kb", "list", "--framework", "pytorch", "--target", "mobile", "--status", "active",
+            "--json", "--as-of", "2026-11-26")
+    assert r.code == 0
+    rows = r.json()["rows"]
+    names = {x["name"] for x in rows}
+    assert "executorch" in names and "pytorch-live" not in names and "litert" in names
+    for x in rows:
+        assert {"name", "kind", "frameworks", "targets", "status", "status_date",
+                "replaced_by", "in_article", "stale"} <= set(x)
+        assert x["status"] == "active" and "pytorch" in x["frameworks"]
+        assert {"android", "ios"} & set(x["targets"])
+    assert cli("kb", "list", "--status", "dormant").code == 2
+    assert cli("kb", "list", "--kind", "nope").code == 2
+
+
+def test_stale_marks_depend_on_as_of(cli) -> None:
+    later = cli("kb", "list", "--json", "--as-of", "2028-01-01").json()["rows"]
+    now = cli("kb", "list", "--json", "--as-of", "2026-11-26").json()["rows"]
+    assert all(x["stale"] for x in later)
+    assert not any(x["stale"] for x in now)
+    assert "STALE" in cli("kb", "show", "torchserve", "--as-of", "2028-01-01").out
+
+
+def test_kb_show_unknown_exits_1_with_close_matches(cli) -> None:
+    r = cli("kb", "show", "torchserv")
+    assert r.code == 1 and "torchserve" in r.err
+    ok = cli("kb", "show", "torchserve", "--json", "--as-of", "2026-11-26")
+    assert ok.code == 0 and ok.json()["status"] == "archived"
+
+
+def test_deploy_matrix_chains_and_article_cell(cli) -> None:
+    r = cli("deploy-matrix", "--json")
+    assert r.code == 0
+    cells = {(c["framework"], c["target"]): c for c in r.json()["rows"]}
+    assert len(cells) == 40
+    android = cells[("pytorch", "android")]
+    assert android["best"]["chain"] == ["pytorch", "torch-export", "executorch"]
+    assert android["best"]["display"] == "PyTorch → torch.export → ExecuTorch"
+    assert [(s["name"], s["status"]) for s in android["article"]] == [("pytorch-live",
+                                                                        "archived")]
+    tf_mobile = cells[("tensorflow", "android")]
+    assert [s["name"] for s in tf_mobile["article"]] == ["tensorflow-lite", "litert"]
+    assert tf_mobile["best"]["chain"][-1] == "litert"
+    assert cells[("pytorch", "server-rest")]["best"]["chain"][-1] != "torchserve"
+
+
+def test_overlay_moves_the_matrix(tmp_path: Path, cli) -> None:
+    kb = tmp_path / "flip.yaml"
+    kb.write_text("entries:\n  - name: executorch\n    status: archived\n"
+                  "    status_date: 2027-01-01\n"
+                  "    sources: [{url: 'https://example.org/flip'}]\n", encoding="utf-8")
+    r = cli("deploy-matrix", "--framework", "pytorch", "--target", "microcontroller",
+            "--json", "--kb", str(kb))
+    assert r.code == 0
+    (cell,) = r.json()["rows"]
+    assert cell["best"] is None
+    assert [s["snapshot_id"].split("@")[0] for s in r.json()["sources"]] == [
+        "kb:tools.yaml", "kb:flip.yaml"]
+
+
+def test_kb_facts_are_listed(cli) -> None:
+    r = cli("facts", "--prefix", "kb.status.torchserve", "--json")
+    assert r.code == 0
+    (row,) = r.json()["rows"]
+    assert row["value"] == "archived" and row["data_date"] == "2025-08-07"
+    assert row["sources"][0]["snapshot_id"].startswith("kb:tools.yaml@")
