@@ -27,6 +27,9 @@ _LAZY = {
     "migration": "fwatlas.analyses.migration",
     "pwc_trends": "fwatlas.analyses.pwc_trends",
     "scan_text": "fwatlas.textscan",
+    "signals": "fwatlas.analyses.signals",
+    "vitality": "fwatlas.analyses.vitality",
+    "support": "fwatlas.analyses.support",
 }
 
 
