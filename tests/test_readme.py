@@ -1,0 +1,28 @@
+"""The README's Python API examples run as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _examples() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
+
+
+def test_the_readme_has_api_examples() -> None:
+    assert len(_examples()) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(_examples())))
+def test_api_example_runs(index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FWATLAS_DB", str(tmp_path / "atlas.duckdb"))
+    exec(compile(_examples()[index], f"README example {index}", "exec"), {})  # noqa: S102
+    assert capsys.readouterr().out.strip()
