@@ -60,7 +60,6 @@ def register(prefix: str, target: str, summary: str = "") -> None:
 
 
 register("hub", "fwatlas.analyses.availability:hub_facts", "Hugging Face Hub availability")
-register("kb", "fwatlas.kb.facts:kb_facts", "Knowledge-base statuses (kb.status.<entry>)")
 register("research", "fwatlas.analyses.research:research_facts", "framework mentions in papers")
 register("migration", "fwatlas.analyses.migration:migration_facts", "authors' framework moves")
 register("pwc", "fwatlas.analyses.pwc_trends:pwc_facts", "Papers with Code repositories")
@@ -71,6 +70,7 @@ register("registry", "fwatlas.analyses.support:registry_facts",
          "registry: installable per Python/OS/arch, GPU variants, latest versions")
 register("vitality", "fwatlas.analyses.vitality:vitality_facts",
          "release cadence and knowledge-base flags per package")
+register("repos", "fwatlas.analyses.repo_trends:repo_facts", "scanned code repositories")
 
 
 def _overlaps(provider_prefix: str, wanted: str | None) -> bool:
