@@ -185,3 +185,28 @@ def test_refresh_fetches_the_dump_and_offline_exits_3(cli, db, tmp_path):
     assert offline.code == 3 and len(offline.err.strip().splitlines()) == 1
     assert "unreachable" in offline.err
     assert store_counts(db) == before
+
+
+def test_first_lead_fact_for_frameworks(cli, db):
+    path = shared_path(*SERIES)
+    tf_parts = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu"}
+    days: dict[str, tuple[str, dict[str, int]]] = {}
+    for r in csv.DictReader(path.open(encoding="utf-8")):
+        if r["window"] != "30d" or not r["download_count"]:
+            continue
+        stamp = r["last_update"].removeprefix("(commit) ")
+        day = stamp[:10]
+        if day not in days or stamp > days[day][0]:
+            days[day] = (stamp, {})
+        if days[day][0] == stamp:
+            days[day][1][r["project"]] = int(r["download_count"])
+    first = next(day for day in sorted(days)
+                 if "torch" in days[day][1]
+                 and days[day][1]["torch"] > sum(v for k, v in days[day][1].items()
+                                                 if k in tf_parts))
+    assert cli("ingest", "pypi-downloads", str(path), "--db", str(db)).code == 0
+    out = cli("facts", "--prefix", "signals.downloads.first_lead.pytorch.tensorflow",
+              "--db", str(db), "--json").json()
+    assert [(f["name"], f["value"]) for f in out["rows"]] == [
+        ("signals.downloads.first_lead.pytorch.tensorflow", first)]
+    assert out["rows"][0]["sources"][0]["kind"] == "pypi-downloads"
