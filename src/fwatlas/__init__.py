@@ -35,6 +35,10 @@ _LAZY = {
     "signals": "fwatlas.analyses.signals",
     "vitality": "fwatlas.analyses.vitality",
     "support": "fwatlas.analyses.support",
+    "repo_trends": "fwatlas.analyses.repo_trends",
+    "scan_tasks": "fwatlas.scan.run",
+    "collect_tasks": "fwatlas.scan.run",
+    "ScanRequest": "fwatlas.scan.run",
 }
 
 

@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "fwatlas.cli.report_commands",
     "fwatlas.cli.research_commands",
     "fwatlas.cli.signals_commands",
+    "fwatlas.cli.scan_commands",
 ]
 
 

@@ -141,3 +141,7 @@ register(SourceKind(
     summary="PyPI/npm registry metadata: releases, yanked state, newest-release files",
     refresh_module="fwatlas.sources.registry_fetch", refresh_hint="fwatlas refresh registry",
 ))
+register(SourceKind(
+    kind="repos", module="fwatlas.sources.repos", component="repos",
+    summary="Code repositories scanned for their framework (directories, git, zip/wheel, tar)",
+))

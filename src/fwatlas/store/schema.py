@@ -26,6 +26,7 @@ COMPONENTS: dict[str, str] = {
     "jobs": "fwatlas.sources.jobs",
     "qa": "fwatlas.sources.qa",
     "registry": "fwatlas.sources.registry",
+    "repos": "fwatlas.sources.repos",
 }
 
 MIGRATIONS: list[str] = [

@@ -1,0 +1,170 @@
+"""The driver: schedule repositories on an engine, fan out large ones, stream results out.
+
+Results reach the caller's ``sink`` in batches as they finish (the CLI commits each batch to the
+store), so an interrupted scan keeps what it finished. A large repository comes back from its
+first task as a list of files; the driver splits it into chunks, and combines the chunks'
+evidence with the same pure function a small repository uses.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from fwatlas.scan import rules
+from fwatlas.scan.detect import RepoTask, ScanOptions, worker_id
+from fwatlas.scan.engines import make_engine
+from fwatlas.scan.model import (
+    AlreadyScanned,
+    FileEvidence,
+    LargeRepo,
+    RepoFailed,
+    RepoResult,
+)
+from fwatlas.scan.score import build_result
+from fwatlas.scan.tasks import collect_tasks
+
+__all__ = ["ScanOutcome", "ScanRequest", "collect_tasks", "scan_tasks"]
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    tasks: list[RepoTask]
+    engine: str = "local"
+    workers: int = 1
+    ray_address: str | None = None
+    options: ScanOptions = ScanOptions()
+    known: Collection[str] = frozenset()
+    batch_size: int = 100
+
+
+@dataclass
+class ScanOutcome:
+    """Everything a scan did, in the order of the tasks."""
+
+    engine: str
+    workers: int
+    scanner: str
+    results: list[RepoResult] = field(default_factory=list)
+    already: list[AlreadyScanned] = field(default_factory=list)
+    failed: list[RepoFailed] = field(default_factory=list)
+    worker_ids: set[str] = field(default_factory=set)
+    driver_id: str = ""
+    seconds: float = 0.0
+
+    @property
+    def files(self) -> int:
+        return sum(r.files_scanned for r in self.results)
+
+    @property
+    def bytes_read(self) -> int:
+        return sum(r.bytes_read for r in self.results)
+
+
+@dataclass
+class _Large:
+    large: LargeRepo
+    task: RepoTask
+    remaining: int
+    files: list[FileEvidence] = field(default_factory=list)
+    bytes_read: int = 0
+    workers: set[str] = field(default_factory=set)
+
+
+def _chunks(names: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+def scan_tasks(request: ScanRequest, *,
+               sink: Callable[[list[RepoResult]], None] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
+    """Scan every task on the requested engine; ``sink`` receives results batch by batch."""
+    started = time.perf_counter()
+    outcome = ScanOutcome(request.engine, request.workers, rules.signature(),
+                          driver_id=worker_id())
+    workers = max(1, min(request.workers, len(request.tasks)))
+    engine = make_engine(request.engine, workers=workers, known=request.known,
+                         ray_address=request.ray_address)
+    outcome.workers = engine.slots
+    order = {t.given: i for i, t in enumerate(request.tasks)}
+    queue = list(reversed(request.tasks))
+    pending: dict[Any, tuple[str, Any]] = {}
+    large: dict[str, _Large] = {}
+    batch: list[RepoResult] = []
+    done = 0
+    in_flight = max(2, engine.slots * 3)
+    chunk = max(50, request.options.split_files // 4)
+
+    def finished(result: RepoResult) -> None:
+        nonlocal done
+        outcome.results.append(result)
+        outcome.worker_ids.add(result.worker)
+        batch.append(result)
+        done += 1
+        if sink is not None and len(batch) >= request.batch_size:
+            sink(list(batch))
+            batch.clear()
+
+    try:
+        while queue or pending:
+            while queue and len(pending) < in_flight:
+                task = queue.pop()
+                pending[engine.scan_repository(task, request.options)] = ("repo", task)
+            for handle, value in engine.wait(list(pending)):
+                what, ref = pending.pop(handle)
+                if what == "chunk":
+                    entry = large[ref]
+                    entry.remaining -= 1
+                    if isinstance(value, BaseException):
+                        entry.files.append(FileEvidence(
+                            "(chunk)", False, 1.0, skipped=f"scanner error: {value!r}"))
+                    else:
+                        files, nbytes, worker = value
+                        entry.files += files
+                        entry.bytes_read += nbytes
+                        entry.workers.add(worker)
+                    if entry.remaining == 0:
+                        del large[ref]
+                        result = build_result(entry.large.meta, entry.files,
+                                              list(entry.large.pre_skipped),
+                                              worker=",".join(sorted(entry.workers)),
+                                              bytes_read=entry.bytes_read)
+                        outcome.worker_ids |= entry.workers
+                        finished(result)
+                    continue
+                task = ref
+                if isinstance(value, BaseException):
+                    outcome.failed.append(RepoFailed(task.given, f"scanner error: {value!r}"))
+                    done += 1
+                elif isinstance(value, LargeRepo):
+                    parts = _chunks(value.members, chunk)
+                    large[task.given] = _Large(value, task, len(parts))
+                    for names in parts:
+                        pending[engine.scan_chunk(task, names, request.options)] = \
+                            ("chunk", task.given)
+                elif isinstance(value, RepoResult):
+                    finished(value)
+                elif isinstance(value, AlreadyScanned):
+                    outcome.already.append(value)
+                    done += 1
+                elif isinstance(value, RepoFailed):
+                    outcome.failed.append(value)
+                    done += 1
+                if progress is not None:
+                    progress(done, len(request.tasks))
+        if sink is not None and batch:
+            sink(list(batch))
+            batch.clear()
+    finally:
+        engine.close()
+    outcome.results.sort(key=lambda r: order.get(r.path, 0))
+    outcome.seconds = time.perf_counter() - started
+    outcome.worker_ids.discard("")
+    return outcome
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)

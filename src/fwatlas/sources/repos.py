@@ -1,0 +1,236 @@
+"""Scanned code repositories in the store: ``repo_frameworks``, written batch by batch.
+
+A scan can run for hours over hundreds of thousands of repositories, so its results are
+committed in batches into one snapshot (kind ``repos``, dataset ``repos/scan``) that stays
+``open`` until the scan ends; an interrupted scan leaves that snapshot open, and the next scan
+resumes it – repositories already stored with the same content hash and the same rules are not
+read again. Analyses see a scan only once its snapshot is ``complete``. Scans accumulate: each
+snapshot holds the repositories that scan read, and ``trends repos`` combines them all.
+
+``fwatlas ingest repos PATH`` is the one-transaction form: it scans PATH with the local engine
+and lands it whole or not at all, like every other source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from fwatlas.scan.model import RepoResult
+from fwatlas.store.atlas import Atlas, Snapshot
+from fwatlas.store.rows import first_row
+
+KIND = "repos"
+DATASET = "repos/scan"
+TABLE = "repo_frameworks"
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE repo_frameworks (
+        snapshot_id BIGINT NOT NULL,
+        path VARCHAR NOT NULL,
+        source_type VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        scanner VARCHAR NOT NULL,
+        primary_framework VARCHAR NOT NULL,
+        frameworks VARCHAR NOT NULL,
+        keras_backend VARCHAR,
+        repo_date DATE,
+        date_source VARCHAR NOT NULL,
+        url VARCHAR,
+        url_source VARCHAR,
+        files_scanned INTEGER NOT NULL,
+        files_skipped INTEGER NOT NULL,
+        skipped_files VARCHAR[] NOT NULL,
+        evidence VARCHAR NOT NULL,
+        notes VARCHAR[] NOT NULL
+    );
+    """,
+]
+
+SCHEMA = pa.schema([
+    ("path", pa.string()), ("source_type", pa.string()), ("content_hash", pa.string()),
+    ("scanner", pa.string()), ("primary_framework", pa.string()), ("frameworks", pa.string()),
+    ("keras_backend", pa.string()), ("repo_date", pa.date32()), ("date_source", pa.string()),
+    ("url", pa.string()), ("url_source", pa.string()), ("files_scanned", pa.int32()),
+    ("files_skipped", pa.int32()), ("skipped_files", pa.list_(pa.string())),
+    ("evidence", pa.string()), ("notes", pa.list_(pa.string())),
+])
+
+
+def results_table(results: Iterable[RepoResult]) -> pa.Table:
+    """The Arrow rows of ``repo_frameworks`` for some results (no Python object per cell later)."""
+    cols: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+    for r in results:
+        cols["path"].append(r.path)
+        cols["source_type"].append(r.source_type)
+        cols["content_hash"].append(r.content_hash)
+        cols["scanner"].append(r.scanner)
+        cols["primary_framework"].append(r.primary)
+        cols["frameworks"].append(json.dumps(r.frameworks))
+        cols["keras_backend"].append(r.keras_backend)
+        cols["repo_date"].append(r.date)
+        cols["date_source"].append(r.date_source)
+        cols["url"].append(r.url)
+        cols["url_source"].append(r.url_source)
+        cols["files_scanned"].append(r.files_scanned)
+        cols["files_skipped"].append(r.files_skipped)
+        cols["skipped_files"].append(list(r.skipped_files))
+        cols["evidence"].append(json.dumps([e.as_dict() for e in r.evidence]))
+        cols["notes"].append(list(r.notes))
+    return pa.table(cols, schema=SCHEMA)
+
+
+def stored_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored ``repo_frameworks`` row in the shape of a scan's JSON row."""
+    return {
+        "path": row["path"], "content_hash": row["content_hash"],
+        "frameworks": json.loads(row["frameworks"]), "primary": row["primary_framework"],
+        "keras_backend": row["keras_backend"],
+        "date": row["repo_date"].isoformat() if row["repo_date"] else None,
+        "date_source": row["date_source"], "url": row["url"], "url_source": row["url_source"],
+        "source_type": row["source_type"], "files_scanned": row["files_scanned"],
+        "files_skipped": row["files_skipped"], "skipped_files": list(row["skipped_files"]),
+        "evidence": json.loads(row["evidence"]), "notes": list(row["notes"]),
+    }
+
+
+def _insert(atlas: Atlas, snapshot_num: int, table: pa.Table) -> None:
+    cols = ", ".join(f'"{n}"' for n in table.schema.names)
+    atlas.con.register("_fwatlas_repos_incoming", table)
+    try:
+        atlas.con.execute(
+            f"INSERT INTO {TABLE} (snapshot_id, {cols}) "  # noqa: S608 - names from SCHEMA
+            f"SELECT ?, {cols} FROM _fwatlas_repos_incoming", [snapshot_num])
+    finally:
+        atlas.con.unregister("_fwatlas_repos_incoming")
+
+
+class ScanStore:
+    """The driver's side of a streamed scan: known hashes, batched writes, completion."""
+
+    def __init__(self, atlas: Atlas, *, origin: str, scanner: str, data_date: dt.date,
+                 data_date_source: str) -> None:
+        self.atlas = atlas
+        self.origin = origin
+        self.scanner = scanner
+        self.data_date = data_date
+        self.data_date_source = data_date_source
+        self.num: int | None = None
+        self.resumed: int | None = None
+        self.skipped: list[str] = []
+        self.written = 0
+        row = first_row(atlas.con.execute(
+            "SELECT max(num) FROM snapshots WHERE kind = ? AND state = 'open'", [KIND]))
+        if row and row[0] is not None:
+            self.num = self.resumed = int(row[0])
+
+    def known_hashes(self) -> set[str]:
+        """Content hashes already stored under the same rules (complete or resumable scans)."""
+        rows = self.atlas.con.execute(
+            f"SELECT DISTINCT r.content_hash FROM {TABLE} r JOIN snapshots s "  # noqa: S608
+            "ON s.num = r.snapshot_id WHERE s.state IN ('complete', 'open') AND r.scanner = ?",
+            [self.scanner]).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def stored(self, hashes: Iterable[str]) -> dict[str, tuple[dict[str, Any], Snapshot]]:
+        """The newest stored result (and its snapshot) for each content hash."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return {}
+        result = self.atlas.con.execute(
+            f"SELECT r.*, s.num FROM {TABLE} r JOIN snapshots s "  # noqa: S608
+            "ON s.num = r.snapshot_id WHERE r.scanner = ? AND r.content_hash IN "
+            "(SELECT unnest(?::VARCHAR[])) ORDER BY s.num", [self.scanner, wanted])
+        names = [d[0] for d in result.description]
+        fetched = result.fetchall()
+        snaps = {s.num: s for s in self.atlas.snapshots(
+            kind=KIND, include_reference=False, states=("open", "complete"))}
+        out: dict[str, tuple[dict[str, Any], Snapshot]] = {}
+        for values in fetched:
+            row = dict(zip(names, values, strict=True))
+            snap = snaps.get(int(row["num"]))
+            if snap is not None:
+                out[str(row["content_hash"])] = (row, snap)
+        return out
+
+    def _open_snapshot(self) -> int:
+        row = first_row(self.atlas.con.execute(
+            "INSERT INTO snapshots (kind, dataset, origin, content_hash, data_date, "
+            "data_date_source, ingested_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open') "
+            "RETURNING num",
+            [KIND, DATASET, self.origin, "pending", self.data_date, self.data_date_source,
+             dt.datetime.now(dt.UTC).replace(tzinfo=None)]))
+        assert row is not None
+        return int(row[0])
+
+    def write(self, results: list[RepoResult]) -> None:
+        """Commit one batch: the snapshot (opened on the first batch) and its rows."""
+        if not results:
+            return
+        con = self.atlas.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if self.num is None:
+                self.num = self._open_snapshot()
+            _insert(self.atlas, self.num, results_table(results))
+            con.execute("UPDATE snapshots SET row_count = row_count + ? WHERE num = ?",
+                        [len(results), self.num])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.written += len(results)
+
+    def skip(self, item: str, reason: str) -> None:
+        self.skipped.append(f"{item}: {reason}")
+
+    def finish(self) -> Snapshot | None:
+        """Mark the snapshot complete (its hash: the sorted content hashes it holds)."""
+        if self.num is None:
+            return None
+        con = self.atlas.con
+        hashes = sorted(str(r[0]) for r in con.execute(
+            f"SELECT content_hash FROM {TABLE} WHERE snapshot_id = ?",  # noqa: S608
+            [self.num]).fetchall())
+        digest = hashlib.sha256(("\n".join([self.scanner, *hashes])).encode()).hexdigest()
+        row = first_row(con.execute("SELECT skipped_items FROM snapshots WHERE num = ?",
+                                    [self.num]))
+        items = list(row[0] or []) if row else []
+        items += [s for s in self.skipped if s not in items]
+        con.execute(
+            "UPDATE snapshots SET state = 'complete', content_hash = ?, row_count = ?, "
+            "skipped_count = ?, skipped_items = ?, note = ? WHERE num = ?",
+            [digest, len(hashes), len(items), items,
+             f"scanner {self.scanner}" + (f"; resumed s{self.resumed}" if self.resumed else ""),
+             self.num])
+        return self.atlas.snapshot(f"s{self.num}")
+
+
+def ingest(session: Any, path: Path, *, data_date: dt.date | None,
+           options: dict[str, Any]) -> None:
+    """``fwatlas ingest repos PATH``: scan PATH (local engine) and store it in one transaction."""
+    from fwatlas.scan.run import ScanRequest, collect_tasks, scan_tasks
+
+    tasks, problems = collect_tasks([str(path)], urls=options.get("urls"))
+    outcome = scan_tasks(ScanRequest(tasks=tasks, workers=1))
+    results = outcome.results
+    digest = hashlib.sha256("\n".join(
+        [outcome.scanner, *sorted(r.content_hash for r in results)]).encode()).hexdigest()
+    when = data_date or dt.datetime.now(dt.UTC).date()
+    builder = session.new_snapshot(
+        kind=KIND, dataset=DATASET, content_hash=digest, data_date=when,
+        data_date_source="--data-date" if data_date else "scan date")
+    if builder is None:
+        return
+    if results:
+        builder.insert(TABLE, results_table(results))
+    for item, reason in problems + [(f.path, f.reason) for f in outcome.failed]:
+        builder.skip(item, reason)
+    builder.note = f"scanner {outcome.scanner}"
