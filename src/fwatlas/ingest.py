@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from fwatlas import settings
 from fwatlas.errors import InputError
 from fwatlas.sources import base
 from fwatlas.store.atlas import open_writer
@@ -29,8 +30,17 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
     if not path.exists():
         raise InputError("no such file or directory", path=str(path))
     module = source.load()
-    with open_writer(db, components=[source.component]) as atlas:
-        return run_session(
-            atlas, str(path),
-            lambda session: module.ingest(session, path, data_date=data_date, options=options),
-        )
+    store = Path(db) if db else settings.default_db_path()
+    new_store = not store.exists()
+    try:
+        with open_writer(store, components=[source.component]) as atlas:
+            return run_session(
+                atlas, str(path),
+                lambda session: module.ingest(session, path, data_date=data_date,
+                                              options=options),
+            )
+    except BaseException:
+        if new_store:  # a failed first ingest leaves no store behind, not an empty one
+            for leftover in (store, Path(f"{store}.wal")):
+                leftover.unlink(missing_ok=True)
+        raise

@@ -113,3 +113,15 @@ def test_a_fresh_install_answers_from_the_reference_without_creating_a_store(tmp
     run = run_cli("availability", "--db", str(db), "--json")
     assert run.code == 0 and run.json()["basis"] == "computed"
     assert run.json()["snapshot_id"].startswith("ref:") and not db.exists()
+
+
+def test_a_failed_first_ingest_leaves_no_store_behind(db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"modelId": "x"}\n')
+    run = run_cli("ingest", "hub", str(bad), "--db", str(db))
+    assert run.code == 2 and not db.exists()
+
+
+def test_refresh_rejects_options_its_kind_does_not_take(db: Path) -> None:
+    run = run_cli("refresh", "hub", "--max-age", "6h", "--db", str(db))
+    assert run.code == 2 and "--max-age is not an option of refresh hub" in run.err

@@ -72,7 +72,13 @@ def refresh_command(
     db: DbOption = None,
     json_out: JsonFlag = False,
     limit: Annotated[int | None, typer.Option(
-        "--limit", help="hub: page list_models and stop after this many models.")] = None,
+        "--limit", help="hub: page list_models and stop after this many models; "
+                        "registry: only the first N packages.")] = None,
+    max_age: Annotated[str | None, typer.Option(
+        "--max-age", help="registry: skip packages fetched more recently than this "
+                          "(e.g. 6h, 2d).")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", help="registry: concurrent requests (default 8).")] = None,
 ) -> None:
     """Fetch current evidence from its public service, then ingest it.
 
@@ -88,8 +94,17 @@ def refresh_command(
     source = base.get(kind)
     if source.refresh_module is None:
         raise InputError(f"{kind} has no online fetcher; use fwatlas ingest {kind} PATH")
+    import inspect
+
     module = importlib.import_module(source.refresh_module)
-    result = module.refresh(db=db, limit=limit)
+    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency}.items()
+               if v is not None}
+    params = inspect.signature(module.refresh).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    for name in options:
+        if not takes_any and name not in params:
+            raise InputError(f"--{name.replace('_', '-')} is not an option of refresh {kind}")
+    result = module.refresh(db=db, limit=limit, **options)
     payload = result.as_dict()
     emit(Output(payload, table=_ingest_table(payload)),
          Format.json if json_out else Format.table)
