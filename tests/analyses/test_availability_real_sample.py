@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import run_cli, shared_path
 
 FWS = ("pytorch", "tensorflow", "jax")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import run_cli
 
 # (model id, tags, siblings, library_name, expected frameworks by method)

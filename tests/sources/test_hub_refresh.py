@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from tests.conftest import run_cli
 
 COMMIT = "a" * 40
