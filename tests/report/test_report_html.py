@@ -152,3 +152,23 @@ def test_bad_options_exit_2_with_one_line(tmp_path, args, needle):
     assert r.code == 2
     assert needle in r.err and len(r.err.strip().splitlines()) == 1
     assert not (tmp_path / "r.html").exists()
+
+
+def test_advice_section_puts_each_persona_to_both_rulesets(fresh_report):
+    _, html = fresh_report
+    rows = list(csv.DictReader(io.StringIO(parse(html).csv["advice-personas.csv"])))
+    # professor and hobbyist once per --focus value: 4 plain personas + 2 + 2
+    assert [(r["persona"], r["focus"]) for r in rows] == [
+        ("industry", ""), ("researcher", ""), ("professor", "industry"), ("professor", "theory"),
+        ("career-changer", ""), ("hobbyist", "project"), ("hobbyist", "learning"),
+        ("beginner", "")]
+    for r in rows:
+        cli = run_cli("advise", "--persona", r["persona"], *(["--focus", r["focus"]]
+                      if r["focus"] else []), "--ruleset", "article-2022", "--json",
+                      "--as-of", "2026-11-01")
+        assert cli.code == 0, cli.err
+        assert cli.json()["recommendation"] == r["article_2022"]
+    # the article's own flowcharts: industry → TensorFlow, researcher → PyTorch, beginner → Keras
+    by = {(r["persona"], r["focus"]): r["article_2022"] for r in rows}
+    assert by[("industry", "")] == "tensorflow" and by[("researcher", "")] == "pytorch"
+    assert by[("beginner", "")] == "keras"

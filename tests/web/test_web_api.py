@@ -27,6 +27,12 @@ SAME = [
     ("/api/deploy-matrix?target=mobile", ["deploy-matrix", "--target", "mobile"]),
     ("/api/kb/changes", ["kb", "changes", "--as-of", "2026-11-01"]),
     ("/api/signals?metric=jobs", ["signals", "--metric", "jobs"]),
+    ("/api/advise?persona=industry&target=mobile&need=audio-video&as_of=2026-11-01",
+     ["advise", "--persona", "industry", "--target", "mobile", "--need", "audio-video",
+      "--as-of", "2026-11-01"]),
+    ("/api/advise?persona=professor&focus=theory&ruleset=article-2022&as_of=2026-11-01",
+     ["advise", "--persona", "professor", "--focus", "theory", "--ruleset", "article-2022",
+      "--as-of", "2026-11-01"]),
 ]
 
 
@@ -77,6 +83,11 @@ def test_unknown_model_is_404_with_close_matches(client):
     ("/api/deploy-matrix?target=moon", "target"),
     ("/api/signals?metric=vibes", "metric"),
     ("/api/kb/changes?as_of=yesterday", "as_of"),
+    ("/api/advise", "persona"),
+    ("/api/advise?persona=wizard", "persona"),
+    ("/api/advise?persona=hobbyist", "focus"),
+    ("/api/advise?persona=industry&ruleset=2019", "ruleset"),
+    ("/api/advise?persona=industry&target=mars", "target"),
 ])
 def test_bad_parameter_is_422_naming_it(client, path, parameter):
     err = _assert_error_shape(client.get(path), 422, "bad_parameter")
@@ -93,5 +104,5 @@ def test_openapi_lists_every_api_endpoint(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/availability", "/api/model/{model_id}", "/api/research",
                  "/api/migration", "/api/trends/pwc", "/api/deploy-matrix", "/api/kb/changes",
-                 "/api/signals", "/api/snapshots", "/api/facts"):
+                 "/api/signals", "/api/snapshots", "/api/facts", "/api/advise"):
         assert path in spec["paths"], path

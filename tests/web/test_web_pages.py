@@ -59,3 +59,20 @@ def test_deployment_page_shows_the_matrix_with_badges(client):
     page = client.get("/deployment")
     assert page.status_code == 200
     assert 'id="table-deployment-best"' in page.text and 'class="badge active"' in page.text
+
+
+def test_advisor_form_shows_the_recommendation_and_its_trace(client):
+    page = client.get("/advisor", params={"persona": "hobbyist", "focus": "learning",
+                                          "experience": "none"})
+    assert page.status_code == 200
+    api = client.get("/api/advise", params={"persona": "hobbyist", "focus": "learning",
+                                            "experience": "none", "as_of": "2026-11-01"}).json()
+    assert f'id="advice-recommendation">{api["recommendation"]}<' in page.text
+    for reason in api["reasons"]:
+        assert reason["rule"] in page.text
+    assert 'id="advice-other"' in page.text  # the other ruleset's answer beside it
+
+
+def test_bad_advisor_input_is_a_422_page(client):
+    page = client.get("/advisor", params={"persona": "wizard"})
+    assert page.status_code == 422 and "wizard" in page.text

@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fwatlas import __version__
 from fwatlas.web import errors, pages
 from fwatlas.web.payloads import (
+    advise_payload,
     availability_payload,
     deploy_matrix_payload,
     facts_payload,
@@ -174,6 +175,27 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         return api(gate.run(key, lambda a: signals_payload(
             a, metric=metric, date_from=date_from, date_to=date_to, by=by, window=window,
             snapshot=snapshot)))
+
+    @app.get("/api/advise", tags=["api"], summary="fwatlas advise --json")
+    def api_advise(
+        persona: Annotated[str, Query(max_length=50)],
+        target: Annotated[list[str] | None, Query(max_length=50)] = None,
+        need: Annotated[list[str] | None, Query(max_length=50)] = None,
+        focus: Annotated[str | None, Query(max_length=50)] = None,
+        experience: Annotated[str | None, Query(max_length=50)] = None,
+        ruleset: Annotated[str, Query(max_length=50)] = "current",
+        python: Annotated[str | None, Query(max_length=20)] = None,
+        os: Annotated[str | None, Query(max_length=20)] = None,
+        arch: Annotated[str | None, Query(max_length=20)] = None,
+        as_of: Annotated[dt.date | None, Query()] = None,
+    ) -> JSONResponse:
+        when = pages.today(app, as_of)
+        key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus, experience,
+               ruleset, python, os, arch, when)
+        return api(gate.run(key, lambda a: advise_payload(
+            a, persona=persona, targets=target, needs=need, focus=focus, experience=experience,
+            ruleset=ruleset, python=python, os=os, arch=arch, as_of=when,
+            kb_path=app.state.kb)))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

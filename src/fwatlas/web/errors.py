@@ -40,7 +40,13 @@ def respond(request: Request, status: int, code: str, message: str, **extra: Any
 
 
 def _guess_parameter(request: Request, message: str) -> str | None:
-    """The request parameter an InputError talks about (``--weight`` or ``weight``)."""
+    """The request parameter an InputError talks about (``--weight`` or ``weight``).
+
+    The library names options as the CLI spells them; the API's parameters are the same
+    names with ``_`` for ``-`` (``--as-of`` is ``as_of``)."""
+    named = re.search(r"(?<![\w-])--([a-z][a-z0-9-]*)", message)
+    if named:
+        return named.group(1).replace("-", "_")
     names = list(request.query_params) + list(request.path_params)
     for name in names:
         if re.search(rf"(?<![\w-])(--)?{re.escape(name)}(?![\w-])", message):

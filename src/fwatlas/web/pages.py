@@ -149,5 +149,48 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                               today(app, as_of))
 
     @app.get("/advisor", response_class=HTMLResponse, include_in_schema=False)
-    def advisor(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
-        return _sections_page(request, gate, app, ["advice"], "Advisor", today(app, as_of))
+    def advisor(request: Request,
+                persona: str | None = Query(None, max_length=50),
+                target: list[str] | None = Query(None, max_length=50),
+                need: list[str] | None = Query(None, max_length=50),
+                focus: str | None = Query(None, max_length=50),
+                experience: str | None = Query(None, max_length=50),
+                ruleset: str = Query("current", max_length=50),
+                as_of: dt.date | None = None) -> HTMLResponse:
+        from fwatlas.figures.missing import optional_module
+
+        when = today(app, as_of)
+        if optional_module("fwatlas.advisor") is None:
+            return _sections_page(request, gate, app, ["advice"], "Advisor", when)
+        from fwatlas.advisor.ruleset import RULESETS
+        from fwatlas.advisor.situation import EXPERIENCE, FOCUS, NEEDS, PERSONAS, TARGET_CHOICES
+        from fwatlas.figures import build_section
+        from fwatlas.report.credits import credits
+        from fwatlas.web.payloads import advise_payload
+
+        form = {"persona": persona or "", "target": target or [], "need": need or [],
+                "focus": focus or "", "experience": experience or "", "ruleset": ruleset}
+        result = other = None
+        if persona:
+            args = {"persona": persona, "targets": target, "needs": need,
+                    "focus": focus or None, "experience": experience or None,
+                    "as_of": when, "kb_path": app.state.kb}
+            key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus or None,
+                   experience or None)
+            result = gate.run((*key, ruleset, when), lambda a: advise_payload(
+                a, ruleset=ruleset, **args))
+            second = "article-2022" if ruleset == "current" else "current"
+            other = gate.run((*key, second, when), lambda a: advise_payload(
+                a, ruleset=second, **args))
+
+        def compute(atlas: Atlas) -> tuple[Section, list[Any]]:
+            sec = build_section(atlas, _ctx(app, when), "advice")
+            return sec, credits(list(sec.sources))
+
+        section, creds = gate.run(("sections", ("advice",), when), compute)
+        return render(request, "advisor.html.j2", title="Advisor", form=form, result=result,
+                      other=other, section=section, credits=creds,
+                      choices={"persona": PERSONAS, "target": TARGET_CHOICES, "need": NEEDS,
+                               "focus": sorted({f for v in FOCUS.values() for f in v}),
+                               "experience": EXPERIENCE, "ruleset": RULESETS},
+                      needs_plotly=bool(section.figures))

@@ -151,3 +151,25 @@ def signals_payload(atlas: Atlas, *, metric: str = "downloads", date_from: Any =
     result = signals(atlas, metric=metric, date_from=date_from, date_to=date_to, by=by,
                      window=window, snapshot_id=snapshot)
     return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def advise_payload(atlas: Atlas | None, *, persona: str, targets: list[str] | None = None,
+                   needs: list[str] | None = None, focus: str | None = None,
+                   experience: str | None = None, ruleset: str = "current",
+                   python: str | None = None, os: str | None = None, arch: str | None = None,
+                   as_of: Any = None, kb_path: str | None = None) -> dict[str, Any]:
+    """``fwatlas advise --persona … --json`` (built inline in ``cli/advise_commands.py``)."""
+    from pathlib import Path
+
+    from fwatlas.advisor.engine import advise
+    from fwatlas.advisor.ruleset import RULESETS
+    from fwatlas.advisor.situation import situation
+    from fwatlas.errors import InputError
+    from fwatlas.kb.loader import load_kb
+
+    if ruleset not in RULESETS:
+        raise InputError(f"--ruleset {ruleset!r} is not one of: {', '.join(RULESETS)}")
+    s = situation(persona, targets=targets or [], needs=needs or [], focus=focus,
+                  experience=experience, python=python, os=os, arch=arch)
+    kb = load_kb(Path(kb_path) if kb_path else None)
+    return envelope(advise(s, ruleset, atlas=atlas, kb=kb, as_of=as_of).as_dict())
