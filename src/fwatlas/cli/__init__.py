@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "fwatlas.cli.research_commands",
     "fwatlas.cli.signals_commands",
     "fwatlas.cli.scan_commands",
+    "fwatlas.cli.verdict_commands",
 ]
 
 

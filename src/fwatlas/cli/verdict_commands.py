@@ -1,0 +1,245 @@
+"""``fwatlas verdict``, ``fwatlas status`` and ``fwatlas compare``: who leads, on what, how fresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    AsOfOption,
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    KbOption,
+    OutPath,
+    output_format,
+    parse_date,
+)
+from fwatlas.cli.output import Format, Output, emit, sources_line
+
+
+def _num(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, float):
+        return f"{v:.{digits}g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
+
+
+def _age(days: Any) -> str:
+    if days is None:
+        return "undated"
+    return f"{days} d" if days < 365 else f"{days / 365.25:.1f} y"
+
+
+def _verdict_table(payload: dict[str, Any]) -> Any:
+    def draw(console: Any) -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        t = Table(title=f"Round verdicts as of {payload['as_of']} (method: "
+                        f"{payload['method']})")
+        for c in ("round", "leader today", "runner-up", "margin", "2022", "evidence",
+                  "age of oldest"):
+            t.add_column(c)
+        for r in payload["rows"]:
+            if r["confidence"] == "not enough evidence":
+                today = "not enough evidence"
+            elif r["leader"] is None:
+                today = "tie: " + ", ".join(r["tied"])
+            else:
+                today = f"{r['leader']} ({r['confidence']})"
+            span = (f"{r['evidence_from']} – {r['evidence_to']}" if r["evidence_from"]
+                    else "none")
+            stale = f", {len(r['stale_facts'])} stale" if r["stale_facts"] else ""
+            t.add_row(r["round"], today, r["runner_up"] or "–", _num(r["margin"]),
+                      r["article_2022"] or "–", span + stale, _age(r["evidence_age_days"]))
+        console.print(t, markup=False)
+        for r in payload["rows"]:
+            console.print(f"\n[bold]{escape(r['title'])}[/] ({r['round']})")
+            scores = ", ".join(f"{k} {v:.3f}" for k, v in sorted(
+                r["scores"].items(), key=lambda kv: -kv[1]))
+            if scores:
+                console.print(f"  scores: {scores}" + (
+                    f"; not ranked (too little evidence): {', '.join(r['unranked'])}"
+                    if r["unranked"] else ""))
+            for c in r["criteria"]:
+                vals = ", ".join(f"{k} {_num(v)}" for k, v in c["values"].items())
+                mark = "" if c["evidence"] else "  [no evidence]"
+                console.print(f"  - {escape(c['label'])} (w {c['weight']:g}, {c['read']}): "
+                              f"{escape(vals)}{mark}")
+            if r["missing"]:
+                lead = ("not enough evidence – ingest: "
+                        if r["confidence"] == "not enough evidence" else "without evidence: ")
+                console.print("  " + lead + escape("; ".join(
+                    f"{m['label']}: {m['ingest']}" for m in r["missing"])))
+            if r["flips_if"]:
+                console.print(f"  flips if: {escape(r['flips_if']['text'])}")
+            elif r["confidence"] != "not enough evidence":
+                console.print("  flips if: no single weight change (x1/"
+                              f"{payload['max_factor']:g} to x{payload['max_factor']:g} or "
+                              "dropping a criterion) changes it")
+            if r["article_2022_note"]:
+                console.print(f"  [dim]2022: {escape(r['article_2022_note'])}[/]")
+        console.print(f"\n[dim]{escape(sources_line(payload['sources']))}[/]")
+    return draw
+
+
+def verdict_command(
+    round_name: Annotated[str | None, typer.Option(
+        "--round", help="availability, research, deployment, ecosystem or adoption "
+                        "(default: every round of the method).")] = None,
+    method: Annotated[Path | None, typer.Option(
+        "--method", help="A verdict-method YAML file instead of the bundled one "
+                         "(criteria, facts, weights, margins).")] = None,
+    as_of: AsOfOption = None,
+    kb: KbOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Who leads each round today, by how much, on which facts – beside the 2022 verdict.
+
+    The scoring method is declared in a YAML file (see docs/verdict.md); flips_if is the
+    smallest single weight change that would change the verdict, found by re-evaluating.
+
+    Example: fwatlas verdict --round deployment --as-of 2026-11-30
+    """
+    from fwatlas.store.atlas import open_atlas
+    from fwatlas.verdict.method import load_method
+    from fwatlas.verdict.verdicts import verdicts
+
+    m = load_method(method)
+    day = parse_date(as_of, "--as-of")
+    report = verdicts(open_atlas(db), round_name=round_name, method=m, as_of=day, kb=kb)
+    payload = report.as_dict()
+    payload["max_factor"] = m.max_factor
+    emit(Output(payload, table=_verdict_table(payload)), output_format(fmt, json_out), out)
+
+
+def _status_table(payload: dict[str, Any]) -> Any:
+    def draw(console: Any) -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        t = Table(title=f"What the answers rest on, as of {payload['as_of']}")
+        for c in ("source", "newest", "data date", "age", "rows", "skipped", "state",
+                  "refresh with"):
+            t.add_column(c)
+        for r in payload["rows"]:
+            style = {"stale": "yellow", "missing": "dim"}.get(r["state"], "")
+            newest = (r["snapshot_id"] or "none") + (" (bundled)" if r["reference"] else "")
+            limit = f" > {r['stale_days']} d" if r["state"] == "stale" else ""
+            t.add_row(escape(r["dataset"] or r["kind"]), escape(newest),
+                      r["data_date"] or "–", _age(r["age_days"]) if r["snapshot_id"] else "–",
+                      "–" if r["rows"] is None else f"{r['rows']:,}",
+                      "–" if r["skipped"] is None else str(r["skipped"]),
+                      r["state"] + limit, escape(r["refresh"]), style=style)
+        console.print(t)
+        if payload["stale"]:
+            console.print(f"[yellow]stale:[/] {escape(', '.join(payload['stale']))} "
+                          "(thresholds per kind: docs/verdict.md)")
+        console.print(f"[dim]{escape(sources_line(payload['sources']))}[/]")
+    return draw
+
+
+def status_command(
+    as_of: AsOfOption = None,
+    kb: KbOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """Every source kind's newest evidence: data date, age, rows, skipped items, and the
+    exact command that would refresh it; sources older than their kind's threshold are stale.
+
+    Example: fwatlas status --as-of 2026-11-30
+    """
+    from fwatlas.store.atlas import open_atlas
+    from fwatlas.verdict.status import source_status
+
+    result = source_status(open_atlas(db), as_of=parse_date(as_of, "--as-of"), kb=kb)
+    payload = result.as_dict()
+    emit(Output(payload, table=_status_table(payload)), output_format(fmt, json_out), out)
+
+
+def _compare_table(payload: dict[str, Any]) -> Any:
+    def draw(console: Any) -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        old, new = payload["old"], payload["new"]
+        console.print(f"[bold]{escape(payload['dataset'])}[/]: {escape(old['snapshot_id'])} "
+                      f"(data of {old['data_date']}) → {escape(new['snapshot_id'])} "
+                      f"(data of {new['data_date']})")
+        rows = payload["rows"]
+        if payload["kind"] == "hub":
+            t = Table(title=f"Availability ({payload['method']} method)")
+            for c in ("framework", "models old", "models new", "share old", "share new",
+                      "Δ share", "excl. old", "excl. new", "Δ excl."):
+                t.add_column(c, justify="right")
+            for r in rows:
+                t.add_row(r["framework"], _num(r["available_old"]), _num(r["available_new"]),
+                          _num(r["share_available_old"]), _num(r["share_available_new"]),
+                          _num(r["share_available_delta"]), _num(r["share_exclusive_old"]),
+                          _num(r["share_exclusive_new"]), _num(r["share_exclusive_delta"]))
+            console.print(t)
+            m = payload.get("models")
+            if m is not None:
+                console.print(f"models added {m['added']:,}, removed {m['removed']:,}")
+                for label, key in (("added", "added_sample"), ("removed", "removed_sample")):
+                    if m[key]:
+                        console.print(f"  {label} (first by id): " + escape(", ".join(m[key])))
+        elif rows:
+            t = Table(title=f"Changes ({len(rows)})")
+            cols = [c for c in rows[0] if c not in ("sources",)]
+            for c in cols:
+                t.add_column(c)
+            for r in rows:
+                t.add_row(*("–" if r[c] is None else escape(str(r[c])) for c in cols))
+            console.print(t)
+        else:
+            console.print("no changes" if payload["kind"] in ("kb", "registry") else
+                          f"rows {old['rows']:,} → {new['rows']:,}")
+        for n in payload["notes"]:
+            console.print(f"[dim]{escape(n)}[/]")
+        console.print(f"[dim]{escape(sources_line(payload['sources']))}[/]")
+    return draw
+
+
+def compare_command(
+    old: Annotated[str, typer.Option("--old", help="The earlier snapshot id (s12, ref:…, "
+                                                   "kb:…) or a knowledge-base YAML file.",
+                                     show_default=False)],
+    new: Annotated[str, typer.Option("--new", help="The later snapshot id or knowledge-base "
+                                                   "file, of the same dataset.",
+                                     show_default=False)],
+    method: Annotated[str, typer.Option(
+        "--method", help="Hub snapshots: tags (the article's), files or library.")] = "tags",
+    kb: KbOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """What changed between two snapshots of one dataset: Hub availability shares and models
+    added/removed, registry releases and status changes, knowledge-base statuses.
+
+    Example: fwatlas compare --old s3 --new s7
+    """
+    from fwatlas.store.atlas import open_atlas
+    from fwatlas.verdict.compare import compare
+
+    result = compare(open_atlas(db), old, new, kb=kb, method=method)
+    payload = result.as_dict()
+    emit(Output(payload, table=_compare_table(payload)), output_format(fmt, json_out), out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verdict")(verdict_command)
+    app.command("status")(status_command)
+    app.command("compare")(compare_command)
