@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import run_cli
-from tests.research.conftest import store_state
 
 from fwatlas.errors import InputError
 from fwatlas.ingest import ingest
+from tests.conftest import run_cli
+from tests.research.conftest import store_state
 
 
 def _paper(pid: str, year: object = 2019, words: list[str] | None = None,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from tests.conftest import run_cli
 
 BODY = "We study deep networks for vision. " * 30

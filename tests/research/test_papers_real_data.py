@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from tests.conftest import run_cli
 
 # The tracker's words, mapped as docs/research.md states (bare `opennmt` names no framework).

@@ -10,13 +10,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from tests.conftest import run_cli
-from tests.research.conftest import store_state
 
 from fwatlas.analyses.pwc_trends import pwc_trends
 from fwatlas.errors import InputError
 from fwatlas.ingest import ingest
 from fwatlas.store.atlas import open_atlas
+from tests.conftest import run_cli
+from tests.research.conftest import store_state
 
 FRAMEWORK_VALUES = ["pytorch", "tf", "jax", "mxnet", "none", None, "paddle", "caffe9"]
 CATEGORY = {"pytorch": "pytorch", "tf": "tensorflow", "jax": "jax", "mxnet": "mxnet",

@@ -89,7 +89,8 @@ def pwc_trends(atlas: Atlas, *, official_only: bool = False,
         f"""
         WITH r AS (
           SELECT year(paper_date) AS y, quarter(paper_date) AS q, repo_url,
-                 list_distinct(list(framework) FILTER (WHERE framework <> 'none')) AS fws
+                 coalesce(list_distinct(list(framework) FILTER (WHERE framework <> 'none')),
+                          []) AS fws
           FROM pwc_links WHERE snapshot_id = ? AND paper_date IS NOT NULL {official}
           GROUP BY ALL)
         SELECT y, q, CASE WHEN len(fws) = 0 THEN 'none' WHEN len(fws) = 1 THEN fws[1]
