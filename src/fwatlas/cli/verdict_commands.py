@@ -1,4 +1,4 @@
-"""``fwatlas verdict``, ``fwatlas status`` and ``fwatlas compare``: who leads, on what, how fresh."""
+"""``fwatlas verdict``, ``status`` and ``compare``: who leads, on what, and how fresh it is."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ class Flip:
 
     def as_dict(self) -> dict[str, Any]:
         return {"criterion": self.criterion, "label": self.label,
-                "factor": round(self.factor, 3), "weight_from": self.weight_from,
+                "factor": round(self.factor, 4), "weight_from": self.weight_from,
                 "weight_to": round(self.weight_to, 3), "outcome": self.outcome,
                 "text": self.text}
 
