@@ -45,7 +45,8 @@ def ingest_command(
     path: Annotated[Path, typer.Argument(help="A file or directory of that kind.")],
     data_date: DataDateOption = None,
     metadata: Annotated[Path | None, typer.Option(
-        "--metadata", help="papers: the metadata file (CSV or JSON) for a folder of PDFs/texts."
+        "--metadata", help="papers: the metadata file (CSV or JSON) for a folder of PDFs/texts; "
+                           "pwc: the papers-with-abstracts dump (for dates)."
     )] = None,
     db: DbOption = None,
     json_out: JsonFlag = False,

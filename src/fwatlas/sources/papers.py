@@ -344,6 +344,7 @@ def _ingest_published(session: Any, path: Path, data_date: dt.date | None) -> No
         data_date_source="--data-date" if data_date else "the data: the latest venue MM/YY")
     if builder is None:
         return
+    builder.basis = "published"
     for item, reason in skipped:
         builder.skip(item, reason)
     table = pa.table({

@@ -69,16 +69,17 @@ class Snapshot:
 
 _SNAPSHOT_COLUMNS = (
     "num, kind, dataset, origin, content_hash, data_date, data_date_source, ingested_at, state, "
-    "row_count, skipped_count, skipped_items, note"
+    "row_count, skipped_count, skipped_items, note, basis"
 )
 
 
 def _snapshot_from_row(row: Sequence[Any]) -> Snapshot:
-    (num, kind, dataset, origin, chash, ddate, dsrc, at, state, rows, skipped, items, note) = row
+    (num, kind, dataset, origin, chash, ddate, dsrc, at, state, rows, skipped, items, note,
+     basis) = row
     return Snapshot(
         id=f"s{num}", kind=kind, dataset=dataset, origin=origin, content_hash=chash,
         data_date=ddate, data_date_source=dsrc, ingested_at=at, state=state, rows=int(rows),
-        skipped=int(skipped), skipped_items=tuple(items or ()), note=note,
+        skipped=int(skipped), skipped_items=tuple(items or ()), note=note, basis=basis,
     )
 
 

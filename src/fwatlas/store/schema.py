@@ -48,6 +48,8 @@ MIGRATIONS: list[str] = [
         note VARCHAR
     );
     """,
+    # 2: a snapshot of published figures (e.g. a tracker's own counts) says so
+    "ALTER TABLE snapshots ADD COLUMN basis VARCHAR NOT NULL DEFAULT 'computed';",
 ]
 
 

@@ -35,6 +35,7 @@ class SnapshotBuilder:
     skipped_items: list[str] = field(default_factory=list)
     rows: int = 0
     note: str | None = None
+    basis: str = "computed"  # "published" when the rows are figures a source states
 
     @property
     def id(self) -> str:
@@ -134,9 +135,10 @@ class IngestSession:
                 )
             self.atlas.con.execute(
                 "UPDATE snapshots SET state = 'complete', row_count = ?, skipped_count = ?, "
-                "skipped_items = ?, data_date = ?, data_date_source = ?, note = ? WHERE num = ?",
+                "skipped_items = ?, data_date = ?, data_date_source = ?, note = ?, basis = ? "
+                "WHERE num = ?",
                 [b.rows, len(b.skipped_items), b.skipped_items, b.data_date, b.data_date_source,
-                 b.note, b.num],
+                 b.note, b.basis, b.num],
             )
 
 
