@@ -57,12 +57,23 @@ def ingest_command(
 
     Example: fwatlas ingest hub models.parquet --data-date 2026-11-01
     """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from fwatlas.ingest import ingest
+    from fwatlas.sources.base import progress_reporting
 
     options: dict[str, Any] = {}
     if metadata is not None:
         options["metadata"] = metadata
-    result = ingest(kind, path, db=db, data_date=parse_date(data_date, "--data-date"), **options)
+    when = parse_date(data_date, "--data-date")
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+                  TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(f"ingesting {kind} from {path.name}", total=None)
+        with progress_reporting(lambda _path, rows: bar.advance(task, rows)):
+            result = ingest(kind, path, db=db, data_date=when, **options)
     payload = result.as_dict()
     emit(Output(payload, table=_ingest_table(payload)),
          Format.json if json_out else Format.table)

@@ -9,7 +9,8 @@ report the real problem (one line naming the file) after DuckDB gives up.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,7 +32,10 @@ class GuardedReader:
 
     def _guard(self) -> Iterator[pa.RecordBatch]:
         try:
-            yield from self.batches
+            for batch in self.batches:
+                for report in _PROGRESS:
+                    report(self.path, batch.num_rows)
+                yield batch
         except FwatlasError as exc:
             self.error = exc
             raise
@@ -50,6 +54,20 @@ class GuardedReader:
             if self.error is not None:
                 raise self.error from None
             raise
+
+
+#: Callbacks ``(path, rows)`` told of every batch read; the CLI shows them as a progress bar.
+_PROGRESS: list[Callable[[str, int], None]] = []
+
+
+@contextmanager
+def progress_reporting(callback: Callable[[str, int], None]) -> Iterator[None]:
+    """Report rows read by every guarded reader while the block runs."""
+    _PROGRESS.append(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.remove(callback)
 
 
 def describe(exc: BaseException) -> str:
