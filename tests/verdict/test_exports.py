@@ -1,0 +1,165 @@
+"""Every analysis command exports its rows: csv/parquet read back equal to the --json rows.
+
+One store is built from real files in ../shared/data (skipped with the reason when absent), so
+most commands have real rows to export; the comparison is done cell by cell with the standard
+library (csv) and pyarrow's reader (parquet), not with fwatlas's writer.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+import typer
+
+from fwatlas import __version__
+from tests.conftest import ROOT, run_cli, shared_path
+
+AS_OF = "2026-11-30"
+
+#: analysis commands and arguments that give rows on the store built below
+COMMANDS: list[list[str]] = [
+    ["snapshots"],
+    ["facts", "--prefix", "signals.downloads"],
+    ["availability", "--by", "year"],
+    ["deploy-matrix"],
+    ["research"],
+    ["migration", "--from", "2018", "--to", "2019"],
+    ["signals", "--metric", "downloads"],
+    ["vitality", "--as-of", AS_OF],
+    ["support"],
+    ["trends", "pwc"],
+    ["trends", "repos"],
+    ["kb", "list"],
+    ["kb", "changes"],
+    ["verdict", "--as-of", AS_OF],
+    ["status", "--as-of", AS_OF],
+    ["compare", "--old", f"ref:hub/models@{__version__}", "--new",
+     f"ref:hub/models@{__version__}"],
+]
+#: commands that answer questions but offer no --format/-o (reported to the lead)
+LACKING = {"model", "advise", "kb show"}
+#: commands that are not analyses (they write, serve or validate) or render documents
+NOT_ANALYSES = {"ingest", "refresh", "serve", "kb validate", "report", "scan"}
+
+
+def _db(args: list[str], db: Path) -> list[str]:
+    """The knowledge-base commands do not read the store and take no --db."""
+    return [] if args[0] in ("deploy-matrix", "kb") else ["--db", str(db)]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = shared_path("data")
+    db = tmp_path_factory.mktemp("exports") / "atlas.duckdb"
+    inputs = [
+        ("pypi-downloads", data / "pypi_downloads_monthly/pypi_framework_downloads_2018-2026.csv"),
+        ("jobs", data / "hn_whoishiring_terms/hn_whoishiring_terms_monthly_2011-04_to_2024-05.csv"),
+        ("qa", data / "dsse_questions/all_questions_2014-05_to_2024-08.csv"),
+        ("github", data / "github_stars_dl_frameworks_daily/"
+                          "repositories_2021-09-30_to_2023-09-18.tsv"),
+        ("papers", data / "conference_papers/iclr_2018.json"),
+        ("papers", data / "conference_papers/iclr_2019.json"),
+    ]
+    registry = ROOT / "tests/signals/fixtures/registry"
+    if registry.is_dir():
+        inputs.append(("registry", registry))
+    for kind, path in inputs:
+        run = run_cli("ingest", kind, str(path), "--db", str(db))
+        assert run.code == 0, (kind, run.err)
+    return db
+
+
+def _same(cell: Any, want: Any) -> bool:
+    """A csv/parquet cell equals a JSON value: numbers by value, nested values as JSON text."""
+    if want is None:
+        return cell in (None, "")
+    if isinstance(want, dict | list):
+        return json.loads(cell) == want
+    if isinstance(want, bool):
+        return cell in (want, str(want))
+    if isinstance(want, int | float):
+        return math.isclose(float(cell), float(want), rel_tol=1e-12, abs_tol=1e-15)
+    return str(cell) == want
+
+
+#: (command, format) pairs that fail today, reported to the lead: the parquet writer in
+#: cli/output.py builds each column from Python values, and `facts` mixes numbers and strings
+#: (dates, statuses) in `value` – pyarrow refuses the column.
+BROKEN = {("facts", "parquet")}
+
+
+def _cases() -> list[Any]:
+    out = []
+    for a in COMMANDS:
+        for fmt in ("csv", "parquet"):
+            marks = [pytest.mark.xfail(strict=True, reason="mixed-type column; see BROKEN")] \
+                if (a[0], fmt) in BROKEN else []
+            out.append(pytest.param(a, fmt, marks=marks, id=f"{' '.join(a[:2])}-{fmt}"))
+    return out
+
+
+@pytest.mark.parametrize("args, fmt", _cases())
+def test_csv_and_parquet_read_back_equal_to_the_json_rows(store: Path, tmp_path: Path,
+                                                          args: list[str], fmt: str) -> None:
+    run = run_cli(*args, *_db(args, store), "--json")
+    assert run.code == 0, run.err
+    payload = run.json()
+    rows = payload["rows"]
+    out = tmp_path / f"rows.{fmt}"
+    written = run_cli(*args, *_db(args, store), "--format", fmt, "-o", str(out))
+    assert written.code == 0, written.err
+    if fmt == "csv":
+        with out.open(newline="", encoding="utf-8") as f:
+            back = list(csv.DictReader(f))
+    else:
+        back = pq.read_table(out).to_pylist()
+    assert len(back) == len(rows), fmt
+    for got, want in zip(back, rows, strict=True):
+        for key, value in want.items():
+            assert _same(got.get(key), value), (fmt, key, got.get(key), value)
+    sources = json.loads(Path(f"{out}.sources.json").read_text(encoding="utf-8"))
+    assert sources["sources"] == payload["sources"]
+
+
+def test_the_export_store_gives_real_rows_to_most_commands(store: Path) -> None:
+    """Guard against a vacuous round trip: an empty table equals anything."""
+    empty = [a for a in COMMANDS
+             if not run_cli(*a, *_db(a, store), "--json").json()["rows"]]
+    assert len(empty) <= 3, empty
+
+
+def _commands() -> dict[str, set[str]]:
+    from fwatlas.cli import build_app
+
+    out: dict[str, set[str]] = {}
+
+    def walk(prefix: str, cmd: Any) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(f"{prefix} {name}".strip(), sub)
+        else:
+            out[prefix] = {o for p in cmd.params for o in getattr(p, "opts", [])}
+
+    walk("", typer.main.get_command(build_app()))
+    return out
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason="no --format/-o yet; "
+                                             "reported to the lead")] if n in LACKING else [])
+    for n in sorted(set(_commands()) - NOT_ANALYSES)])
+def test_every_analysis_command_offers_format_and_output(name: str) -> None:
+    opts = _commands()[name]
+    assert {"--format", "-o", "--json"} <= opts, f"fwatlas {name} lacks {opts}"
+
+
+def test_every_command_with_format_is_exercised_or_listed() -> None:
+    covered = {" ".join(a[:2]) if a[0] in ("trends", "kb") else a[0] for a in COMMANDS}
+    with_format = {n for n, o in _commands().items() if "--format" in o} - NOT_ANALYSES
+    assert sorted(with_format - covered) == []
