@@ -39,6 +39,11 @@ _LAZY = {
     "scan_tasks": "fwatlas.scan.run",
     "collect_tasks": "fwatlas.scan.run",
     "ScanRequest": "fwatlas.scan.run",
+    "verdicts": "fwatlas.verdict.verdicts",
+    "load_method": "fwatlas.verdict.method",
+    "source_status": "fwatlas.verdict.status",
+    "compare": "fwatlas.verdict.compare",
+    "scorecard": "fwatlas.verdict.scorecard",
 }
 
 
