@@ -8,16 +8,18 @@ read-only, memoised per snapshot set, holding the DuckDB file only while it answ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from fwatlas import __version__
+from fwatlas.store.atlas import Atlas
 from fwatlas.web import errors, pages
 from fwatlas.web.payloads import (
     advise_payload,
@@ -89,95 +91,101 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
             response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    def api(payload: dict[str, Any]) -> JSONResponse:
-        return JSONResponse(payload)
+    async def api(key: Any, compute: Callable[[Atlas], dict[str, Any]]) -> Response:
+        """A memoised answer straight from the event loop; a miss computes in a worker thread."""
+        body = gate.peek_json(key)
+        if body is None:
+            body = await run_in_threadpool(gate.run_json, key, compute)
+        return Response(body, media_type="application/json")
 
     # --- the JSON API -------------------------------------------------------------------------
     @app.get("/api/availability", tags=["api"], summary="fwatlas availability --json")
-    def api_availability(
+    async def api_availability(
         method: Method = "tags", weight: Weight = "count",
         frameworks: Annotated[str | None, Query(max_length=100)] = None,
         by: By | None = None, top: Annotated[int | None, Query(ge=1, le=10_000)] = None,
         rank: Rank = "downloads", snapshot: Annotated[str | None, Query(max_length=200)] = None,
-    ) -> JSONResponse:
+    ) -> Response:
         key = ("availability", method, weight, frameworks, by, top, rank, snapshot)
-        return api(gate.run(key, lambda a: availability_payload(
+        return await api(key, lambda a: availability_payload(
             a, method=method, weight=weight, frameworks=frameworks, by=by, top=top, rank=rank,
-            snapshot=snapshot)))
+            snapshot=snapshot))
 
     @app.get("/api/model/{model_id:path}", tags=["api"], summary="fwatlas model ID --json")
-    def api_model(model_id: Annotated[str, PathParam(max_length=300)],
-                  snapshot: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
-        return api(gate.run(("model", model_id, snapshot),
-                            lambda a: model_payload(a, model_id, snapshot=snapshot)))
+    async def api_model(model_id: Annotated[str, PathParam(max_length=300)],
+                  snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+        return await api(("model", model_id, snapshot),
+                            lambda a: model_payload(a, model_id, snapshot=snapshot))
 
     @app.get("/api/snapshots", tags=["api"], summary="fwatlas snapshots --json")
-    def api_snapshots(kind: Annotated[str | None, Query(max_length=100)] = None
-                      ) -> JSONResponse:
-        return api(gate.run(("snapshots", kind), lambda a: snapshots_payload(a, kind=kind)))
+    async def api_snapshots(kind: Annotated[str | None, Query(max_length=100)] = None
+                      ) -> Response:
+        return await api(("snapshots", kind), lambda a: snapshots_payload(a, kind=kind))
 
     @app.get("/api/facts", tags=["api"], summary="fwatlas facts --json")
-    def api_facts(prefix: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
-        return api(gate.run(("facts", prefix), lambda a: facts_payload(a, prefix=prefix)))
+    async def api_facts(prefix: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+        return await api(("facts", prefix), lambda a: facts_payload(a, prefix=prefix))
 
     @app.get("/api/report", tags=["api"], summary="the report's sections as data")
-    def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> JSONResponse:
+    async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
         when = pages.today(app, as_of)
-        return api(gate.run(("report", when), lambda a: pages.report_dict(app, a, when)))
+        return await api(("report", when), lambda a: pages.report_dict(app, a, when))
 
     @app.get("/api/research", tags=["api"], summary="fwatlas research --json")
-    def api_research(
+    async def api_research(
         venue: Annotated[str | None, Query(max_length=100)] = None,
         year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2200)] = None,
         year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2200)] = None,
-    ) -> JSONResponse:
-        return api(gate.run(("research", venue, year_from, year_to), lambda a: research_payload(
-            a, venue=venue, year_from=year_from, year_to=year_to)))
+    ) -> Response:
+        key = ("research", venue, year_from, year_to)
+        return await api(key, lambda a: research_payload(
+            a, venue=venue, year_from=year_from, year_to=year_to))
 
     @app.get("/api/migration", tags=["api"], summary="fwatlas migration --json")
-    def api_migration(
+    async def api_migration(
         first: Annotated[int, Query(alias="from", ge=1900, le=2200)] = 2018,
         second: Annotated[int, Query(alias="to", ge=1900, le=2200)] = 2019,
-    ) -> JSONResponse:
-        return api(gate.run(("migration", first, second),
-                            lambda a: migration_payload(a, first=first, second=second)))
+    ) -> Response:
+        return await api(("migration", first, second),
+                            lambda a: migration_payload(a, first=first, second=second))
 
     @app.get("/api/trends/pwc", tags=["api"], summary="fwatlas trends pwc --json")
-    def api_pwc(official_only: bool = False,
-                snapshot: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
-        return api(gate.run(("pwc", official_only, snapshot), lambda a: pwc_payload(
-            a, official_only=official_only, snapshot=snapshot)))
+    async def api_pwc(official_only: bool = False,
+                snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+        return await api(("pwc", official_only, snapshot), lambda a: pwc_payload(
+            a, official_only=official_only, snapshot=snapshot))
 
     @app.get("/api/deploy-matrix", tags=["api"], summary="fwatlas deploy-matrix --json")
-    def api_deploy_matrix(
+    async def api_deploy_matrix(
         framework: Annotated[str | None, Query(max_length=50)] = None,
         target: Annotated[str | None, Query(max_length=50)] = None,
-    ) -> JSONResponse:
-        return api(gate.run(("deploy-matrix", framework, target), lambda a: deploy_matrix_payload(
-            framework=framework, target=target, kb_path=app.state.kb)))
+    ) -> Response:
+        key = ("deploy-matrix", framework, target)
+        return await api(key, lambda a: deploy_matrix_payload(
+            framework=framework, target=target, kb_path=app.state.kb))
 
     @app.get("/api/kb/changes", tags=["api"], summary="fwatlas kb changes --json")
-    def api_kb_changes(as_of: Annotated[dt.date | None, Query()] = None) -> JSONResponse:
+    async def api_kb_changes(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
         when = pages.today(app, as_of)
-        return api(gate.run(("kb-changes", when), lambda a: kb_changes_payload(
-            as_of=when, kb_path=app.state.kb)))
+        return await api(("kb-changes", when), lambda a: kb_changes_payload(
+            as_of=when, kb_path=app.state.kb))
 
     @app.get("/api/signals", tags=["api"], summary="fwatlas signals --json")
-    def api_signals(
+    async def api_signals(
         metric: Literal["downloads", "stars", "dependents", "jobs", "questions"] = "downloads",
         date_from: Annotated[dt.date | None, Query(alias="from")] = None,
         date_to: Annotated[dt.date | None, Query(alias="to")] = None,
         by: Literal["framework", "package"] = "framework",
         window: Literal["30d", "365d"] = "30d",
         snapshot: Annotated[str | None, Query(max_length=200)] = None,
-    ) -> JSONResponse:
+    ) -> Response:
         key = ("signals", metric, date_from, date_to, by, window, snapshot)
-        return api(gate.run(key, lambda a: signals_payload(
+        return await api(key, lambda a: signals_payload(
             a, metric=metric, date_from=date_from, date_to=date_to, by=by, window=window,
-            snapshot=snapshot)))
+            snapshot=snapshot))
 
     @app.get("/api/advise", tags=["api"], summary="fwatlas advise --json")
-    def api_advise(
+    async def api_advise(
         persona: Annotated[str, Query(max_length=50)],
         target: Annotated[list[str] | None, Query(max_length=50)] = None,
         need: Annotated[list[str] | None, Query(max_length=50)] = None,
@@ -188,14 +196,14 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         os: Annotated[str | None, Query(max_length=20)] = None,
         arch: Annotated[str | None, Query(max_length=20)] = None,
         as_of: Annotated[dt.date | None, Query()] = None,
-    ) -> JSONResponse:
+    ) -> Response:
         when = pages.today(app, as_of)
         key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus, experience,
                ruleset, python, os, arch, when)
-        return api(gate.run(key, lambda a: advise_payload(
+        return await api(key, lambda a: advise_payload(
             a, persona=persona, targets=target, needs=need, focus=focus, experience=experience,
             ruleset=ruleset, python=python, os=os, arch=arch, as_of=when,
-            kb_path=app.state.kb)))
+            kb_path=app.state.kb))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

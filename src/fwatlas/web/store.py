@@ -11,6 +11,7 @@ the new snapshot set gives new answers.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -40,6 +41,10 @@ class StoreGate:
         self._snapshot_key: tuple[Any, ...] | None = None
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._timer: threading.Timer | None = None
+        self._local = threading.local()
+        self._generation = 0  # bumped on every open: thread-local cursors of older ones are dead
+        self._cursors: list[Atlas] = []
+        self._active = 0  # computations running outside the lock
         self.opens = 0  # how often the file was opened (tests and benchmarks read it)
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -67,10 +72,34 @@ class StoreGate:
             if key != self._snapshot_key:
                 self._memo.clear()
             self._atlas, self._fingerprint, self._snapshot_key = atlas, fp, key
+            self._generation += 1
         return self._atlas
+
+    def _thread_atlas(self, base: Atlas, generation: int) -> Atlas:
+        """This thread's cursor on the open store: DuckDB runs queries of different cursors in
+        parallel (it releases the GIL), so requests do not queue behind one connection."""
+        local = self._local
+        if getattr(local, "generation", None) != generation:
+            from fwatlas.store import reference
+
+            con = base.con.cursor()
+            con.execute("SET preserve_insertion_order = false")
+            reference.attach(con)
+            local.atlas = Atlas(con=con, path=base.path, read_only=True)
+            local.generation = generation
+            with self._lock:
+                self._cursors.append(local.atlas)
+        atlas: Atlas = local.atlas
+        return atlas
 
     def _close(self) -> None:
         with self._lock:
+            if self._active:  # a request is still reading: try again later
+                self._close_later()
+                return
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
             if self._atlas is not None:
                 self._atlas.close()
                 self._atlas = None
@@ -97,21 +126,41 @@ class StoreGate:
                 hit = self._lookup(key)
                 if hit is not None:
                     return hit
-            atlas = self._open()
-            try:
-                hit = self._lookup(key)
-                if hit is not None:
-                    return hit
-                try:
-                    value: Any = compute(atlas)
-                except FwatlasError as exc:
-                    value = _Failure(exc)
+            base = self._open()
+            hit = self._lookup(key)
+            if hit is not None:
+                self._close_later()
+                return hit
+            self._active += 1
+            generation = self._generation
+        try:
+            value: Any = compute(self._thread_atlas(base, generation))
+        except FwatlasError as exc:
+            value = _Failure(exc)
+        finally:
+            with self._lock:
+                self._active -= 1
+                self._close_later()
+        with self._lock:
+            if generation == self._generation:
                 self._memo[key] = value
                 if len(self._memo) > self.memo_entries:
                     self._memo.popitem(last=False)
-                return self._unwrap(value)
-            finally:
-                self._close_later()
+        return self._unwrap(value)
+
+    def peek_json(self, key: Hashable) -> bytes | None:
+        """A memoised JSON answer without opening anything, or None (then call run_json)."""
+        with self._lock:
+            if self._snapshot_key is None:
+                return None
+            if self._atlas is None and self.fingerprint() != self._fingerprint:
+                return None
+            hit: bytes | None = self._lookup(("json", key))
+            return hit
+
+    def run_json(self, key: Hashable, compute: Callable[[Atlas], dict[str, Any]]) -> bytes:
+        """Like :meth:`run`, memoising the encoded JSON: a memoised answer costs no encoding."""
+        return self.run(("json", key), lambda atlas: encode(compute(atlas)))
 
     def _lookup(self, key: Hashable) -> Any:
         if key in self._memo:
@@ -124,6 +173,12 @@ class StoreGate:
         if isinstance(value, _Failure):
             raise value.error
         return value
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """JSON exactly as FastAPI's JSONResponse writes it (UTF-8, compact)."""
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=None,
+                      separators=(",", ":")).encode("utf-8")
 
 
 class _Failure:

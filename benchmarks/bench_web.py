@@ -1,0 +1,233 @@
+"""Load on `fwatlas serve` and the time of `fwatlas report`, against in-process baselines.
+
+1. A store holding the bundled reference and the real 2022 Hub sample (ingested untimed).
+2. `fwatlas serve` (uvicorn, one worker) on a loopback port, in its own process.
+3. A load generator (httpx, asyncio) sending N requests mixed over /api/advise,
+   /api/model/{id} and /api/availability at concurrency 8 and 32: throughput, p50/p99 latency,
+   errors (must be 0), the server's peak RSS and the generator's own CPU. Target: p99 < 100 ms
+   at concurrency 8. Baseline: the same library calls made directly in this process (no HTTP).
+4. `fwatlas report` end to end on the reference and on a 2.5-million-model synthetic Hub
+   snapshot (bench_hub's generator; target under 15 s).
+
+Usage: .venv/bin/python benchmarks/bench_web.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench-data"
+SAMPLE = ROOT.parent / "shared" / "data" / "hf_models_2022_sample" / \
+    "hf_models_2022-02-21.sample.jsonl.gz"
+FWATLAS = [sys.executable, "-m", "fwatlas"]
+AS_OF = "2026-11-01"
+PERSONAS = ["industry", "researcher", "professor&focus=theory", "professor&focus=industry",
+            "career-changer", "hobbyist&focus=project", "hobbyist&focus=learning", "beginner",
+            "industry&target=mobile&need=audio-video", "industry&target=embedded",
+            "researcher&need=tpu", "beginner&need=pythonic"]
+AVAILABILITY = ["", "?method=files", "?weight=downloads", "?by=task", "?by=year",
+                "?frameworks=pytorch,tensorflow", "?top=30", "?method=library&weight=downloads"]
+
+
+def sh(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, check=True,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
+
+
+def store_with_sample() -> Path:
+    DATA.mkdir(exist_ok=True)
+    db = DATA / "bench_web_2022.duckdb"
+    if not db.exists():
+        if not SAMPLE.exists():
+            sys.exit(f"{SAMPLE} is absent: the real 2022 Hub sample is needed")
+        sh(*FWATLAS, "ingest", "hub", str(SAMPLE), "--db", str(db))
+    return db
+
+
+def model_ids(db: Path) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT id FROM hub_models").fetchall()]
+    finally:
+        con.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def paths(n: int, ids: list[str], rng: random.Random) -> list[str]:
+    import urllib.parse
+
+    out = []
+    for i in range(n):
+        kind = i % 3
+        if kind == 0:
+            out.append(f"/api/advise?persona={rng.choice(PERSONAS)}&as_of={AS_OF}")
+        elif kind == 1:
+            out.append("/api/model/" + urllib.parse.quote(rng.choice(ids), safe="/"))
+        else:
+            out.append("/api/availability" + rng.choice(AVAILABILITY))
+    rng.shuffle(out)
+    return out
+
+
+async def load(base: str, urls: list[str], concurrency: int) -> dict[str, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(urls)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for url in queue:
+            t = time.perf_counter()
+            r = await client.get(base + url)
+            latencies.append(time.perf_counter() - t)
+            if r.status_code != 200:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    q = statistics.quantiles(latencies, n=100)
+    return {"requests": len(latencies), "errors": errors, "wall_s": wall,
+            "throughput": len(latencies) / wall, "p50_ms": q[49] * 1000,
+            "p99_ms": q[98] * 1000, "client_cpu_s": cpu, "client_cpu_share": cpu / wall}
+
+
+def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, float]:
+    """The same library calls in this process, no HTTP, no memo: median ms per endpoint."""
+    import datetime as dt
+
+    from fwatlas.store.atlas import open_atlas
+    from fwatlas.web.payloads import advise_payload, availability_payload, model_payload
+
+    atlas = open_atlas(db)
+    day = dt.date.fromisoformat(AS_OF)
+    times: dict[str, list[float]] = {"advise": [], "model": [], "availability": []}
+    for _ in range(n):
+        t = time.perf_counter()
+        advise_payload(atlas, persona="industry", targets=["mobile"], as_of=day)
+        times["advise"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        model_payload(atlas, rng.choice(ids))
+        times["model"].append(time.perf_counter() - t)
+        atlas._memo.clear()  # the analysis memo too: a cold call each time
+        t = time.perf_counter()
+        availability_payload(atlas, by="task")
+        times["availability"].append(time.perf_counter() - t)
+    atlas.close()
+    return {k: statistics.median(v) * 1000 for k, v in times.items()}
+
+
+def serve_and_load(db: Path, ids: list[str], n: int) -> None:
+    import httpx
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([*FWATLAS, "serve", "--port", str(port), "--db", str(db),
+                             "--as-of", AS_OF], stderr=subprocess.DEVNULL,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/api/snapshots", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("fwatlas serve did not start")
+            time.sleep(0.2)
+        rng = random.Random(8)
+        print(f"load: {n} requests mixed over /api/advise, /api/model/{{id}}, /api/availability"
+              f" ({len(ids):,} model ids to draw from)")
+        for concurrency in (8, 32):
+            r = asyncio.run(load(base, paths(n, ids, rng), concurrency))
+            target = " (target p99 < 100 ms: " + ("met" if r["p99_ms"] < 100 else "MISSED") \
+                + ")" if concurrency == 8 else " (no target)"
+            print(f"  concurrency {concurrency:>2}: {r['throughput']:,.0f} req/s, "
+                  f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}, "
+                  f"load generator CPU {r['client_cpu_s']:.1f} s "
+                  f"({100 * r['client_cpu_share']:.0f}% of one core){target}")
+        print(f"  server peak RSS: {peak_rss_mib(proc.pid):,.0f} MiB")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def time_report(db: Path, label: str) -> float:
+    out = DATA / f"report_{label}.html"
+    t = time.perf_counter()
+    sh(*FWATLAS, "report", "-o", str(out), "--db", str(db), "--as-of", AS_OF)
+    took = time.perf_counter() - t
+    print(f"  fwatlas report ({label}): {took:.2f} s end to end, "
+          f"{out.stat().st_size / 1e6:.1f} MB")
+    return took
+
+
+def synthetic_store(n: int) -> Path:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_hub import generate  # the Hub benchmark's synthetic 2.5M-model generator
+
+    path = DATA / f"synthetic_hub_{n}.parquet"
+    if not path.exists():
+        print(f"  generating {n:,} synthetic models (untimed) …", flush=True)
+        generate(path, n)
+    db = DATA / f"bench_web_synthetic_{n}.duckdb"
+    if not db.exists():
+        print("  ingesting them (untimed) …", flush=True)
+        sh(*FWATLAS, "ingest", "hub", str(path), "--db", str(db), "--data-date", "2026-11-01")
+    return db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 requests, 200k models")
+    args = parser.parse_args()
+    requests = 1000 if args.quick else 5000
+    synthetic = 200_000 if args.quick else 2_500_000
+    db = store_with_sample()
+    ids = model_ids(db)
+    base = baseline(db, ids, random.Random(1), 20)
+    print("baseline, the same library calls in-process (no HTTP, no memo), median: "
+          + ", ".join(f"{k} {v:.1f} ms" for k, v in base.items()))
+    serve_and_load(db, ids, requests)
+    print("report:")
+    ref = time_report(DATA / "empty.duckdb", "reference")
+    big = time_report(synthetic_store(synthetic), f"synthetic-{synthetic}")
+    print(f"  the {synthetic:,}-model report takes {big / ref:.1f}x the reference's "
+          f"(target under 15 s: {'met' if big < 15 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
