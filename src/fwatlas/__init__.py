@@ -44,6 +44,10 @@ _LAZY = {
     "source_status": "fwatlas.verdict.status",
     "compare": "fwatlas.verdict.compare",
     "scorecard": "fwatlas.verdict.scorecard",
+    "build_report": "fwatlas.report",
+    "write_report": "fwatlas.report",
+    "build_sections": "fwatlas.figures",
+    "create_app": "fwatlas.web.app",
 }
 
 
