@@ -182,3 +182,24 @@ def test_a_broken_method_file_exits_2_naming_the_file(db, tmp_path, text, needle
     assert run.code == 2, run.out
     lines = run.err.strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and needle in lines[0]
+
+
+def test_kb_file_statuses_reach_the_verdict_and_status_lists_the_file(db, tmp_path):
+    import yaml
+
+    overlay = tmp_path / "mine.yaml"
+    overlay.write_text(yaml.safe_dump({"entries": [{
+        "name": "executorch", "status": "archived", "status_date": "2026-11-15",
+        "sources": [{"url": "https://example.org/executorch-archived", "date": "2026-11-15"}],
+        "checked_on": "2026-11", "checked_via": "secondary"}]}), encoding="utf-8")
+
+    def micro(*extra: str) -> dict:
+        (row,) = _verdict(db, None, "--round", "deployment", *extra)["rows"]
+        return next(c for c in row["criteria"] if c["criterion"] == "microcontroller")
+
+    assert micro()["values"]["pytorch"] == 1.0  # ExecuTorch is PyTorch's only MCU runtime
+    assert micro("--kb", str(overlay))["values"]["pytorch"] == 0.0
+    rows = run_cli("status", "--db", str(db), "--kb", str(overlay), "--json").json()["rows"]
+    kb_rows = [r for r in rows if r["kind"] == "kb"]
+    assert len(kb_rows) == 2 and kb_rows[1]["snapshot_id"].startswith("kb:mine.yaml@")
+    assert kb_rows[1]["rows"] == 1 and kb_rows[1]["reference"] is False
