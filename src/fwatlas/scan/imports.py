@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -216,7 +217,9 @@ _NESTED = (ast.stmt, ast.excepthandler, ast.match_case)
 
 def ast_imports(text: str, roots: frozenset[str]) -> list[ImportHit]:
     """Framework imports from the syntax tree (raises SyntaxError/ValueError if unparsable)."""
-    tree = ast.parse(text)
+    with warnings.catch_warnings():  # a scanned file's invalid escapes are not our warnings
+        warnings.simplefilter("ignore")
+        tree = ast.parse(text)
     hits: list[ImportHit] = []
     lines = text.splitlines()
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
@@ -243,17 +246,28 @@ def find_imports(text: str, roots: frozenset[str] | None = None, *,
                  full_parse: bool = False) -> ImportScan:
     """Framework imports of one file: cheap pass first (unless ``full_parse``), then ``ast``."""
     roots = roots if roots is not None else vocabulary_roots()
+    if "\r" in text:  # Windows and old Mac line ends: one line end for both passes
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    note = None
+    hits: list[ImportHit] | None = None
+    parsed = False
     if not full_parse:
-        fast = fast_imports(text, roots)
-        if fast is not None:
-            return ImportScan(tuple(fast), parsed=False)
-    try:
-        return ImportScan(tuple(ast_imports(text, roots)), parsed=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        where = f" at line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
-        hits = _line_scan(strip_strings_and_comments(text), roots, strict=False) or []
-        return ImportScan(tuple(hits), parsed=True,
-                          note=f"does not parse ({type(exc).__name__}{where}): line-based scan")
+        hits = fast_imports(text, roots)
+    if hits is None:
+        parsed = True
+        try:
+            hits = ast_imports(text, roots)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            where = f" at line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno \
+                else ""
+            hits = _line_scan(strip_strings_and_comments(text), roots, strict=False) or []
+            note = f"does not parse ({type(exc).__name__}{where}): line-based scan"
+    if hits:
+        # one spelling of the statement whichever pass found it: the source line as written
+        lines = text.split("\n")
+        hits = [ImportHit(h.line, h.module, lines[h.line - 1].strip()[:200], h.guarded)
+                for h in hits]
+    return ImportScan(tuple(hits), parsed=parsed, note=note)
 
 
 _BACKEND = re.compile(
