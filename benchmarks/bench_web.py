@@ -129,7 +129,7 @@ def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, 
     import datetime as dt
 
     from fwatlas.store.atlas import open_atlas
-    from fwatlas.web.payloads import advise_payload, availability_payload, model_payload
+    from fwatlas.payloads import advise_payload, availability_payload, model_payload
 
     atlas = open_atlas(db)
     day = dt.date.fromisoformat(AS_OF)

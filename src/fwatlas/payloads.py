@@ -1,16 +1,15 @@
 """The ``--json`` objects of the CLI's read commands, built in one place.
 
 The web API must return exactly what ``fwatlas <command> --json`` prints, so both build the
-payload here from the same library calls (``fwatlas availability`` and ``fwatlas model`` still
-build theirs inline in ``cli/hub_commands.py``; they compute the same objects and should switch
-to these functions). Every payload carries ``sources`` first, as DESIGN's envelope shows it.
+payload here from the same library calls. Every payload carries ``sources`` first, as DESIGN's
+envelope shows it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fwatlas.cli.output import jsonable
+from fwatlas.jsonable import jsonable
 from fwatlas.store.atlas import Atlas
 
 

@@ -42,10 +42,14 @@ COMMANDS: list[list[str]] = [
     ["compare", "--old", f"ref:hub/models@{__version__}", "--new",
      f"ref:hub/models@{__version__}"],
 ]
-#: commands that answer questions but offer no --format/-o (reported to the lead)
-LACKING = {"model", "advise", "kb show"}
+#: commands that answer one question: --format json/table, but no rows, so csv/parquet exit 2
+ROWLESS: dict[str, list[str]] = {
+    "model": ["model", "123456/Arcanegan"],  # the first model of the 2022 sample
+    "advise": ["advise", "--persona", "beginner"],
+    "kb show": ["kb", "show", "torchserve"],
+}
 #: commands that are not analyses (they write, serve or validate) or render documents
-NOT_ANALYSES = {"ingest", "refresh", "serve", "kb validate", "report", "scan"}
+NOT_ANALYSES = {"ingest", "refresh", "serve", "kb validate", "report", "scan", "migrate"}
 
 
 def _db(args: list[str], db: Path) -> list[str]:
@@ -88,20 +92,10 @@ def _same(cell: Any, want: Any) -> bool:
     return str(cell) == want
 
 
-#: (command, format) pairs that fail today, reported to the lead: the parquet writer in
-#: cli/output.py builds each column from Python values, and `facts` mixes numbers and strings
-#: (dates, statuses) in `value` – pyarrow refuses the column.
-BROKEN = {("facts", "parquet")}
-
-
 def _cases() -> list[Any]:
-    out = []
-    for a in COMMANDS:
-        for fmt in ("csv", "parquet"):
-            marks = [pytest.mark.xfail(strict=True, reason="mixed-type column; see BROKEN")] \
-                if (a[0], fmt) in BROKEN else []
-            out.append(pytest.param(a, fmt, marks=marks, id=f"{' '.join(a[:2])}-{fmt}"))
-    return out
+    # `facts` mixes numbers and text in `value`: written as text in parquet, compared by value
+    return [pytest.param(a, fmt, id=f"{' '.join(a[:2])}-{fmt}")
+            for a in COMMANDS for fmt in ("csv", "parquet")]
 
 
 @pytest.mark.parametrize("args, fmt", _cases())
@@ -150,16 +144,27 @@ def _commands() -> dict[str, set[str]]:
     return out
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason="no --format/-o yet; "
-                                             "reported to the lead")] if n in LACKING else [])
-    for n in sorted(set(_commands()) - NOT_ANALYSES)])
+@pytest.mark.parametrize("name", sorted(set(_commands()) - NOT_ANALYSES))
 def test_every_analysis_command_offers_format_and_output(name: str) -> None:
     opts = _commands()[name]
     assert {"--format", "-o", "--json"} <= opts, f"fwatlas {name} lacks {opts}"
 
 
+@pytest.mark.parametrize("name", sorted(ROWLESS))
+def test_a_command_without_rows_refuses_csv_with_exit_2(store: Path, tmp_path: Path,
+                                                        name: str) -> None:
+    args = ROWLESS[name]
+    extra = ["--db", str(store)] if name != "kb show" else []
+    if name == "model":
+        hub = shared_path("data", "hf_models_2022_sample", "hf_models_2022-02-21.sample.jsonl.gz")
+        assert run_cli("ingest", "hub", str(hub), "--db", str(store)).code == 0
+    assert run_cli(*args, *extra, "--json").code == 0
+    run = run_cli(*args, *extra, "--format", "csv", "-o", str(tmp_path / "x.csv"))
+    assert run.code == 2 and "no rows" in run.err
+
+
 def test_every_command_with_format_is_exercised_or_listed() -> None:
     covered = {" ".join(a[:2]) if a[0] in ("trends", "kb") else a[0] for a in COMMANDS}
+    covered |= set(ROWLESS)
     with_format = {n for n, o in _commands().items() if "--format" in o} - NOT_ANALYSES
     assert sorted(with_format - covered) == []

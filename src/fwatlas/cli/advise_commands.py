@@ -6,7 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from fwatlas.cli.options import AsOfOption, DbOption, JsonFlag, KbOption, parse_date
+from fwatlas.cli.options import (
+    AsOfOption,
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    KbOption,
+    OutPath,
+    output_format,
+    parse_date,
+)
+from fwatlas.cli.output import Format
 
 PersonaOption = Annotated[str, typer.Option(
     "--persona", help="industry, researcher, professor, career-changer, hobbyist or beginner.",
@@ -99,7 +109,9 @@ def advise_command(
     as_of: AsOfOption = None,
     kb_path: KbOption = None,
     db: DbOption = None,
+    fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
+    out: OutPath = None,
 ) -> None:
     """Which framework should I use? A recommendation from a ruleset, with the rule that
     decided it, the evidence and dates it rests on, and what would change the answer.
@@ -109,7 +121,7 @@ def advise_command(
     from fwatlas.advisor.engine import advise
     from fwatlas.advisor.ruleset import RULESETS
     from fwatlas.advisor.situation import situation
-    from fwatlas.cli.output import Format, Output, emit
+    from fwatlas.cli.output import Output, emit
     from fwatlas.errors import InputError
     from fwatlas.kb.loader import load_kb
 
@@ -121,8 +133,9 @@ def advise_command(
     day = parse_date(as_of, "--as-of")
     advice = advise(s, ruleset, kb=kb, db=db, as_of=day)
     payload = advice.as_dict()
-    if json_out:
-        emit(Output(payload), Format.json)
+    chosen = output_format(fmt, json_out)
+    if chosen is not Format.table:  # an answer, not rows: csv/parquet are refused by emit
+        emit(Output(payload), chosen, out)
         return
     other = advise(s, "article-2022" if ruleset == "current" else "current", kb=kb, db=db,
                    as_of=day, with_changes=False)

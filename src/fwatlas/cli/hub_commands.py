@@ -121,30 +121,23 @@ def availability_command(
 
     Example: fwatlas availability --frameworks pytorch,tensorflow --weight downloads
     """
-    from fwatlas.analyses import availability as av
+    from fwatlas.payloads import availability_payload
     from fwatlas.store.atlas import open_atlas
 
-    atlas = open_atlas(db)
-    if top is not None:
-        from fwatlas.analyses.top_models import top_models
-
-        tm = top_models(atlas, n=top, rank=rank, method=method, snapshot_id=snapshot)
-        payload = tm.as_dict()
-        payload["sources"] = [tm.snapshot.source()]
-        emit(Output(payload, table=_top_table(payload)), output_format(fmt, json_out), out)
-        return
-    result = av.availability(atlas, method=method, weight=weight,
-                             frameworks=av.parse_frameworks(frameworks), by=by,
-                             snapshot_id=snapshot)
-    payload = {"sources": av.sources_of(result, atlas), **result.as_dict()}
-    emit(Output(payload, table=_availability_table(payload)), output_format(fmt, json_out), out)
+    payload = availability_payload(open_atlas(db), method=method, weight=weight,
+                                   frameworks=frameworks, by=by, top=top, rank=rank,
+                                   snapshot=snapshot)
+    draw = _top_table(payload) if top is not None else _availability_table(payload)
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
 
 def model_command(
     model_id: Annotated[str, typer.Argument(help="A Hub model id such as bert-base-uncased.")],
     snapshot: SnapshotOption = None,
     db: DbOption = None,
+    fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
+    out: OutPath = None,
 ) -> None:
     """One model's frameworks under each method, formats, task and downloads.
 
@@ -152,28 +145,27 @@ def model_command(
 
     Example: fwatlas model bert-base-uncased
     """
-    from fwatlas.analyses.model_lookup import model_lookup
+    from fwatlas.payloads import model_payload
     from fwatlas.store.atlas import open_atlas
 
-    info = model_lookup(open_atlas(db), model_id, snapshot_id=snapshot)
-    payload = {"sources": [info.snapshot.source()], **info.as_dict()}
+    payload = model_payload(open_atlas(db), model_id, snapshot=snapshot)
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        t = Table(title=f"{info.id}", show_header=False)
-        for method, fws in info.frameworks.items():
+        t = Table(title=payload["id"], show_header=False)
+        for method, fws in payload["frameworks"].items():
             t.add_row(f"frameworks ({method})",
                       "cannot say" if fws is None else (", ".join(fws) or "none"))
-        t.add_row("formats", ", ".join(info.formats) or "none")
-        t.add_row("task", info.task or "–")
-        t.add_row("library", info.library_name or "–")
-        t.add_row("downloads", _num(info.downloads))
-        t.add_row("likes", _num(info.likes))
+        t.add_row("formats", ", ".join(payload["formats"]) or "none")
+        t.add_row("task", payload["task"] or "–")
+        t.add_row("library", payload["library_name"] or "–")
+        t.add_row("downloads", _num(payload["downloads"]))
+        t.add_row("likes", _num(payload["likes"]))
         console.print(t, markup=False)
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), Format.json if json_out else Format.table)
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
 
 def register(app: typer.Typer) -> None:

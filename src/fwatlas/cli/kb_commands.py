@@ -115,7 +115,9 @@ def show_command(
     name: Annotated[str, typer.Argument(help="An entry name such as torchserve.")],
     as_of: AsOfOption = None,
     kb_path: KbOption = None,
+    fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
+    out: OutPath = None,
 ) -> None:
     """One entry: status, date, replacement, packages, sources and how it was checked.
 
@@ -164,7 +166,7 @@ def show_command(
         console.print(t, markup=False)
         console.print(f"[dim]Source: {row['snapshot_id']}[/]")
 
-    emit(Output(payload, table=draw), Format.json if json_out else Format.table)
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
 
 def changes_command(

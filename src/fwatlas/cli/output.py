@@ -8,18 +8,16 @@ rows refuses them (exit 2).
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
-import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from fwatlas.errors import InputError
+from fwatlas.jsonable import jsonable
 
 
 class Format(StrEnum):
@@ -45,26 +43,6 @@ class Output:
                         **{k: v for k, v in self.payload.items() if k != "sources"}}
 
 
-def jsonable(value: Any) -> Any:
-    """Plain JSON values: dates as ISO strings, NaN as null, dataclasses as objects."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value) if isinstance(value, set | frozenset) else value
-        return [jsonable(v) for v in items]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def dumps(payload: dict[str, Any]) -> str:
     return json.dumps(jsonable(payload), indent=2, ensure_ascii=False)
 
@@ -72,6 +50,17 @@ def dumps(payload: dict[str, Any]) -> str:
 def _flat(value: Any) -> Any:
     value = jsonable(value)
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+def _one_type(values: list[Any]) -> list[Any]:
+    """Parquet columns have one type: a column mixing kinds (a fact's value may be a number,
+    a status or a flag) is written as text; ints mixed with floats become floats."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds <= {int, float} and len(kinds) == 2:
+        return [None if v is None else float(v) for v in values]
+    if len(kinds) > 1:
+        return [None if v is None else str(v) for v in values]
+    return values
 
 
 def write_rows(rows: list[dict[str, Any]], sources: list[Any], fmt: Format, path: Path) -> None:
@@ -93,8 +82,8 @@ def write_rows(rows: list[dict[str, Any]], sources: list[Any], fmt: Format, path
     else:
         import pyarrow.parquet as pq
 
-        data = {c: [_flat(r.get(c)) if isinstance(r.get(c), dict | list) else jsonable(r.get(c))
-                    for r in rows] for c in columns}
+        data = {c: _one_type([_flat(r.get(c)) if isinstance(r.get(c), dict | list)
+                              else jsonable(r.get(c)) for r in rows]) for c in columns}
         pq.write_table(pa.table(data) if rows else pa.table({}), path)
     Path(f"{path}.sources.json").write_text(
         json.dumps(jsonable({"sources": sources}), indent=2), encoding="utf-8")

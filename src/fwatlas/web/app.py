@@ -1,6 +1,6 @@
 """The FastAPI app behind ``fwatlas serve``: pages, a JSON API under /api/, OpenAPI.
 
-The API returns exactly the CLI's ``--json`` objects (built by ``fwatlas.web.payloads``); pages
+The API returns exactly the CLI's ``--json`` objects (built by ``fwatlas.payloads``); pages
 render the report's own figures and templates. Every request goes through one ``StoreGate``:
 read-only, memoised per snapshot set, holding the DuckDB file only while it answers.
 """
@@ -19,9 +19,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from fwatlas import __version__
-from fwatlas.store.atlas import Atlas
-from fwatlas.web import errors, pages
-from fwatlas.web.payloads import (
+from fwatlas.payloads import (
     advise_payload,
     availability_payload,
     deploy_matrix_payload,
@@ -34,6 +32,8 @@ from fwatlas.web.payloads import (
     signals_payload,
     snapshots_payload,
 )
+from fwatlas.store.atlas import Atlas
+from fwatlas.web import errors, pages
 from fwatlas.web.store import StoreGate
 
 Method = Literal["tags", "files", "library"]

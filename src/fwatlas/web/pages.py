@@ -115,7 +115,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
 
     @app.get("/model/{model_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def model_page(request: Request, model_id: str) -> HTMLResponse:
-        from fwatlas.web.payloads import model_payload
+        from fwatlas.payloads import model_payload
 
         try:
             info = gate.run(("model", model_id, None), lambda a: model_payload(a, model_id))
@@ -165,8 +165,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         from fwatlas.advisor.ruleset import RULESETS
         from fwatlas.advisor.situation import EXPERIENCE, FOCUS, NEEDS, PERSONAS, TARGET_CHOICES
         from fwatlas.figures import build_section
+        from fwatlas.payloads import advise_payload
         from fwatlas.report.credits import credits
-        from fwatlas.web.payloads import advise_payload
 
         form = {"persona": persona or "", "target": target or [], "need": need or [],
                 "focus": focus or "", "experience": experience or "", "ruleset": ruleset}
