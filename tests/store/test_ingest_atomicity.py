@@ -126,3 +126,15 @@ def test_a_failed_first_ingest_leaves_no_store_behind(db: Path, tmp_path: Path) 
 def test_refresh_rejects_options_its_kind_does_not_take(db: Path) -> None:
     run = run_cli("refresh", "hub", "--max-age", "6h", "--db", str(db))
     assert run.code == 2 and "--max-age is not an option of refresh hub" in run.err
+
+
+def test_an_older_store_is_refused_with_the_fix_and_migrate_upgrades_it(seeded: Path) -> None:
+    con = duckdb.connect(str(seeded))
+    con.execute("UPDATE schema_version SET version = 1 WHERE component = 'core'")
+    con.execute("ALTER TABLE snapshots DROP COLUMN basis")
+    con.close()
+    run = run_cli("snapshots", "--db", str(seeded))
+    assert run.code == 2 and "fwatlas migrate" in run.err and "core v1 < v2" in run.err
+    assert run_cli("migrate", "--db", str(seeded)).code == 0
+    rows = run_cli("snapshots", "--db", str(seeded), "--json").json()["rows"]
+    assert rows[0]["snapshot_id"] == "s1" and rows[0]["basis"] == "computed"

@@ -158,13 +158,25 @@ def tidy_rows(groups: tuple[Availability, ...]) -> list[dict[str, Any]]:
 # --- where the cells come from -----------------------------------------------------------------
 
 
+def _store_num(snap: Snapshot) -> int:
+    if snap.num is None:
+        raise InputError(f"{snap.id} is a reference dataset, not an ingested snapshot")
+    return snap.num
+
+
 def _snapshot_columns(atlas: Atlas, snap: Snapshot) -> dict[str, bool]:
-    row = first_row(atlas.con.execute(
-        "SELECT has_siblings, has_created_at, has_downloads, has_downloads_all_time, has_likes, "
-        "has_library_name FROM hub_snapshot_columns WHERE snapshot_id = ?", [snap.num]
-    ))
-    keys = ("siblings", "created_at", "downloads", "downloads_all_time", "likes", "library_name")
-    return dict(zip(keys, row, strict=True)) if row else {k: False for k in keys}
+    """Which optional columns an ingested snapshot holds values in (memoised per snapshot)."""
+    def read() -> dict[str, bool]:
+        row = first_row(atlas.con.execute(
+            "SELECT has_siblings, has_created_at, has_downloads, has_downloads_all_time, "
+            "has_likes, has_library_name FROM hub_snapshot_columns WHERE snapshot_id = ?",
+            [snap.num]))
+        keys = ("siblings", "created_at", "downloads", "downloads_all_time", "likes",
+                "library_name")
+        return dict(zip(keys, row, strict=True)) if row else {k: False for k in keys}
+
+    columns: dict[str, bool] = atlas.memo(("hub_columns", snap.id), read)
+    return columns
 
 
 def _reference_meta(snap: Snapshot) -> dict[str, bool]:
@@ -220,10 +232,11 @@ def store_cells(atlas: Atlas, snap: Snapshot, method: str, weight: str, by: str 
                 *, use_cube: bool = True) -> tuple[dict[str, Cells], list[str]]:
     """Venn cells per group of one ingested snapshot: from its cube when the cube was built
     with the current vocabulary, else computed from the per-model rows."""
+    num = _store_num(snap)
     cols = _snapshot_columns(atlas, snap)
     group, note = _group_expr(by, cols)
-    if use_cube and hub_cube.is_current(atlas.con, snap.num):
-        return hub_cube.cells(atlas.con, snap.num, method, weight, by), [note] if note else []
+    if use_cube and hub_cube.is_current(atlas.con, num):
+        return hub_cube.cells(atlas.con, num, method, weight, by), [note] if note else []
     flags = [hub_methods.framework_expr(method, f, snap.data_date, cols["siblings"])
              for f in vocab.HUB_FRAMEWORKS]
     w = "1" if weight == "count" else f"coalesce({weight}, 0)"

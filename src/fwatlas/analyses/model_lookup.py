@@ -53,9 +53,16 @@ def close_matches(atlas: Atlas, snap: Snapshot, model_id: str, n: int = 5) -> li
     return [r[0] for r in rows]
 
 
-def model_lookup(atlas: Atlas, model_id: str, *, snapshot_id: str | None = None) -> ModelInfo:
-    """A model's frameworks under each method; unknown ids raise NotFound with close matches."""
-    snap = _hub_snapshots(atlas, snapshot_id)
+@dataclass(frozen=True)
+class _LookupQuery:
+    """The generated SQL of a lookup and how to read its flag columns back."""
+
+    sql: str
+    labels: tuple[tuple[str, str], ...]
+    formats: tuple[str, ...]
+
+
+def _lookup_query(atlas: Atlas, snap: Snapshot) -> _LookupQuery:
     cols = supported(atlas, snap)
     exprs: list[str] = []
     labels: list[tuple[str, str]] = []
@@ -75,7 +82,17 @@ def model_lookup(atlas: Atlas, model_id: str, *, snapshot_id: str | None = None)
     sql = ("SELECT pipeline_tag, library_name, downloads, downloads_all_time, likes, "  # noqa: S608
            f"created_at, last_modified, {columns} FROM hub_models "
            "WHERE snapshot_id = ? AND id = ? LIMIT 1")
-    row = first_row(atlas.con.execute(sql, [snap.num, model_id]))
+    return _LookupQuery(sql, tuple(labels), tuple(fmt_names))
+
+
+def model_lookup(atlas: Atlas, model_id: str, *, snapshot_id: str | None = None) -> ModelInfo:
+    """A model's frameworks under each method; unknown ids raise NotFound with close matches."""
+    snap: Snapshot = atlas.memo(("hub_lookup_snapshot", snapshot_id),
+                                lambda: _hub_snapshots(atlas, snapshot_id))
+    query: _LookupQuery = atlas.memo(("hub_lookup_sql", snap.id),
+                                     lambda: _lookup_query(atlas, snap))
+    labels, fmt_names = query.labels, query.formats
+    row = first_row(atlas.con.execute(query.sql, [snap.num, model_id]))
     if row is None:
         raise NotFound("model", model_id, close_matches(atlas, snap, model_id))
     task, lib, dl, dl_all, likes, created, modified, *flags = row

@@ -133,17 +133,10 @@ def snapshots_command(
 
     Example: fwatlas snapshots --kind hub
     """
+    from fwatlas.payloads import snapshots_payload
     from fwatlas.store.atlas import open_atlas
 
-    atlas = open_atlas(db)
-    snaps = atlas.snapshots(kind=kind, states=("open", "complete", "failed"))
-    rows = [{
-        "snapshot_id": s.id, "kind": s.kind, "dataset": s.dataset, "state": s.state,
-        "data_date": s.data_date, "data_date_source": s.data_date_source,
-        "ingested_at": s.ingested_at, "rows": s.rows, "skipped": s.skipped,
-        "skipped_items": list(s.skipped_items), "content_hash": s.content_hash,
-        "origin": s.origin, "basis": s.basis, "reference": s.is_reference,
-    } for s in snaps]
+    payload = snapshots_payload(open_atlas(db), kind=kind)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -151,14 +144,13 @@ def snapshots_command(
         t = Table(title="Snapshots")
         for c in ("id", "kind", "dataset", "data date", "rows", "skipped", "ingested", "origin"):
             t.add_column(c)
-        for s in snaps:
-            t.add_row(s.id, s.kind, s.dataset, str(s.data_date or "–"), f"{s.rows:,}",
-                      str(s.skipped), str(s.ingested_at or "bundled reference")[:19],
-                      s.origin[:60])
-        console.print(t)
+        for s in payload["rows"]:
+            t.add_row(s["snapshot_id"], s["kind"], s["dataset"], s["data_date"] or "–",
+                      f"{s['rows']:,}", str(s["skipped"]),
+                      (s["ingested_at"] or "bundled reference")[:19], s["origin"][:60])
+        console.print(t, markup=False)
 
-    emit(Output({"sources": [s.source() for s in snaps], "rows": rows}, table=draw),
-         output_format(fmt, json_out), out)
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
 
 def facts_command(
@@ -175,16 +167,10 @@ def facts_command(
 
     Example: fwatlas facts --prefix hub.share_exclusive
     """
-    from fwatlas.facts import list_facts
+    from fwatlas.payloads import facts_payload
     from fwatlas.store.atlas import open_atlas
 
-    atlas = open_atlas(db)
-    facts = list_facts(atlas, prefix)
-    sources: dict[str, dict[str, Any]] = {}
-    for f in facts:
-        for s in f.sources:
-            sources[str(s.get("snapshot_id"))] = s
-    rows = [f.as_dict() for f in facts]
+    payload = facts_payload(open_atlas(db), prefix=prefix)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -192,15 +178,33 @@ def facts_command(
         t = Table(title=f"Facts{' under ' + prefix if prefix else ''}")
         for c in ("name", "value", "unit", "basis", "data date", "source"):
             t.add_column(c)
-        for f in facts:
-            v = f"{f.value:.4g}" if isinstance(f.value, float) else str(f.value)
-            t.add_row(f.name, "null" if f.value is None else v, f.unit, f.basis,
-                      str(f.data_date or "–"),
-                      ", ".join(str(s.get("snapshot_id")) for s in f.sources))
-        console.print(t)
+        for f in payload["rows"]:
+            value = f["value"]
+            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            t.add_row(f["name"], "null" if value is None else shown, f["unit"], f["basis"],
+                      f["data_date"] or "–",
+                      ", ".join(str(s.get("snapshot_id")) for s in f["sources"]))
+        console.print(t, markup=False)
 
-    emit(Output({"sources": list(sources.values()), "rows": rows}, table=draw),
-         output_format(fmt, json_out), out)
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def migrate_command(db: DbOption = None, json_out: JsonFlag = False) -> None:
+    """Upgrade a store written by an older fwatlas (read commands refuse it until then).
+
+    Example: fwatlas migrate --db atlas.duckdb
+    """
+    from fwatlas.store.atlas import migrate
+
+    versions = migrate(db)
+    payload = {"sources": [], "components": {c: {"before": b, "after": a}
+                                             for c, (b, a) in versions.items()}}
+
+    def draw(console: Any) -> None:
+        for c, (b, a) in versions.items():
+            console.print(f"{c}: schema v{b} -> v{a}" if a != b else f"{c}: up to date (v{a})")
+
+    emit(Output(payload, table=draw), Format.json if json_out else Format.table)
 
 
 def register(app: typer.Typer) -> None:
@@ -208,3 +212,4 @@ def register(app: typer.Typer) -> None:
     app.command("refresh")(refresh_command)
     app.command("snapshots")(snapshots_command)
     app.command("facts")(facts_command)
+    app.command("migrate")(migrate_command)

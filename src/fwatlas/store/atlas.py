@@ -162,8 +162,9 @@ def _configure(con: duckdb.DuckDBPyConnection) -> None:
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        text = str(exc).lower()
+        if "lock" in text or "different configuration" in text:
             raise StoreBusy(
                 f"{path}: the store is in use by another process",
                 hint="DuckDB allows one writer; stop `fwatlas serve` or the other ingest first",
@@ -173,11 +174,38 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise InputError(f"not a fwatlas store: {exc}", path=str(path)) from exc
 
 
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A store written by an older fwatlas is refused with the fix (read-only: no migration)."""
+    for component, have in schema.current_versions(con).items():
+        if component not in schema.COMPONENTS:
+            continue
+        want = len(schema.migrations_of(component))
+        if have < want:
+            con.close()
+            raise InputError(f"the store's schema is older than this fwatlas ({component} "
+                             f"v{have} < v{want})", path=str(path),
+                             hint="run `fwatlas migrate` once to upgrade it")
+
+
+def migrate(db: Path | str | None = None) -> dict[str, tuple[int, int]]:
+    """Upgrade a store's tables to this fwatlas; returns component -> (before, after)."""
+    path = Path(db) if db else settings.default_db_path()
+    if not path.exists():
+        raise InputError("no store here yet (an ingest creates it)", path=str(path))
+    con = _connect(path, read_only=True)
+    before = schema.current_versions(con)
+    con.close()
+    with open_writer(path, components=[c for c in before if c in schema.COMPONENTS]) as atlas:
+        after = schema.current_versions(atlas.con)
+    return {c: (before.get(c, 0), v) for c, v in after.items()}
+
+
 def open_atlas(db: Path | str | None = None) -> Atlas:
     """Open the store read-only (or an empty in-memory one) with the reference attached."""
     path = Path(db) if db else settings.default_db_path()
     if path.exists():
         con = _connect(path, read_only=True)
+        _check_schema(con, path)
     else:
         con = duckdb.connect(":memory:")
     _configure(con)

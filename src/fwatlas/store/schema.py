@@ -58,6 +58,11 @@ def register(component: str, module: str) -> None:
     COMPONENTS[component] = module
 
 
+def migrations_of(component: str) -> Sequence[str]:
+    """The ordered migrations of one component."""
+    return _migrations(component)
+
+
 def _migrations(component: str) -> Sequence[str]:
     module = importlib.import_module(COMPONENTS[component])
     return list(module.MIGRATIONS)
