@@ -232,3 +232,16 @@ def scan_repository(task: RepoTask, known: Collection[str] = frozenset(),
     from fwatlas.scan.score import build_result
 
     return build_result(meta, files, refused, worker=worker_id(), bytes_read=total)
+
+
+def scan_repositories(tasks: list[RepoTask], known: Collection[str] = frozenset(),
+                      options: ScanOptions = ScanOptions()
+                      ) -> list[RepoResult | AlreadyScanned | RepoFailed | LargeRepo]:
+    """Several small repositories in one task: the per-task cost is paid once for them all."""
+    out: list[RepoResult | AlreadyScanned | RepoFailed | LargeRepo] = []
+    for task in tasks:
+        try:
+            out.append(scan_repository(task, known, options))
+        except Exception as exc:  # noqa: BLE001 - a scanner failure is one repository's problem
+            out.append(RepoFailed(task.given, f"scanner error: {exc!r}"))
+    return out

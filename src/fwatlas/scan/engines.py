@@ -31,12 +31,12 @@ def _init_pool_worker(known: Collection[str]) -> None:
     _KNOWN = frozenset(known)
 
 
-def pool_scan_repository(task: detect.RepoTask, options: detect.ScanOptions) -> Any:
-    return detect.scan_repository(task, _KNOWN, options)
+def pool_scan_repositories(tasks: list[detect.RepoTask], options: detect.ScanOptions) -> Any:
+    return detect.scan_repositories(tasks, _KNOWN, options)
 
 
-def ray_scan_repository(task: detect.RepoTask, known_ref: list[Any],
-                        options: detect.ScanOptions) -> Any:
+def ray_scan_repositories(tasks: list[detect.RepoTask], known_ref: list[Any],
+                          options: detect.ScanOptions) -> Any:
     """Ray task body; ``known_ref`` is wrapped in a list so Ray passes the reference itself."""
     import ray
 
@@ -44,7 +44,7 @@ def ray_scan_repository(task: detect.RepoTask, known_ref: list[Any],
     if key not in _RAY_KNOWN:
         _RAY_KNOWN.clear()
         _RAY_KNOWN[key] = frozenset(ray.get(known_ref[0]))
-    return detect.scan_repository(task, _RAY_KNOWN[key], options)
+    return detect.scan_repositories(tasks, _RAY_KNOWN[key], options)
 
 
 # --- driver side -------------------------------------------------------------------------
@@ -56,7 +56,8 @@ class Engine:
     name = "local"
     slots = 1
 
-    def scan_repository(self, task: detect.RepoTask, options: detect.ScanOptions) -> Hashable:
+    def scan_repositories(self, tasks: list[detect.RepoTask], options: detect.ScanOptions
+                          ) -> Hashable:
         raise NotImplementedError
 
     def scan_chunk(self, task: detect.RepoTask, names: tuple[str, ...],
@@ -90,8 +91,9 @@ class InlineEngine(Engine):
             self._done[self._next] = exc
         return self._next
 
-    def scan_repository(self, task: detect.RepoTask, options: detect.ScanOptions) -> Hashable:
-        return self._run(detect.scan_repository, task, self.known, options)
+    def scan_repositories(self, tasks: list[detect.RepoTask], options: detect.ScanOptions
+                          ) -> Hashable:
+        return self._run(detect.scan_repositories, tasks, self.known, options)
 
     def scan_chunk(self, task: detect.RepoTask, names: tuple[str, ...],
                    options: detect.ScanOptions) -> Hashable:
@@ -101,21 +103,33 @@ class InlineEngine(Engine):
         return [(h, self._done.pop(h)) for h in list(handles) if h in self._done]
 
 
+def _pool_context() -> Any:
+    """Workers forked from a clean server process with the scanner preloaded (forkserver):
+    cheap to start, and nothing inherited from the driver's store connection or threads.
+    Where forkserver does not exist (Windows), spawn."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["fwatlas.scan.detect"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 class PoolEngine(Engine):
-    """A local process pool (spawned workers: no inherited store connection or threads)."""
+    """A local process pool."""
 
     name = "local"
 
     def __init__(self, workers: int, known: Collection[str]) -> None:
-        import multiprocessing
-
         self.slots = workers
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            max_workers=workers, mp_context=_pool_context(),
             initializer=_init_pool_worker, initargs=(frozenset(known),))
 
-    def scan_repository(self, task: detect.RepoTask, options: detect.ScanOptions) -> Hashable:
-        return self.pool.submit(pool_scan_repository, task, options)
+    def scan_repositories(self, tasks: list[detect.RepoTask], options: detect.ScanOptions
+                          ) -> Hashable:
+        return self.pool.submit(pool_scan_repositories, tasks, options)
 
     def scan_chunk(self, task: detect.RepoTask, names: tuple[str, ...],
                    options: detect.ScanOptions) -> Hashable:
@@ -172,11 +186,12 @@ class RayEngine(Engine):
                                     ) from exc
         self.slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.known_ref = [ray.put(frozenset(known))]
-        self._repo = ray.remote(ray_scan_repository).options(max_retries=1)
+        self._repo = ray.remote(ray_scan_repositories).options(max_retries=1)
         self._chunk = ray.remote(detect.scan_chunk).options(max_retries=1)
 
-    def scan_repository(self, task: detect.RepoTask, options: detect.ScanOptions) -> Hashable:
-        ref: Hashable = self._repo.remote(task, self.known_ref, options)
+    def scan_repositories(self, tasks: list[detect.RepoTask], options: detect.ScanOptions
+                          ) -> Hashable:
+        ref: Hashable = self._repo.remote(tasks, self.known_ref, options)
         return ref
 
     def scan_chunk(self, task: detect.RepoTask, names: tuple[str, ...],

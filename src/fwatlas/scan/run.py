@@ -74,6 +74,14 @@ class _Large:
     workers: set[str] = field(default_factory=set)
 
 
+def _size(task: RepoTask) -> int:
+    """An archive's size (a directory's is unknown until it is walked: 0)."""
+    try:
+        return os.stat(task.path).st_size if not os.path.isdir(task.path) else 0
+    except OSError:
+        return 0
+
+
 def _chunks(names: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
     return [names[i:i + size] for i in range(0, len(names), size)]
 
@@ -90,7 +98,11 @@ def scan_tasks(request: ScanRequest, *,
                          ray_address=request.ray_address)
     outcome.workers = engine.slots
     order = {t.given: i for i, t in enumerate(request.tasks)}
-    queue = list(reversed(request.tasks))
+    # biggest archives first (longest-processing-time first keeps the workers evenly busy);
+    # several small repositories per task when there are many (one task's fixed cost for all)
+    per_task = max(1, min(64, len(request.tasks) // (engine.slots * 16)))
+    ordered = sorted(request.tasks, key=_size, reverse=True)
+    queue = [ordered[i:i + per_task] for i in range(0, len(ordered), per_task)][::-1]
     pending: dict[Any, tuple[str, Any]] = {}
     large: dict[str, _Large] = {}
     batch: list[RepoResult] = []
@@ -111,8 +123,8 @@ def scan_tasks(request: ScanRequest, *,
     try:
         while queue or pending:
             while queue and len(pending) < in_flight:
-                task = queue.pop()
-                pending[engine.scan_repository(task, request.options)] = ("repo", task)
+                group = queue.pop()
+                pending[engine.scan_repositories(group, request.options)] = ("repos", group)
             for handle, value in engine.wait(list(pending)):
                 what, ref = pending.pop(handle)
                 if what == "chunk":
@@ -135,24 +147,23 @@ def scan_tasks(request: ScanRequest, *,
                         outcome.worker_ids |= entry.workers
                         finished(result)
                     continue
-                task = ref
-                if isinstance(value, BaseException):
-                    outcome.failed.append(RepoFailed(task.given, f"scanner error: {value!r}"))
-                    done += 1
-                elif isinstance(value, LargeRepo):
-                    parts = _chunks(value.members, chunk)
-                    large[task.given] = _Large(value, task, len(parts))
-                    for names in parts:
-                        pending[engine.scan_chunk(task, names, request.options)] = \
-                            ("chunk", task.given)
-                elif isinstance(value, RepoResult):
-                    finished(value)
-                elif isinstance(value, AlreadyScanned):
-                    outcome.already.append(value)
-                    done += 1
-                elif isinstance(value, RepoFailed):
-                    outcome.failed.append(value)
-                    done += 1
+                values = ([RepoFailed(t.given, f"scanner error: {value!r}") for t in ref]
+                          if isinstance(value, BaseException) else value)
+                for task, item in zip(ref, values, strict=True):
+                    if isinstance(item, LargeRepo):
+                        parts = _chunks(item.members, chunk)
+                        large[task.given] = _Large(item, task, len(parts))
+                        for names in parts:
+                            pending[engine.scan_chunk(task, names, request.options)] = \
+                                ("chunk", task.given)
+                    elif isinstance(item, RepoResult):
+                        finished(item)
+                    elif isinstance(item, AlreadyScanned):
+                        outcome.already.append(item)
+                        done += 1
+                    elif isinstance(item, RepoFailed):
+                        outcome.failed.append(item)
+                        done += 1
                 if progress is not None:
                     progress(done, len(request.tasks))
         if sink is not None and batch:
