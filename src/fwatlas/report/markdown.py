@@ -84,6 +84,20 @@ def render_markdown(report: Report, assets: str) -> str:
     out = ["# PyTorch, TensorFlow, JAX or Keras – which should I use?", "",
            f"Framework Atlas report as of {report.as_of} · fwatlas {report.version}. "
            "Every number carries its source and data date.", ""]
+    if report.scorecard is not None:
+        out += ["## Scorecard: who leads each round today", "",
+                "| round | today | confidence | the article (2022) | evidence age |",
+                "|---|---|---|---|---|"]
+        for r in report.scorecard.rows:
+            age = f"{r.evidence_age_days} days" if r.evidence_age_days is not None else "–"
+            out.append(f"| {md_text(r.title)} | {md_text(r.headline)} | {md_text(r.confidence)} "
+                       f"| {md_text(r.article_2022 or '–')} | {md_text(age)} |")
+        out += ["", "| source | dataset | snapshot | data date | state | refresh with |",
+                "|---|---|---|---|---|---|"]
+        out += [f"| {md_text(s.kind)} | {md_text(s.dataset or '–')} | "
+                f"{md_text(s.snapshot_id or '–')} | {md_text(s.data_date or '–')} | "
+                f"{md_text(s.state)} | `{md_text(s.refresh)}` |" for s in report.scorecard.status]
+        out += [""]
     for s in report.sections:
         out += _section(s, assets)
     out += ["## Data sources, licences and attribution", "",
