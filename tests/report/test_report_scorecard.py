@@ -23,5 +23,8 @@ def test_scorecard_opens_the_report_and_links_resolve(tmp_path: Path) -> None:
         assert f'id="{anchor}"' in html, anchor
     verdict = run_cli("verdict", "--as-of", "2026-11-26", "--db", str(tmp_path / "none.duckdb"),
                       "--json").json()
+    table = section[:section.index("What the answers rest on")]
+    assert table.count("<tr><td><a href=") == len(verdict["rows"])
     for row in verdict["rows"]:
-        assert row["round"] and (row["leader"] or "") in section or "not enough" in section
+        if row["leader"] and row["confidence"] == "clear":
+            assert f"{row['leader']} (clear)" in table, row["round"]
