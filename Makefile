@@ -23,12 +23,19 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 ## demo: set up and run the main job on the bundled reference (offline)
+demo: export FWATLAS_DB = $(CURDIR)/$(OUT)/demo.duckdb
+demo: export COLUMNS ?= 150
 demo: $(VENV)/.runtime
 	@mkdir -p $(OUT)
-	FWATLAS_DB=$(OUT)/demo.duckdb $(BIN)/fwatlas availability
-	FWATLAS_DB=$(OUT)/demo.duckdb $(BIN)/fwatlas availability --top 30
-	FWATLAS_DB=$(OUT)/demo.duckdb $(BIN)/fwatlas availability --json > $(OUT)/availability.json
-	@echo "demo output: $(OUT)/availability.json"
+	$(BIN)/fwatlas status
+	$(BIN)/fwatlas availability
+	$(BIN)/fwatlas availability --top 30
+	$(BIN)/fwatlas verdict
+	$(BIN)/fwatlas advise --persona industry --target mobile
+	$(BIN)/fwatlas advise --persona researcher --need tpu --ruleset article-2022
+	$(BIN)/fwatlas availability --json > $(OUT)/availability.json
+	$(BIN)/fwatlas report -o $(OUT)/report.html
+	@echo "demo output: $(OUT)/report.html (open it in a browser) and $(OUT)/availability.json"
 
 ## browser: Debian's chromium for the browser tests and static PNG export (root only)
 browser:
