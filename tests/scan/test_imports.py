@@ -8,6 +8,8 @@ import tarfile
 import warnings
 import zipfile
 
+import pytest
+
 from fwatlas.scan.imports import fast_imports, find_imports
 from tests.conftest import shared_path
 
@@ -134,6 +136,7 @@ def _corpus_python_files():
                         yield archive.name, m.name, f.read()
 
 
+@pytest.mark.slow
 def test_cheap_pass_equals_ast_on_every_python_file_of_the_real_corpus():
     files = 0
     handed_to_ast = 0

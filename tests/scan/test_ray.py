@@ -46,6 +46,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_ray_cluster_scan_equals_the_local_engine(tmp_path: Path):
     pytest.importorskip("ray", reason="the `ray` extra is not installed")
     started = time.monotonic()
