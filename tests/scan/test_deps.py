@@ -115,6 +115,10 @@ dependencies:
 """
     assert names("environment.yml", text) == {("python", False), ("pytorch", False),
                                               ("tensorflow", False), ("jax", False)}
+    evidence = scan_file("environment.yml", text.encode()).evidence
+    assert {(e.name, e.framework, e.kind) for e in evidence} == {
+        ("pytorch", "pytorch", "requires"), ("tensorflow", "tensorflow", "requires"),
+        ("jax", "jax", "requires")}
 
 
 def test_pipfile_packages_and_dev_packages():
@@ -153,3 +157,21 @@ def test_notebook_pip_installs_are_declared_dependencies():
     assert kinds == {("pytorch", "requires", "torch"), ("pytorch", "requires", "torchvision"),
                      ("pytorch", "import", "torch")}
     assert ev.is_code
+
+
+def test_ingest_repos_is_the_one_transaction_form(tmp_path: Path):
+    from tests.conftest import run_cli
+    from tests.scan.conftest import write_tree
+
+    repo = write_tree(tmp_path / "r", {"m.py": "import torch\n"})
+    db = tmp_path / "s.duckdb"
+    res = run_cli("ingest", "repos", str(repo), "--db", str(db), "--json",
+                  "--data-date", "2026-10-01")
+    assert res.code == 0, res.err
+    (created,) = res.json()["created"]
+    assert (created["dataset"], created["rows"], created["data_date"]) == \
+        ("repos/scan", 1, "2026-10-01")
+    again = run_cli("ingest", "repos", str(repo), "--db", str(db), "--json").json()
+    assert again["created"] == [] and len(again["already_ingested"]) == 1
+    trend = run_cli("trends", "repos", "--db", str(db), "--json").json()
+    assert trend["repositories_total"] == 1 and trend["undated"] == 1
