@@ -233,3 +233,20 @@ def test_ray_engine_without_ray_exits_3_with_the_install_hint(tmp_path: Path):
     assert res.code == 3, res.err
     assert 'pip install "fwatlas[ray]"' in res.err
     assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_an_unreachable_ray_cluster_exits_3_at_once_and_writes_nothing(tmp_path: Path):
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    repo = _small_repos(tmp_path)[0]
+    started = time.monotonic()
+    res = run_cli("scan", str(repo), "--engine", "ray", "--ray-address", f"127.0.0.1:{port}",
+                  "--db", str(tmp_path / "r.duckdb"))
+    assert res.code == 3
+    assert f"127.0.0.1:{port}" in res.err
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "r.duckdb").exists()

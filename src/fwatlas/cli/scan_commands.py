@@ -115,7 +115,7 @@ def scan_command(
     from fwatlas.errors import InputError
     from fwatlas.scan import rules
     from fwatlas.scan.detect import ScanOptions
-    from fwatlas.scan.engines import import_ray
+    from fwatlas.scan.engines import check_ray_address, import_ray
     from fwatlas.scan.run import ScanRequest, collect_tasks, default_workers, scan_tasks
     from fwatlas.sources.repos import ScanStore
     from fwatlas.store.atlas import open_writer
@@ -132,6 +132,8 @@ def scan_command(
     tasks, problems = collect_tasks(paths, urls=urls)
     if engine == "ray":
         import_ray()
+        if ray_address:
+            check_ray_address(ray_address)
     n_workers = workers or default_workers()
     with open_writer(db, components=["repos"]) as atlas:
         store = ScanStore(atlas, origin=" ".join(paths)[:500], scanner=rules.signature(),

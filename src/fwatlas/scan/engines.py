@@ -148,6 +148,26 @@ class PoolEngine(Engine):
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def check_ray_address(address: str, timeout: float = 5.0) -> None:
+    """Fail fast (exit 3) when nothing listens at a cluster address: Ray itself retries a dead
+    address for minutes before giving up."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        from fwatlas.errors import InputError
+
+        raise InputError(f"--ray-address must be host:port, not {address!r}")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise SourceUnavailable(f"cannot reach the Ray cluster at {address} "
+                                f"({exc.strerror or exc})",
+                                hint="check --ray-address (host:port of the head node)"
+                                ) from exc
+
+
 def import_ray() -> Any:
     """Ray, or exit 3 with the install hint (DESIGN: an optional extra not installed)."""
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
