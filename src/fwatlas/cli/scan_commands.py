@@ -75,7 +75,7 @@ def _progress() -> tuple[Any, Any]:
 def scan_command(
     paths: Annotated[list[str], typer.Argument(
         help="Directories, git checkouts, zip/wheel or tar(.gz) archives, or text files "
-             "listing such paths one per line.", show_default=False, metavar="PATH...")],
+             "listing such paths one per line.", show_default=False, metavar="PATH")],
     engine: Annotated[str, typer.Option(
         "--engine", help="local (a process pool) or ray (Ray tasks; the `ray` extra).")]
     = "local",
