@@ -139,6 +139,14 @@ def main() -> int:
         seconds, outcome = run(tasks, engine, workers, options=options)
         results[name] = outcome
         line(name, seconds, py_files, outcome.files, outcome.bytes_read, base_rate)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("a", "b"):
+            (Path(tmp) / name).mkdir()
+            (Path(tmp) / name / "m.py").write_text("import torch\n")
+        two, _ = collect_tasks([str(Path(tmp) / "a"), str(Path(tmp) / "b")])
+        seconds, _ = run(two, "local", 2)
+    print(f"{'local pool start-up (2 workers)':<34} {seconds:7.2f} s  (two tiny repositories: "
+          "the fixed cost inside each pool figure)")
     ray = None
     if not args.no_ray:
         try:
