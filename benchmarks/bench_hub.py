@@ -91,7 +91,7 @@ def generate(path: Path, n: int) -> None:
 FWATLAS_JOB = textwrap.dedent("""
     import json, resource, sys, time
     t0 = time.perf_counter()
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
     from fwatlas.store.atlas import open_atlas
     from fwatlas.analyses.availability import availability
     from fwatlas.analyses.top_models import top_models

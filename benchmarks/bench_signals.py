@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
 
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
     from fwatlas.sources import registry
     from fwatlas.sources.registry_fetch import fetch
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fwatlas import vocabulary as vocab
 from fwatlas.analyses.availability import store_cells
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from fwatlas.store.atlas import open_atlas
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,3 +26,14 @@ def test_api_example_runs(index: int, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("FWATLAS_DB", str(tmp_path / "atlas.duckdb"))
     exec(compile(_examples()[index], f"README example {index}", "exec"), {})  # noqa: S102
     assert capsys.readouterr().out.strip()
+
+
+def test_every_public_name_resolves_to_what_its_module_defines() -> None:
+    """A lazy name must not be shadowed by a submodule of the same name (``fwatlas.x``)."""
+    import importlib
+
+    import fwatlas
+
+    for name, module in fwatlas._LAZY.items():
+        importlib.import_module(module)  # importing submodules must not shadow the name
+        assert getattr(fwatlas, name) is getattr(importlib.import_module(module), name), name

@@ -18,7 +18,7 @@ _LAZY = {
     "open_atlas": "fwatlas.store.atlas",
     "Fact": "fwatlas.facts",
     "list_facts": "fwatlas.facts",
-    "ingest": "fwatlas.ingest",
+    "ingest": "fwatlas.ingestion",
     "availability": "fwatlas.analyses.availability",
     "top_models": "fwatlas.analyses.top_models",
     "model_lookup": "fwatlas.analyses.model_lookup",

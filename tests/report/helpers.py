@@ -81,7 +81,7 @@ def expected_tags_cells(records: list[dict[str, Any]]) -> dict[str, int]:
 
 def build_store(tmp_path: Path, *, papers: bool = False) -> Path:
     """A store with the hostile Hub dump (and, optionally, the hostile papers) ingested."""
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
 
     db = tmp_path / "atlas.duckdb"
     ingest("hub", write_hub_dump(tmp_path / "models.jsonl"), db=db)

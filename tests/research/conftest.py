@@ -36,7 +36,7 @@ def papers_dir() -> Path:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory, papers_dir: Path) -> Path:
     """A store holding every real paper list (ingested once per test session)."""
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
 
     db = tmp_path_factory.mktemp("papers") / "atlas.duckdb"
     ingest("papers", papers_dir, db=db)

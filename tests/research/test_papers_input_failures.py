@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fwatlas.errors import InputError
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from tests.conftest import run_cli
 from tests.research.conftest import store_state
 

@@ -115,7 +115,7 @@ def test_folder_ingest_in_worker_processes(db: Path, tmp_path: Path,
 def test_rerun_reads_the_cache_instead_of_extracting(tmp_path: Path,
                                                      paper_folder: tuple[Path, Path],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
     from fwatlas.sources import papers_pdf
 
     folder, meta = paper_folder

@@ -13,7 +13,7 @@ import pytest
 
 from fwatlas.analyses.pwc_trends import pwc_trends
 from fwatlas.errors import InputError
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from fwatlas.store.atlas import open_atlas
 from tests.conftest import run_cli
 from tests.research.conftest import store_state

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from fwatlas.errors import InputError, SourceUnavailable
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from fwatlas.sources import registry as reg
 from fwatlas.sources.registry_fetch import fetch, parse_age, refresh
 from fwatlas.store.atlas import open_atlas

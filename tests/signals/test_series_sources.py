@@ -10,7 +10,7 @@ import pytest
 
 from fwatlas.analyses.signals import signals
 from fwatlas.errors import InputError
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from fwatlas.store.atlas import open_atlas
 from tests.conftest import shared_path
 from tests.signals.conftest import store_counts

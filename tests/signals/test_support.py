@@ -8,7 +8,7 @@ import pytest
 
 from fwatlas.analyses.support import gpu_variant, parse_target, wheel_installs
 from fwatlas.facts import list_facts
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from fwatlas.store.atlas import open_atlas
 from tests.signals.conftest import REGISTRY, recorded
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fwatlas.analyses.vitality import months_before
-from fwatlas.ingest import ingest
+from fwatlas.ingestion import ingest
 from tests.signals.conftest import REGISTRY, recorded
 
 

@@ -60,7 +60,7 @@ def ingest_command(
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
     from fwatlas.sources.base import progress_reporting
 
     options: dict[str, Any] = {}

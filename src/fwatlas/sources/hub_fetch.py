@@ -91,7 +91,7 @@ def page_list_models(cache: Path, limit: int) -> Path:
 
 def refresh(db: Path | str | None = None, limit: int | None = None) -> IngestResult:
     """Fetch the current Hub metadata and ingest it as a ``hub/models`` snapshot."""
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
 
     cache = settings.cache_dir() / "hub"
     path = page_list_models(cache, limit) if limit else download_hub_stats(cache)

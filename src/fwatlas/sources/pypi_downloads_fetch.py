@@ -24,7 +24,7 @@ TOP_PYPI_URL = "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min
 def refresh(db: Path | str | None = None, limit: int | None = None,
             **kw: Any) -> IngestResult:
     """Download the dump (``limit`` does not apply: a dump is one document) and ingest it."""
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
 
     url = os.environ.get("FWATLAS_TOP_PYPI_URL") or TOP_PYPI_URL
     from fwatlas.sources.registry_fetch import http_policy

@@ -190,7 +190,7 @@ def _store(folder: Path, e: dict[str, Any], res: Response, prev: dict[str, Any] 
 def refresh(db: Path | str | None = None, limit: int | None = None,
             **kw: Any) -> IngestResult:
     """Fetch the configured package set (``limit``: only the first N) and ingest it."""
-    from fwatlas.ingest import ingest
+    from fwatlas.ingestion import ingest
 
     packages = reg.package_set()
     if limit is not None:
