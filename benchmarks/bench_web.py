@@ -128,8 +128,8 @@ def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, 
     """The same library calls in this process, no HTTP, no memo: median ms per endpoint."""
     import datetime as dt
 
-    from fwatlas.store.atlas import open_atlas
     from fwatlas.payloads import advise_payload, availability_payload, model_payload
+    from fwatlas.store.atlas import open_atlas
 
     atlas = open_atlas(db)
     day = dt.date.fromisoformat(AS_OF)

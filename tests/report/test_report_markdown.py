@@ -44,5 +44,6 @@ def test_md_writes_pngs_and_escapes_external_strings(tmp_path, hostile_store):
     assert SCRIPT not in text and IMG not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert [line for line in text.splitlines() if line.startswith("## ")][:6] == [
-        "## Scorecard: who leads each round today", "## 1. Model availability", "## 2. Research adoption", "## 3. Deployment",
+        "## Scorecard: who leads each round today",
+        "## 1. Model availability", "## 2. Research adoption", "## 3. Deployment",
         "## 4. Ecosystem", "## 5. Advice"]
