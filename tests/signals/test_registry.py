@@ -174,3 +174,19 @@ def test_live_registry_answers_for_two_packages(tmp_path):
                    folder=tmp_path, progress=False)
     assert report.problems == ()
     assert report.stats.statuses.get(200) == 2
+
+
+def test_fetching_works_inside_a_running_event_loop() -> None:
+    """A library call from Jupyter (a running loop) must not hit asyncio.run's refusal."""
+    import asyncio
+
+    from fwatlas.sources.http_fetch import run_coroutine
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def caller() -> int:
+        return int(run_coroutine(answer()))
+
+    assert run_coroutine(caller()) == 42  # the outer call itself may be inside a loop

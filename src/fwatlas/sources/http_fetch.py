@@ -150,7 +150,7 @@ def fetch_all(requests: Sequence[Request], *, concurrency: int = 8,
                 if bar is not None:
                     bar.stop()
 
-    results = asyncio.run(run())
+    results = run_coroutine(run())
     stats.wall_s = time.perf_counter() - start
     return results, stats
 
@@ -164,3 +164,16 @@ def _progress(enabled: bool, total: int) -> Any:
     return Progress("[progress.description]{task.description}", BarColumn(),
                     MofNCompleteColumn(), TimeElapsedColumn(),
                     console=Console(stderr=True), transient=True)
+
+
+def run_coroutine(coro: Any) -> Any:
+    """``asyncio.run`` that also works where an event loop is already running (Jupyter, a
+    web server's thread, Playwright's sync API): then it runs the loop in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
