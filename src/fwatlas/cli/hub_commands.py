@@ -14,17 +14,7 @@ from fwatlas.cli.options import (
     SnapshotOption,
     output_format,
 )
-from fwatlas.cli.output import Format, Output, emit, sources_line
-
-
-def _num(v: Any) -> str:
-    if v is None:
-        return "null"
-    return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
-
-
-def _pct(v: Any) -> str:
-    return "null" if v is None else f"{100 * v:.1f}%"
+from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
 
 
 def _availability_table(payload: dict[str, Any]) -> Any:
@@ -38,12 +28,13 @@ def _availability_table(payload: dict[str, Any]) -> Any:
         for c in ("available", "share", "exclusive", "share excl."):
             t.add_column(c, justify="right")
         for fw in fws:
-            t.add_row(fw, _num(payload["available"][fw]), _pct(payload["share_available"][fw]),
-                      _num(payload["exclusive"][fw]), _pct(payload["share_exclusive"][fw]))
+            t.add_row(fw, number(payload["available"][fw]), percent(payload["share_available"][fw]),
+                      number(payload["exclusive"][fw]), percent(payload["share_exclusive"][fw]))
         console.print(t)
-        over = ", ".join(f"{k} {_num(v)}" for k, v in payload["overlaps"].items() if v is not None)
-        console.print(f"total {_num(payload['total'])}; in at least one listed framework "
-                      f"{_num(payload['with_framework'])}; in none {_num(payload['none'])}"
+        over = ", ".join(f"{k} {number(v)}" for k, v in payload["overlaps"].items()
+                         if v is not None)
+        console.print(f"total {number(payload['total'])}; in at least one listed framework "
+                      f"{number(payload['with_framework'])}; in none {number(payload['none'])}"
                       + (f"; overlaps: {over}" if over else ""))
         if payload.get("by"):
             g = Table(title=f"by {payload['by']}")
@@ -54,17 +45,17 @@ def _availability_table(payload: dict[str, Any]) -> Any:
             for row in payload["rows"]:
                 groups.setdefault(row["group"], {})[row["framework"]] = row
             for name, per_fw in groups.items():
-                g.add_row(name, _num(per_fw["pytorch"]["total"]),
-                          *(_num(per_fw[fw]["available"]) for fw in fws),
-                          _pct(per_fw["pytorch"]["share_exclusive"]))
+                g.add_row(name, number(per_fw["pytorch"]["total"]),
+                          *(number(per_fw[fw]["available"]) for fw in fws),
+                          percent(per_fw["pytorch"]["share_exclusive"]))
             console.print(g)
         art = payload.get("article_2022") or {}
         if art:
             console.print("The article (2022, published): " + "; ".join(
-                f"{k} {_pct(v['value'])}" for k, v in art.items()))
+                f"{k} {percent(v['value'])}" for k, v in art.items()))
         for a in payload.get("also", []):
             console.print(f"Also: {a['what']} ({a['basis']}, {a['data_date']}): " + ", ".join(
-                f"{k} {_num(v)}" for k, v in a["available"].items())
+                f"{k} {number(v)}" for k, v in a["available"].items())
                 + " (exclusive shares not stated: null)")
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
@@ -82,14 +73,14 @@ def _top_table(payload: dict[str, Any]) -> Any:
             for c in ("#", "model", payload["rank"], "task", "pytorch", "tensorflow", "jax"):
                 t.add_column(c)
             for r in payload["rows"]:
-                t.add_row(str(r["rank"]), r["id"], _num(r[payload["rank"]]), r["task"] or "–",
+                t.add_row(str(r["rank"]), r["id"], number(r[payload["rank"]]), r["task"] or "–",
                           *("yes" if r[f] else "no" for f in ("pytorch", "tensorflow", "jax")))
             console.print(t, markup=False)
         else:
             console.print(f"Top {payload['n']} models: the article's published summary "
                           "(the reference names no models)")
         for k, v in payload["summary"].items():
-            shown = _pct(v) if isinstance(v, float) and 0 < v < 1 else _num(v)
+            shown = percent(v) if isinstance(v, float) and 0 < v < 1 else number(v)
             console.print(f"  {k}: {shown}")
         for n in payload["notes"]:
             console.print(f"[dim]{n}[/]", markup=True)
@@ -160,8 +151,8 @@ def model_command(
         t.add_row("formats", ", ".join(payload["formats"]) or "none")
         t.add_row("task", payload["task"] or "–")
         t.add_row("library", payload["library_name"] or "–")
-        t.add_row("downloads", _num(payload["downloads"]))
-        t.add_row("likes", _num(payload["likes"]))
+        t.add_row("downloads", number(payload["downloads"]))
+        t.add_row("likes", number(payload["likes"]))
         console.print(t, markup=False)
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 

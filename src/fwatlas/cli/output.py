@@ -119,6 +119,21 @@ def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> N
         console.print_json(dumps(out.payload))
 
 
+def number(v: Any) -> str:
+    """A count for a table cell: thousands separators, two decimals only when fractional,
+    and ``null`` – never 0 – where the evidence cannot say."""
+    if v is None:
+        return "null"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}"
+    return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
+
+
+def percent(v: Any) -> str:
+    """A share (0..1) as a percentage with one decimal, or ``null``."""
+    return "null" if v is None else f"{100 * v:.1f}%"
+
+
 def sources_line(sources: list[dict[str, Any]]) -> str:
     """The line under every table: where the numbers come from and how old they are."""
     parts = []

@@ -15,15 +15,7 @@ from fwatlas.cli.options import (
     SnapshotOption,
     output_format,
 )
-from fwatlas.cli.output import Format, Output, emit, sources_line
-
-
-def _n(v: Any) -> str:
-    return "null" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
-
-
-def _pct(v: Any) -> str:
-    return "null" if v is None else f"{100 * v:.1f}%"
+from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
 
 
 def research_command(
@@ -60,14 +52,15 @@ def research_command(
             t.add_column(c, justify="left" if c in ("venue", "basis", "evidence") else "right")
         for r in payload["rows"]:
             name = r["venue"] if r["venue"] != "all" else f"all ({len(r['venues'])})"
-            t.add_row(name, str(r["year"]), _n(r["papers"]), _n(r["pytorch_only"]),
-                      _n(r["tensorflow_only"]), _n(r["both"]), _n(r["jax"]), _n(r["none"]),
-                      _pct(r["pytorch_share"]), r["basis"], r["evidence"] or "none")
+            t.add_row(name, str(r["year"]), number(r["papers"]), number(r["pytorch_only"]),
+                      number(r["tensorflow_only"]), number(r["both"]), number(r["jax"]),
+                      number(r["none"]),
+                      percent(r["pytorch_share"]), r["basis"], r["evidence"] or "none")
         console.print(t, markup=False)
         if payload["hint"]:
             console.print(f"Note: {payload['hint']}", markup=False)
         for k, v in payload["article_2022"].items():
-            console.print(f"The article (2022, published): {k} = {_pct(v['value'])}",
+            console.print(f"The article (2022, published): {k} = {percent(v['value'])}",
                           markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
@@ -107,15 +100,15 @@ def migration_command(
         for c in (f"{first}", f"{second}", "authors", "fraction"):
             t.add_column(c, justify="right" if c in ("authors", "fraction") else "left")
         for r in payload["rows"]:
-            t.add_row(r["source"], r["target"], _n(r["authors"]), _pct(r["fraction"]))
+            t.add_row(r["source"], r["target"], number(r["authors"]), percent(r["fraction"]))
         console.print(t, markup=False)
         for key, label in (("tensorflow_to_pytorch", "TensorFlow-only authors now using PyTorch"),
                            ("pytorch_stayed", "PyTorch-only authors still using PyTorch")):
             s = payload[key]
-            console.print(f"{label}: {_pct(s['value'])} ({s['authors']:,} of {s['of']:,})",
+            console.print(f"{label}: {percent(s['value'])} ({s['authors']:,} of {s['of']:,})",
                           markup=False)
         for k, v in payload["article_2022"].items():
-            console.print(f"The article (2022, published): {k} = {_pct(v['value'])}",
+            console.print(f"The article (2022, published): {k} = {percent(v['value'])}",
                           markup=False)
         venues = "; ".join(f"{y}: {', '.join(v) or 'none'}" for y, v in payload["venues"].items())
         console.print(f"Venues: {venues}", markup=False)
@@ -163,16 +156,16 @@ def trends_pwc_command(
         for c in SHOWN:
             t.add_column(c, justify="right")
         for r in payload["rows"]:
-            t.add_row(r["quarter"], _n(r["repositories"]),
-                      *(_pct(r[f"{c}_share"]) for c in SHOWN))
+            t.add_row(r["quarter"], number(r["repositories"]),
+                      *(percent(r[f"{c}_share"]) for c in SHOWN))
         console.print(t, markup=False)
         console.print(f"Undated links' repositories left out: {payload['undated_links']:,}; "
                       "keras, other: null (the dump cannot show them)", markup=False)
         if payload["hint"]:
             console.print(f"Note: {payload['hint']}", markup=False)
         for k, v in payload["article_2022"].items():
-            shown = _pct(v["value"]) if v["value"] is not None and v["value"] <= 1 \
-                else _n(v["value"])
+            shown = percent(v["value"]) if v["value"] is not None and v["value"] <= 1 \
+                else number(v["value"])
             console.print(f"The article (2022, published): {k} = {shown}", markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")

@@ -18,7 +18,7 @@ from fwatlas.cli.options import (
     output_format,
     parse_date,
 )
-from fwatlas.cli.output import Format, Output, emit, sources_line
+from fwatlas.cli.output import Format, Output, emit, percent, sources_line
 
 
 def _weights(frameworks: dict[str, float]) -> str:
@@ -208,10 +208,6 @@ def scan_command(
                    "(listed under 'skipped')", err=True)
 
 
-def _pct(v: Any) -> str:
-    return "null" if v is None else f"{100 * v:.1f}%"
-
-
 def _date_or_year(value: str | None, option: str, end: bool) -> Any:
     if value is None:
         return None
@@ -256,7 +252,7 @@ def trends_repos_command(
         for c in SHOWN:
             t.add_column(c, justify="right")
         for r in payload["rows"]:
-            t.add_row(r["quarter"], str(r["repositories"]), *(_pct(r[f"{c}_share"])
+            t.add_row(r["quarter"], str(r["repositories"]), *(percent(r[f"{c}_share"])
                                                                for c in SHOWN))
         console.print(t, markup=False)
         console.print(f"{payload['repositories_total']} repositories; undated (left out of the "

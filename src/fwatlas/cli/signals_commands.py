@@ -17,19 +17,7 @@ from fwatlas.cli.options import (
     output_format,
     parse_date,
 )
-from fwatlas.cli.output import Format, Output, emit, sources_line
-
-
-def _num(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, float) and not v.is_integer():
-        return f"{v:,.2f}"
-    return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
-
-
-def _pct(v: Any) -> str:
-    return "null" if v is None else f"{100 * v:.1f}%"
+from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
 
 
 def _yes(v: Any) -> str:
@@ -64,7 +52,7 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
                     r = grid[d].get(n)
                     v = None if r is None else (r["share"] if share else r["value"])
                     mark = "*" if r is not None and r.get("partial") else ""
-                    cells.append((_pct(v) if share else _num(v)) + mark)
+                    cells.append((percent(v) if share else number(v)) + mark)
                 t.add_row(str(d), *cells)
             console.print(t)
             if len(dates) > limit:
@@ -74,8 +62,8 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
             console.print(f"[yellow]break[/] {b['series']} {b['date']}: {b['what']}")
         for lead in payload["leads"]:
             console.print(f"{lead['series']}: {lead['leader']} first above {lead['other']} on "
-                          f"{lead['date']} ({_num(lead['leader_value'])} vs "
-                          f"{_num(lead['other_value'])})")
+                          f"{lead['date']} ({number(lead['leader_value'])} vs "
+                          f"{number(lead['other_value'])})")
         for fw, subs in payload["definitions"].items():
             console.print(f"[dim]{fw} = {' + '.join(subs)}[/]")
         for n in payload["notes"]:
@@ -156,7 +144,7 @@ def vitality_command(
             t.add_column(c)
         for r in payload["rows"]:
             t.add_row(r["package"], r["registry"], r["latest_version"] or "–",
-                      str(r["latest_release"] or "–"), _num(r["days_since"]),
+                      str(r["latest_release"] or "–"), number(r["days_since"]),
                       str(r["releases_12m"]), str(r["yanked"]), r["kb_status"] or "–",
                       ("[red]" + (r["flag_reason"] or "") + "[/]") if r["flagged"] else "")
         console.print(t)
