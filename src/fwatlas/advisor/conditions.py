@@ -251,10 +251,12 @@ def _leaf(key: str, arg: Any, ctx: Context) -> Check:
     name = fact_name(template, s)
     f = ctx.fact(name) if name else None
     known = f.value if f is not None and isinstance(f.value, bool) else None
-    ev = [_fact_evidence(f, name or template)]
+    # without --python/--os/--arch there is no platform to judge: no fact to show as evidence
+    ev = [_fact_evidence(f, name)] if name else []
     opts = _fact_options(template)
     if key == "installable":
-        return Check(f"{arg} is not known to be uninstallable here", known is not False,
+        where = "here" if name else "(no --python/--os/--arch given)"
+        return Check(f"{arg} is not known to be uninstallable {where}", known is not False,
                      opts, ev)
     return Check(f"{arg} is known to be uninstallable here", known is False, opts, ev)
 
