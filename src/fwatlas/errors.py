@@ -35,6 +35,10 @@ class InputError(FwatlasError, ValueError):
         self.path = path
 
 
+class StoreOutdated(InputError):
+    """The store was written by an older fwatlas; `fwatlas migrate` upgrades it (exit 2)."""
+
+
 class NotFound(FwatlasError, LookupError):
     """An unknown model, tool, package or snapshot (exit 1); carries close matches."""
 

@@ -79,3 +79,20 @@ def test_serve_warns_on_a_non_loopback_host(monkeypatch):
     result = CliRunner().invoke(build_app(), ["serve"])
     assert "not loopback" not in result.stderr
     assert calls[-1]["host"] == "127.0.0.1"
+
+
+def test_a_store_from_an_older_fwatlas_is_a_503_naming_the_fix(tmp_path):
+    import duckdb
+
+    db = tmp_path / "a.duckdb"
+    assert run_cli("ingest", "hub", str(write_hub_dump(tmp_path / "m.jsonl")),
+                   "--db", str(db)).code == 0
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE schema_version SET version = 1 WHERE component = 'core'")
+    con.close()
+    with TestClient(_app(db, idle=0.05), raise_server_exceptions=False) as c:
+        r = c.get("/api/availability")
+    assert r.status_code == 503
+    error = r.json()["error"]
+    assert error["code"] == "store_outdated" and "fwatlas migrate" in error["message"]
+    assert "parameter" not in error

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from fwatlas import settings
-from fwatlas.errors import InputError, NotFound, StoreBusy
+from fwatlas.errors import InputError, NotFound, StoreBusy, StoreOutdated
 from fwatlas.store import reference, schema
 from fwatlas.store.rows import first_row
 
@@ -182,7 +182,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         want = len(schema.migrations_of(component))
         if have < want:
             con.close()
-            raise InputError(f"the store's schema is older than this fwatlas ({component} "
+            raise StoreOutdated(f"the store's schema is older than this fwatlas ({component} "
                              f"v{have} < v{want})", path=str(path),
                              hint="run `fwatlas migrate` once to upgrade it")
 

@@ -16,7 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fwatlas.errors import FwatlasError, InputError, NotFound, SourceUnavailable, StoreBusy
+from fwatlas.errors import (
+    FwatlasError,
+    InputError,
+    NotFound,
+    SourceUnavailable,
+    StoreBusy,
+    StoreOutdated,
+)
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "bad_parameter",
          500: "internal_error", 503: "unavailable"}
@@ -79,6 +86,8 @@ def install(app: FastAPI) -> None:
             return respond(request, 404, "not_found", str(exc), close_matches=exc.close_matches)
         if isinstance(exc, StoreBusy):
             return respond(request, 503, "store_busy", str(exc))
+        if isinstance(exc, StoreOutdated):  # the server's store, not the request, is at fault
+            return respond(request, 503, "store_outdated", str(exc))
         if isinstance(exc, SourceUnavailable):
             return respond(request, 503, "unavailable", str(exc))
         if isinstance(exc, InputError):
