@@ -155,7 +155,7 @@ def serve_and_load(db: Path, ids: list[str], n: int) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([*FWATLAS, "serve", "--port", str(port), "--db", str(db),
-                             "--as-of", AS_OF], stderr=subprocess.DEVNULL,
+                             "--as-of", AS_OF], stderr=open(DATA / "serve.log", "w"),
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
     try:
         deadline = time.monotonic() + 60
