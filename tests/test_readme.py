@@ -37,3 +37,20 @@ def test_every_public_name_resolves_to_what_its_module_defines() -> None:
     for name, module in fwatlas._LAZY.items():
         importlib.import_module(module)  # importing submodules must not shadow the name
         assert getattr(fwatlas, name) is getattr(importlib.import_module(module), name), name
+
+
+def test_every_environment_setting_is_in_the_readme() -> None:
+    from fwatlas.settings import SETTINGS
+
+    text = README.read_text(encoding="utf-8")
+    table = text.split("## Environment settings", 1)[1].split("\n## ", 1)[0]
+    missing = [s.name for s in SETTINGS if f"| `{s.name}` | {s.default} |" not in table]
+    assert not missing, missing
+
+
+def test_no_module_reads_fwatlas_settings_from_the_environment_itself() -> None:
+    root = README.parent / "src" / "fwatlas"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "settings.py" and re.search(r"(environ|getenv)[^\n]*FWATLAS_",
+                                                           p.read_text(encoding="utf-8"))]
+    assert not offenders, offenders

@@ -1,14 +1,48 @@
-"""Environment settings, read in one place.
+"""Environment settings, declared and read in one place.
 
-``FWATLAS_DB`` (store path), ``FWATLAS_KB`` (extra knowledge-base file), ``FWATLAS_CACHE``
-(cache folder), ``FWATLAS_DATA`` (data folder). Functions, not constants, so tests can set the
-environment per test.
+Every ``FWATLAS_*`` variable is a row of :data:`SETTINGS` (name, default, help) – the README's
+settings table is checked against it – and read through the functions below. Functions, not
+constants, so tests can set the environment per test.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from fwatlas.errors import InputError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("FWATLAS_DB", "~/.local/share/fwatlas/atlas.duckdb", "the evidence store (--db)"),
+    Setting("FWATLAS_KB", "(none)", "a knowledge-base file merged over the bundled one (--kb)"),
+    Setting("FWATLAS_CACHE", "~/.cache/fwatlas", "caches: PDF text, registry responses, dumps"),
+    Setting("FWATLAS_WORKERS", "CPU count", "worker processes for PDF/text extraction"),
+    Setting("FWATLAS_HTTP_RETRIES", "4", "retries on 429/5xx and connection errors (refresh)"),
+    Setting("FWATLAS_HTTP_BACKOFF", "0.5", "first backoff in seconds, doubled per retry"),
+    Setting("FWATLAS_REGISTRY_CONCURRENCY", "8", "concurrent registry requests (--concurrency)"),
+    Setting("FWATLAS_REGISTRY_MAX_AGE", "(none)",
+            "skip packages fetched more recently than this, e.g. 6h (--max-age)"),
+    Setting("FWATLAS_PYPI_URL", "https://pypi.org", "the PyPI JSON API's base URL"),
+    Setting("FWATLAS_NPM_URL", "https://registry.npmjs.org", "the npm registry's base URL"),
+    Setting("FWATLAS_TOP_PYPI_URL",
+            "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
+            "the top-PyPI-packages dump that `refresh pypi-downloads` fetches"),
+)
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def _get(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def _xdg(var: str, default: str) -> Path:
@@ -17,7 +51,7 @@ def _xdg(var: str, default: str) -> Path:
 
 def default_db_path() -> Path:
     """The evidence store: ``$FWATLAS_DB`` or ``~/.local/share/fwatlas/atlas.duckdb``."""
-    env = os.environ.get("FWATLAS_DB")
+    env = _get("FWATLAS_DB")
     if env:
         return Path(env)
     return _xdg("XDG_DATA_HOME", ".local/share") / "fwatlas" / "atlas.duckdb"
@@ -25,7 +59,7 @@ def default_db_path() -> Path:
 
 def cache_dir() -> Path:
     """Caches (PDF text, registry responses): ``$FWATLAS_CACHE`` or ``~/.cache/fwatlas``."""
-    env = os.environ.get("FWATLAS_CACHE")
+    env = _get("FWATLAS_CACHE")
     if env:
         return Path(env)
     return _xdg("XDG_CACHE_HOME", ".cache") / "fwatlas"
@@ -33,10 +67,57 @@ def cache_dir() -> Path:
 
 def extra_kb_path() -> Path | None:
     """A user's knowledge-base file merged over the bundled one (``$FWATLAS_KB``)."""
-    env = os.environ.get("FWATLAS_KB")
+    env = _get("FWATLAS_KB")
     return Path(env) if env else None
 
 
 def hf_offline() -> bool:
     """True when ``HF_HUB_OFFLINE`` asks huggingface_hub not to touch the network."""
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def positive_int(name: str, default: int) -> int:
+    """A whole-number setting of at least 1; a bad value is a usage error (exit 2)."""
+    value = _get(name)
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise InputError(f"{name} must be a positive whole number, not {value!r}")
+    return int(value)
+
+
+def workers() -> int:
+    """``FWATLAS_WORKERS`` or the machine's CPU count."""
+    return positive_int("FWATLAS_WORKERS", os.cpu_count() or 1)
+
+
+def http_retries() -> int:
+    value = _get("FWATLAS_HTTP_RETRIES")
+    if value is None:
+        return int(_DEFAULTS["FWATLAS_HTTP_RETRIES"])
+    if not value.isdigit():
+        raise InputError(f"FWATLAS_HTTP_RETRIES must be a whole number, not {value!r}")
+    return int(value)
+
+
+def http_backoff() -> float:
+    value = _get("FWATLAS_HTTP_BACKOFF")
+    try:
+        return float(value) if value else float(_DEFAULTS["FWATLAS_HTTP_BACKOFF"])
+    except ValueError:
+        raise InputError(f"FWATLAS_HTTP_BACKOFF must be seconds, not {value!r}") from None
+
+
+def registry_concurrency() -> int:
+    return positive_int("FWATLAS_REGISTRY_CONCURRENCY",
+                        int(_DEFAULTS["FWATLAS_REGISTRY_CONCURRENCY"]))
+
+
+def registry_max_age() -> str | None:
+    """The text of ``FWATLAS_REGISTRY_MAX_AGE`` (parsed by the registry fetcher)."""
+    return _get("FWATLAS_REGISTRY_MAX_AGE")
+
+
+def url(name: str) -> str:
+    """One of the service URLs, overridable for tests and mirrors."""
+    return _get(name) or _DEFAULTS[name]

@@ -120,10 +120,7 @@ def _scan_chunk(items: list[PaperFile]) -> list[FileScan]:
 
 def default_workers() -> int:
     """``FWATLAS_WORKERS`` or the machine's CPU count."""
-    env = os.environ.get("FWATLAS_WORKERS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return os.cpu_count() or 1
+    return settings.workers()
 
 
 def scan_files(items: Sequence[PaperFile], *, workers: int | None = None,

@@ -1,15 +1,14 @@
 """``fwatlas refresh pypi-downloads``: fetch the current top-pypi-packages dump and ingest it.
 
 The dump (the 30-day window, about 15,000 projects) is published by hugovk/top-pypi-packages
-at ``FWATLAS_TOP_PYPI_URL`` (default below). It is saved under ``<cache>/pypi-downloads`` with
-its ``last_update`` in the file name, so earlier dumps stay on disk, then ingested as a
-snapshot of ``pypi-downloads/top-30d``. Offline: one line, exit 3.
+at ``FWATLAS_TOP_PYPI_URL`` (default in ``fwatlas.settings``). It is saved under
+``<cache>/pypi-downloads`` with its ``last_update`` in the file name, so earlier dumps stay
+on disk, then ingested as a snapshot of ``pypi-downloads/top-30d``. Offline: one line, exit 3.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,13 @@ from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.store.session import IngestResult
 
-TOP_PYPI_URL = "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json"
-
 
 def refresh(db: Path | str | None = None, limit: int | None = None,
             **kw: Any) -> IngestResult:
     """Download the dump (``limit`` does not apply: a dump is one document) and ingest it."""
     from fwatlas.ingestion import ingest
 
-    url = os.environ.get("FWATLAS_TOP_PYPI_URL") or TOP_PYPI_URL
+    url = settings.url("FWATLAS_TOP_PYPI_URL")
     from fwatlas.sources.registry_fetch import http_policy
 
     [res], _stats = fetch_all([Request("dump", url)], concurrency=1, progress=False,

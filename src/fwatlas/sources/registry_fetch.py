@@ -7,18 +7,16 @@ documents (the abbreviated install metadata has no ``time``). Responses are trim
 fields used and cached under ``<cache>/registry`` with a ``manifest.json`` (status, fetch time,
 validators); the folder is then ingested like ``fwatlas ingest registry <folder>``.
 
-Options (until the CLI passes them; environment variables read here):
-``FWATLAS_REGISTRY_MAX_AGE`` (``90s``, ``30m``, ``6h``, ``2d``: skip packages fetched more
-recently), ``FWATLAS_REGISTRY_CONCURRENCY`` (default 8), ``FWATLAS_PYPI_URL`` and
-``FWATLAS_NPM_URL`` (base URLs; tests point them at 127.0.0.1), ``FWATLAS_HTTP_RETRIES``
-(default 4) and ``FWATLAS_HTTP_BACKOFF`` (seconds before the first retry, doubling; 0.5).
+Options: ``--max-age`` (``90s``, ``30m``, ``6h``, ``2d``: skip packages fetched more recently)
+and ``--concurrency`` on the command line, else ``FWATLAS_REGISTRY_MAX_AGE`` and
+``FWATLAS_REGISTRY_CONCURRENCY``; the base URLs (tests point them at 127.0.0.1), retries and
+backoff are settings too (``fwatlas.settings``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +29,7 @@ from fwatlas.sources import registry as reg
 from fwatlas.sources.http_fetch import Request, Response, Stats, fetch_all
 from fwatlas.store.session import IngestResult
 
-PYPI_URL = "https://pypi.org"
-NPM_URL = "https://registry.npmjs.org"
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 8  # as FWATLAS_REGISTRY_CONCURRENCY's default in fwatlas.settings
 
 
 def parse_age(text: str | None) -> dt.timedelta | None:
@@ -47,20 +43,11 @@ def parse_age(text: str | None) -> dt.timedelta | None:
     return dt.timedelta(seconds=float(m.group(1)) * unit)
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    if not value.strip().isdigit() or int(value) < 1:
-        raise InputError(f"{name} must be a positive whole number, not {value!r}")
-    return int(value)
-
-
 def package_url(registry: str, package: str) -> str:
     if registry == "pypi":
-        base = os.environ.get("FWATLAS_PYPI_URL") or PYPI_URL
+        base = settings.url("FWATLAS_PYPI_URL")
         return f"{base.rstrip('/')}/pypi/{quote(package, safe='')}/json"
-    base = os.environ.get("FWATLAS_NPM_URL") or NPM_URL
+    base = settings.url("FWATLAS_NPM_URL")
     return f"{base.rstrip('/')}/{quote(package, safe='@')}"
 
 
@@ -90,16 +77,7 @@ class FetchReport:
 
 def http_policy() -> dict[str, Any]:
     """Retries and backoff from the environment (``FWATLAS_HTTP_RETRIES`` / ``_BACKOFF``)."""
-    backoff = os.environ.get("FWATLAS_HTTP_BACKOFF")
-    try:
-        seconds = float(backoff) if backoff else 0.5
-    except ValueError:
-        raise InputError(f"FWATLAS_HTTP_BACKOFF must be seconds, not {backoff!r}") from None
-    retries = os.environ.get("FWATLAS_HTTP_RETRIES")
-    count = 4 if not retries else (int(retries) if retries.strip().isdigit() else -1)
-    if count < 0:
-        raise InputError(f"FWATLAS_HTTP_RETRIES must be a whole number, not {retries!r}")
-    return {"retries": count, "backoff": seconds}
+    return {"retries": settings.http_retries(), "backoff": settings.http_backoff()}
 
 
 def fetch(packages: list[tuple[str, str, str]] | None = None, *, folder: Path | None = None,
@@ -197,11 +175,10 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
         packages = packages[:max(0, limit)]
     max_age = kw.get("max_age")
     if max_age is None:
-        max_age = parse_age(os.environ.get("FWATLAS_REGISTRY_MAX_AGE"))
+        max_age = parse_age(settings.registry_max_age())
     elif isinstance(max_age, str):
         max_age = parse_age(max_age)
-    concurrency = int(kw.get("concurrency") or _env_int("FWATLAS_REGISTRY_CONCURRENCY",
-                                                        DEFAULT_CONCURRENCY))
+    concurrency = int(kw.get("concurrency") or settings.registry_concurrency())
     report = fetch(packages, folder=kw.get("folder"), max_age=max_age, concurrency=concurrency,
                    progress=bool(kw.get("progress", True)))
     return ingest("registry", report.folder, db=db)
