@@ -51,6 +51,6 @@ def test_every_environment_setting_is_in_the_readme() -> None:
 def test_no_module_reads_fwatlas_settings_from_the_environment_itself() -> None:
     root = README.parent / "src" / "fwatlas"
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
-                 if p.name != "settings.py" and re.search(r"(environ|getenv)[^\n]*FWATLAS_",
+                 if p.name != "settings.py" and re.search(r"(os\.environ|getenv)\b[^\n]*FWATLAS_",
                                                            p.read_text(encoding="utf-8"))]
     assert not offenders, offenders

@@ -76,7 +76,7 @@ class FetchReport:
 
 
 def http_policy() -> dict[str, Any]:
-    """Retries and backoff from the environment (``FWATLAS_HTTP_RETRIES`` / ``_BACKOFF``)."""
+    """Retries and backoff (settings FWATLAS_HTTP_RETRIES and FWATLAS_HTTP_BACKOFF)."""
     return {"retries": settings.http_retries(), "backoff": settings.http_backoff()}
 
 
