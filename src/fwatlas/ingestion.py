@@ -26,9 +26,9 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
     input as a whole is unusable.
     """
     source = base.get(kind)
-    path = Path(path)
-    if not path.exists():
+    if not Path(path).exists():
         raise InputError("no such file or directory", path=str(path))
+    path = Path(path).absolute()  # the origin says where the data came from (links kept)
     module = source.load()
     store = Path(db) if db else settings.default_db_path()
     new_store = not store.exists()

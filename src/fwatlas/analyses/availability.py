@@ -63,7 +63,17 @@ class Availability:
     share_exclusive: dict[str, float | None]
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        """Counts and download sums are whole numbers: shown as ints, shares as floats."""
+        return {k: _whole(v) if not k.startswith("share") else v
+                for k, v in self.__dict__.items()}
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def derive(group: str, cells: Cells | None, frameworks: tuple[str, ...],
@@ -130,13 +140,15 @@ class AvailabilityResult:
 
     def as_dict(self) -> dict[str, Any]:
         o = self.overall
+        whole = o.as_dict()
         out: dict[str, Any] = {
             "method": self.method, "weight": self.weight, "frameworks": list(self.frameworks),
             "basis": self.basis, "snapshot_id": self.snapshot.id,
             "data_date": self.snapshot.data_date,
-            "total": o.total, "with_framework": o.with_framework,
-            "available": o.available, "exclusive": o.exclusive, "overlaps": o.overlaps,
-            "none": o.none, "share_available": o.share_available,
+            "total": whole["total"], "with_framework": whole["with_framework"],
+            "available": whole["available"], "exclusive": whole["exclusive"],
+            "overlaps": whole["overlaps"], "none": whole["none"],
+            "share_available": o.share_available,
             "share_exclusive": o.share_exclusive,
             "share_basis": "models available in at least one listed framework",
             "notes": list(self.notes), "article_2022": self.article, "also": list(self.also),
@@ -148,9 +160,9 @@ class AvailabilityResult:
 
 def tidy_rows(groups: tuple[Availability, ...]) -> list[dict[str, Any]]:
     """One row per (group, framework): what ``--format csv|parquet`` writes."""
-    return [{"group": g.group, "framework": fw, "total": g.total,
-             "with_framework": g.with_framework, "available": g.available[fw],
-             "share_available": g.share_available[fw], "exclusive": g.exclusive[fw],
+    return [{"group": g.group, "framework": fw, "total": _whole(g.total),
+             "with_framework": _whole(g.with_framework), "available": _whole(g.available[fw]),
+             "share_available": g.share_available[fw], "exclusive": _whole(g.exclusive[fw]),
              "share_exclusive": g.share_exclusive[fw]}
             for g in groups for fw in vocab.HUB_FRAMEWORKS]
 

@@ -54,6 +54,16 @@ def top_models(atlas: Atlas, *, n: int = 30, rank: str = "downloads", method: st
     if rank not in RANKS:
         raise InputError(f"unknown --rank {rank!r}; valid: {', '.join(RANKS)}")
     snap = _models_snapshot(atlas, snapshot_id)
+    notes: tuple[str, ...] = ()
+    if snap.is_reference and snapshot_id is None:
+        # the reference holds figures, not models: per-model data answers, however old
+        ingested = [s for s in atlas.snapshots(include_reference=False)
+                    if s.dataset == snap.dataset]
+        if ingested:
+            newer_ref = snap
+            snap = max(ingested, key=Snapshot.rank)
+            notes = (f"{newer_ref.id} (data of {newer_ref.data_date}) is newer but holds no "
+                     f"per-model rows; ranked the newest ingested snapshot, {snap.id}",)
     if snap.is_reference:
         return _published(atlas.newest("article") or snap, n, rank, method)
     cols = supported(atlas, snap)
@@ -79,4 +89,4 @@ def top_models(atlas: Atlas, *, n: int = 30, rank: str = "downloads", method: st
                                                   for r in rows)
     return TopModels(n=n, rank=rank, method=method, snapshot=snap, basis="computed",
                      rows=tuple(rows), summary=summary,
-                     notes=(hub_methods.method_note(method, snap.data_date),))
+                     notes=(hub_methods.method_note(method, snap.data_date), *notes))

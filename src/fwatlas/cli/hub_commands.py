@@ -21,7 +21,7 @@ def _availability_table(payload: dict[str, Any]) -> Any:
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        fws = ("pytorch", "tensorflow", "jax")
+        fws = tuple(payload["frameworks"])  # the JSON keeps all three; the table the listed
         t = Table(title=f"Hub model availability – method {payload['method']}, "
                         f"weight {payload['weight']}, frameworks {','.join(payload['frameworks'])}")
         t.add_column("framework")
@@ -80,7 +80,7 @@ def _top_table(payload: dict[str, Any]) -> Any:
             console.print(f"Top {payload['n']} models: the article's published summary "
                           "(the reference names no models)")
         for k, v in payload["summary"].items():
-            shown = percent(v) if isinstance(v, float) and 0 < v < 1 else number(v)
+            shown = percent(v) if ".share" in k else number(v)
             console.print(f"  {k}: {shown}")
         for n in payload["notes"]:
             console.print(f"[dim]{n}[/]", markup=True)

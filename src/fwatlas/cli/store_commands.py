@@ -21,14 +21,20 @@ from fwatlas.cli.output import Format, Output, emit
 
 def _ingest_table(result: dict[str, Any]) -> Any:
     def draw(console: Any) -> None:
+        from rich.markup import escape
+
         for s in result["created"]:
             console.print(f"ingested {s['rows']:,} rows as {s['snapshot_id']} "
-                          f"({s['dataset']}, data of {s['data_date']}: {s['data_date_source']})")
+                          f"({s['dataset']}, data of {s['data_date']}: {s['data_date_source']})",
+                          markup=False, highlight=False)
         for s in result["already_ingested"]:
             console.print(f"already ingested: the same content is snapshot {s['snapshot_id']} "
-                          f"({s['dataset']}); nothing to do")
+                          f"({s['dataset']}); nothing to do", markup=False)
+        for note in result.get("notes", []):
+            console.print(f"[yellow]note:[/] {escape(note)}")
         if result["ignored"]:
-            console.print(f"ignored {len(result['ignored'])}: " + ", ".join(result["ignored"]))
+            console.print(f"ignored {len(result['ignored'])}: " + ", ".join(result["ignored"]),
+                          markup=False)
         if result["skipped"]:
             console.print(f"[yellow]warning:[/] skipped {result['skipped']} item(s):")
             for item in result["skipped_items"][:20]:

@@ -149,6 +149,7 @@ class IngestResult:
     created: tuple[Snapshot, ...]
     duplicates: tuple[Snapshot, ...]
     ignored: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def skipped_items(self) -> list[str]:
@@ -162,6 +163,7 @@ class IngestResult:
             "ignored": list(self.ignored),
             "skipped": len(self.skipped_items),
             "skipped_items": self.skipped_items,
+            "notes": list(self.notes),
         }
 
 
@@ -187,4 +189,19 @@ def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
         raise
     nums = [b.num for b in session.builders]
     created = tuple(s for s in atlas.snapshots(include_reference=False) if s.num in nums)
-    return IngestResult(created, tuple(session.duplicates), tuple(session.ignored))
+    return IngestResult(created, tuple(session.duplicates), tuple(session.ignored),
+                        tuple(_shadowed(atlas, created)))
+
+
+def _shadowed(atlas: Atlas, created: tuple[Snapshot, ...]) -> list[str]:
+    """Say so when a new snapshot is not the one analyses will read (an older data date)."""
+    notes = []
+    for s in created:
+        newest = atlas.newest(s.dataset)
+        if newest is not None and newest.id != s.id:
+            notes.append(
+                f"{s.id} (data of {s.data_date}) is not the newest snapshot of {s.dataset}: "
+                f"{newest.id} (data of {newest.data_date}) is, so analyses read that one; pass "
+                f"--snapshot {s.id}, or ingest with --data-date if the data is newer than it "
+                "says")
+    return notes
