@@ -143,10 +143,13 @@ def test_an_older_store_is_refused_with_the_fix_and_migrate_upgrades_it(seeded: 
 def test_an_ingest_older_than_the_newest_snapshot_says_analyses_read_the_other(
         db: Path, tmp_path: Path) -> None:
     """Ingesting data dated before the bundled reference's is kept, and the user is told."""
-    run = run_cli("ingest", "hub", str(_dump(tmp_path / "old.jsonl.gz", 3)), "--db", str(db),
-                  "--data-date", "2020-01-01", "--json")
+    dump = tmp_path / "old.jsonl"
+    dump.write_text("".join(json.dumps({"modelId": f"o/m{i}", "tags": ["pytorch"],
+                                        "downloads": i}) + "\n" for i in range(3)))
+    run = run_cli("ingest", "hub", str(dump), "--db", str(db), "--data-date", "2020-01-01",
+                  "--json")
     (note,) = run.json()["notes"]
     assert "s1" in note and "ref:hub/models@" in note and "--snapshot s1" in note
     top = run_cli("availability", "--top", "2", "--db", str(db), "--json").json()
-    assert top["snapshot_id"] == "s1" and len(top["rows"]) == 2
+    assert top["snapshot_id"] == "s1" and [r["id"] for r in top["rows"]] == ["o/m2", "o/m1"]
     assert any("holds no per-model rows" in n for n in top["notes"])
