@@ -203,3 +203,27 @@ def test_kb_file_statuses_reach_the_verdict_and_status_lists_the_file(db, tmp_pa
     kb_rows = [r for r in rows if r["kind"] == "kb"]
     assert len(kb_rows) == 2 and kb_rows[1]["snapshot_id"].startswith("kb:mine.yaml@")
     assert kb_rows[1]["rows"] == 1 and kb_rows[1]["reference"] is False
+
+
+def test_a_complement_fact_shows_the_complement_in_json_and_csv(db, tmp_path):
+    """TensorFlow's row `1 - research.published_pytorch_share…` is 1 - PyTorch's share, as the
+    criteria block says – not PyTorch's own share under TensorFlow's name."""
+    (row,) = _verdict(db, None, "--round", "research")["rows"]
+    facts = {(f["criterion"], f["framework"]): f for f in row["facts"]}
+    pt = facts[("papers_published", "pytorch")]
+    tf = facts[("papers_published", "tensorflow")]
+    assert tf["fact"] == "1 - research.published_pytorch_share.all.latest"
+    assert 0.5 < pt["value"] < 1
+    assert tf["value"] == pytest.approx(1 - pt["value"])
+    crit = next(c for c in row["criteria"] if c["criterion"] == "papers_published")
+    assert tf["value"] == pytest.approx(crit["values"]["tensorflow"])
+    out = tmp_path / "research.csv"
+    run = run_cli("verdict", "--db", str(db), "--as-of", AS_OF, "--round", "research",
+                  "--format", "csv", "-o", str(out))
+    assert run.code == 0, run.err
+    import json
+
+    with out.open(encoding="utf-8") as f:
+        (cell,) = [json.loads(r["facts"]) for r in csv.DictReader(f)]
+    shown = {(x["criterion"], x["framework"]): x["value"] for x in cell}
+    assert shown[("papers_published", "tensorflow")] == pytest.approx(1 - pt["value"])

@@ -9,15 +9,23 @@ round with :mod:`fwatlas.verdict.engine`, finds what would flip it with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas.store import reference
 from fwatlas.verdict import freshness as fresh
-from fwatlas.verdict.engine import NOT_ENOUGH, Outcome, evaluate, relative_scores, round_values
+from fwatlas.verdict.engine import (
+    NOT_ENOUGH,
+    Outcome,
+    evaluate,
+    ref_value,
+    relative_scores,
+    round_values,
+)
 from fwatlas.verdict.factsource import fact_book
-from fwatlas.verdict.method import Method, Round, load_method
+from fwatlas.verdict.method import FactRef, Method, Round, load_method
 from fwatlas.verdict.sensitivity import Flip, flips
 
 if TYPE_CHECKING:
@@ -181,7 +189,20 @@ def _kind(fact: Fact) -> str | None:
     return kinds[0] if kinds else None
 
 
-def _uses(rnd: Round, book: FactBook, as_of: dt.date) -> list[FactUse]:
+def _shown_value(ref: FactRef, fact: Fact, status_scores: Mapping[str, float]) -> Any:
+    """The value a criterion read: for ``{complement: NAME}`` that is 1 - the fact's value.
+
+    The row is labelled ``1 - NAME``, so its value is the complement too (what the criterion
+    scored, via the same ``ref_value``), never the named fact's own value – which would show
+    PyTorch's share of papers as TensorFlow's.
+    """
+    if not ref.complement:
+        return fact.value
+    return ref_value(ref, lambda _name: fact, status_scores)
+
+
+def _uses(rnd: Round, book: FactBook, as_of: dt.date, status_scores: Mapping[str, float]
+          ) -> list[FactUse]:
     out: list[FactUse] = []
     for c in rnd.criteria:
         for fw, refs in c.facts.items():
@@ -194,7 +215,8 @@ def _uses(rnd: Round, book: FactBook, as_of: dt.date) -> list[FactUse]:
                 day = _evidence_date(fact)
                 kind = _kind(fact)
                 out.append(FactUse(
-                    c.name, fw, ref.label(), fact.value, fact.unit, fact.basis, fact.sources,
+                    c.name, fw, ref.label(), _shown_value(ref, fact, status_scores),
+                    fact.unit, fact.basis, fact.sources,
                     day, fresh.age_days(day, as_of),
                     fresh.is_stale(kind, day, as_of) if kind else None))
     return out
@@ -211,7 +233,7 @@ def evaluate_round(rnd: Round, book: FactBook, method: Method, as_of: dt.date,
                                     relative_scores(values[c.name], c.direction),
                                     c.name not in outcome.lacking) for c in rnd.criteria)
     return RoundVerdict(rnd.name, rnd.title, rnd.anchor, rnd.question, outcome, article,
-                        tuple(_uses(rnd, book, as_of)),
+                        tuple(_uses(rnd, book, as_of, method.status_scores)),
                         tuple(flips(rnd, values, method, outcome)), missing, criteria)
 
 
