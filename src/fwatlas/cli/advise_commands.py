@@ -42,7 +42,9 @@ def _render(advice: Any, other: Any | None) -> Any:
                         console.print(f"    {escape(s['title'])} is {s['status']} "
                                       f"({s['status_date']})")
         for alt in a.alternatives:
-            console.print(f"  alternative: {alt['framework']} – {escape(alt['text'])}")
+            # an "alternative" naming the recommended framework is a tip about using it
+            label = "tip" if alt["framework"] == a.recommendation else "alternative"
+            console.print(f"  {label}: {alt['framework']} – {escape(alt['text'])}")
         console.print(f"\n[bold]Why[/] (rule {a.rule}, the first in the ruleset that holds):")
         console.print("  " + escape(a.reasons[0].text))
         for c in a.checks:
