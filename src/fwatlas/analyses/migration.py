@@ -123,8 +123,9 @@ NOTES = (
 
 def migration(atlas: Atlas, *, first: int, second: int) -> MigrationResult:
     """Transitions of authors' framework labels from year ``first`` to year ``second``."""
-    if first == second:
-        raise InputError("--from and --to must be two different years")
+    if first >= second:
+        raise InputError("--from must be the earlier year and --to the later one "
+                         f"(got --from {first} --to {second})")
     snaps = [s for s in edition_snapshots(atlas)]
     excluded: list[dict[str, Any]] = []
     usable: list[Snapshot] = []
