@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.verdict.conftest import ingest, write_hub
 
 OLD = {"a/one": ["pytorch"], "b/two": ["pytorch", "tf"], "c/three": ["tf"], "d/four": ["jax"],
@@ -116,9 +116,12 @@ def test_two_knowledge_base_files_give_status_changes_added_and_removed(db, tmp_
     old, new = tmp_path / "kb-2023.yaml", tmp_path / "kb-2026.yaml"
     old.write_text(KB_OLD, encoding="utf-8")
     new.write_text(KB_NEW, encoding="utf-8")
-    run = run_cli("compare", "--old", str(old), "--new", str(new), "--db", str(db), "--json")
+    # three entries would be read as overlays (merged over the bundled base) by default
+    run = run_cli("compare", "--old", str(old), "--new", str(new), "--file-as", "complete",
+                  "--db", str(db), "--json")
     assert run.code == 0, run.err
     payload = run.json()
+    assert payload["old"]["read_as"] == payload["new"]["read_as"] == "complete"
     got = [(r["entry"], r["change"], r["old_status"], r["new_status"]) for r in payload["rows"]]
     assert got == [("torchserve", "status", "active", "archived"),
                    ("executorch", "added", None, "active"),
@@ -163,3 +166,63 @@ def test_a_broken_knowledge_base_file_exits_2_naming_it(db, tmp_path):
     run = run_cli("compare", "--old", str(good), "--new", str(bad), "--db", str(db))
     assert run.code == 2 and str(bad) in run.err and len(run.err.strip().splitlines()) == 1
     assert not db.exists()  # a read command never creates or writes the store
+
+
+def _overlay(tmp_path: Path) -> Path:
+    import yaml
+
+    path = tmp_path / "my.yaml"
+    path.write_text(yaml.safe_dump({"entries": [{
+        "name": "torchserve", "status": "active", "status_date": "2026-11-01",
+        "sources": [{"url": "https://example.org/revived", "date": "2026-11-01"}],
+        "checked_on": "2026-11", "checked_via": "secondary"}]}), encoding="utf-8")
+    return path
+
+
+def test_a_one_entry_overlay_file_is_read_merged_over_the_bundled_base_and_says_so(db,
+                                                                                  tmp_path):
+    """Not 110 bundled entries 'removed': the file is read the way --kb reads it."""
+    from fwatlas.kb.loader import load_kb
+
+    bundled = load_kb(None)
+    overlay = _overlay(tmp_path)
+    run = run_cli("compare", "--old", bundled.snapshot_id, "--new", str(overlay),
+                  "--db", str(db), "--json")
+    assert run.code == 0, run.err
+    payload = run.json()
+    assert [(r["entry"], r["change"], r["new_status"]) for r in payload["rows"]] == [
+        ("torchserve", "status", "active")]
+    assert payload["old"]["read_as"] == "bundled" and payload["new"]["read_as"] == "merged"
+    assert payload["new"]["entries"] == len(bundled.entries)
+    assert any(n.startswith("new: ") and "merged over the bundled knowledge base" in n
+               for n in payload["notes"])
+    # both files it rests on are sources
+    ids = [s["snapshot_id"] for s in payload["sources"]]
+    assert ids[0] == bundled.snapshot_id and ids[1].startswith("kb:my.yaml@") and len(ids) == 2
+    table = run_cli("compare", "--old", bundled.snapshot_id, "--new", str(overlay),
+                    "--db", str(db))
+    assert "Changes (1)" in table.out and "merged over the bundled" in table.out
+    # asked to, it is read on its own: every other entry is then 'removed'
+    alone = run_cli("compare", "--old", bundled.snapshot_id, "--new", str(overlay),
+                    "--file-as", "complete", "--db", str(db), "--json").json()
+    assert alone["new"]["read_as"] == "complete"
+    assert alone["changes"]["removed"] == len(bundled.entries) - 1
+
+
+def test_a_complete_knowledge_base_file_is_read_on_its_own(db, tmp_path):
+    """Another version of tools.yaml (most bundled names): on its own, so removals show."""
+    import yaml
+
+    src = ROOT / "src/fwatlas/data/kb/tools.yaml"
+    doc = yaml.safe_load(src.read_text(encoding="utf-8"))
+    dropped = doc["entries"].pop()["name"]
+    older = tmp_path / "tools-older.yaml"
+    older.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    payload = run_cli("compare", "--old", str(src), "--new", str(older), "--db", str(db),
+                      "--json").json()
+    assert payload["old"]["read_as"] == payload["new"]["read_as"] == "complete"
+    assert [(r["entry"], r["change"]) for r in payload["rows"]] == [(dropped, "removed")]
+    assert any("read on its own as a complete knowledge base" in n for n in payload["notes"])
+    bad = run_cli("compare", "--old", str(src), "--new", str(older), "--file-as", "vibes",
+                  "--db", str(db))
+    assert bad.code == 2 and "--file-as" in bad.err

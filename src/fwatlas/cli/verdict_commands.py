@@ -173,9 +173,14 @@ def _compare_table(payload: dict[str, Any]) -> Any:
         from rich.table import Table
 
         old, new = payload["old"], payload["new"]
+
+        def read(side: dict[str, Any]) -> str:
+            how = {"bundled": "bundled alone, ", "merged": "merged over the bundled, ",
+                   "complete": "complete, on its own, "}
+            return how.get(side.get("read_as") or "", "")
         console.print(f"[bold]{escape(payload['dataset'])}[/]: {escape(old['snapshot_id'])} "
-                      f"(data of {old['data_date']}) → {escape(new['snapshot_id'])} "
-                      f"(data of {new['data_date']})")
+                      f"({read(old)}data of {old['data_date']}) → "
+                      f"{escape(new['snapshot_id'])} ({read(new)}data of {new['data_date']})")
         rows = payload["rows"]
         if payload["kind"] == "hub":
             t = Table(title=f"Availability ({payload['method']} method)")
@@ -220,6 +225,12 @@ def compare_command(
                                      show_default=False)],
     method: Annotated[str, typer.Option(
         "--method", help="Hub snapshots: tags (the article's), files or library.")] = "tags",
+    file_as: Annotated[str, typer.Option(
+        "--file-as", help="How a knowledge-base YAML file given as --old/--new is read: "
+                          "merged (over the bundled knowledge base, as --kb reads it), "
+                          "complete (on its own, e.g. another version of tools.yaml) or auto "
+                          "(complete when it names at least half of the bundled entries, "
+                          "else merged); the output says which.")] = "auto",
     kb: KbOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -234,7 +245,7 @@ def compare_command(
     from fwatlas.store.atlas import open_atlas
     from fwatlas.verdict.compare import compare
 
-    result = compare(open_atlas(db), old, new, kb=kb, method=method)
+    result = compare(open_atlas(db), old, new, kb=kb, method=method, file_as=file_as)
     payload = result.as_dict()
     emit(Output(payload, table=_compare_table(payload)), output_format(fmt, json_out), out)
 

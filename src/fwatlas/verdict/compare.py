@@ -47,35 +47,48 @@ def _is_kb(ref: str) -> bool:
     return ref.startswith("kb:") or (ref.endswith((".yaml", ".yml")) and Path(ref).exists())
 
 
-def _kb_side(ref: str, kb: Path | None) -> KbSide:
+def _kb_side(ref: str, kb: Path | None, file_as: str) -> KbSide:
     from fwatlas.verdict.compare_kb import side_from_file, side_from_id
 
-    return side_from_id(ref, kb) if ref.startswith("kb:") else side_from_file(Path(ref))
+    if ref.startswith("kb:"):
+        return side_from_id(ref, kb)
+    return side_from_file(Path(ref), file_as)
 
 
-def _compare_kb(old_ref: str, new_ref: str, kb: Path | None) -> Comparison:
+def _compare_kb(old_ref: str, new_ref: str, kb: Path | None, file_as: str) -> Comparison:
     from fwatlas.verdict.compare_kb import kb_changes
 
-    old, new = _kb_side(old_ref, kb), _kb_side(new_ref, kb)
+    old, new = _kb_side(old_ref, kb, file_as), _kb_side(new_ref, kb, file_as)
     changes = kb_changes(old, new)
-    notes = tuple(f"skipped in {side.origin}: {item}"
-                  for side in (old, new) for item in side.skipped)
+    notes = tuple([f"{label}: {side.how}" for label, side in (("old", old), ("new", new))]
+                  + [f"skipped in {side.origin}: {item}"
+                     for side in (old, new) for item in side.skipped])
+
     def side(s: KbSide) -> dict[str, Any]:
         return {"snapshot_id": s.snapshot_id, "data_date": s.data_date,
-                "entries": len(s.entries), "skipped": len(s.skipped), "origin": s.origin}
+                "entries": len(s.entries), "skipped": len(s.skipped), "origin": s.origin,
+                "read_as": s.read_as}
     counts = {k: sum(c.change == k for c in changes) for k in ("status", "added", "removed")}
+    sources: dict[str, dict[str, Any]] = {}
+    for s in (old.source(), new.source(), *old.base_sources, *new.base_sources):
+        sources.setdefault(str(s["snapshot_id"]), s)
     return Comparison("kb", "kb", side(old), side(new), tuple(c.as_dict() for c in changes),
-                      {"changes": counts}, notes, (old.source(), new.source()))
+                      {"changes": counts}, notes, tuple(sources.values()))
 
 
 def compare(atlas: Atlas, old_ref: str, new_ref: str, *, kb: Path | None = None,
-            method: str = "tags") -> Comparison:
-    """Compare two snapshots (or knowledge-base files) of the same dataset."""
+            method: str = "tags", file_as: str = "auto") -> Comparison:
+    """Compare two snapshots (or knowledge-base files) of the same dataset.
+
+    ``file_as`` says how a knowledge-base YAML file is read: ``merged`` over the bundled base
+    (as ``--kb`` reads it), ``complete`` (on its own), or ``auto`` (complete when it names at
+    least half of the bundled entries, else merged).
+    """
     if _is_kb(old_ref) or _is_kb(new_ref):
         if not (_is_kb(old_ref) and _is_kb(new_ref)):
             raise InputError("compare a knowledge base with a knowledge base: both --old and "
                              "--new must be kb: ids or knowledge-base files")
-        return _compare_kb(old_ref, new_ref, kb)
+        return _compare_kb(old_ref, new_ref, kb, file_as)
     old, new = atlas.snapshot(old_ref), atlas.snapshot(new_ref)
     if old.dataset != new.dataset:
         raise InputError(f"{old.id} is dataset {old.dataset} and {new.id} is {new.dataset}; "

@@ -2,9 +2,13 @@
 
 A side is either a snapshot id – ``kb:<file>@<sha12>`` of the bundled file, or of the ``--kb``
 file (then the knowledge base fwatlas uses with it: the bundled one with the file merged over)
-– or a path to a knowledge-base YAML file read on its own (two versions of ``tools.yaml``).
-Only name, status and status date are compared, so an older file's schema need not match
-today's; an entry without a name or with an unknown status is skipped and listed.
+– or a path to a knowledge-base YAML file. A file is read the way ``--kb`` reads it – merged
+over the bundled knowledge base, entry by entry – unless it is a complete knowledge base (a
+version of ``tools.yaml``), which is read on its own. ``auto`` takes a file as complete when it
+names at least half of the bundled entries (:data:`COMPLETE_SHARE`); every side says how it
+was read (``read_as``). Only name, status and status date are compared, so an older file's
+schema need not match today's; an entry without a name or with an unknown status is skipped
+and listed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ from fwatlas.kb.schema import STATUSES
 if TYPE_CHECKING:
     from fwatlas.kb.base import KnowledgeBase
 
+#: how a knowledge-base file given to compare is read (``auto`` decides per file)
+FILE_AS: tuple[str, ...] = ("auto", "merged", "complete")
+#: ``auto``: a file naming at least this share of the bundled entries is a complete base
+COMPLETE_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class KbSide:
@@ -32,6 +41,13 @@ class KbSide:
     entries: dict[str, tuple[str | None, str | None]]
     data_date: str | None
     skipped: tuple[str, ...] = field(default=())
+    #: ``bundled`` (the bundled file alone), ``merged`` (a file merged over the bundled base,
+    #: as --kb reads it) or ``complete`` (a file read on its own)
+    read_as: str = "complete"
+    #: one line saying how this side was read
+    how: str = ""
+    #: the other files this side rests on (the bundled file under a merged one)
+    base_sources: tuple[dict[str, Any], ...] = field(default=())
 
     def source(self) -> dict[str, Any]:
         return {"snapshot_id": self.snapshot_id, "kind": "kb", "dataset": "kb",
@@ -51,8 +67,13 @@ class KbChange:
         return dict(self.__dict__)
 
 
-def side_from_file(path: Path) -> KbSide:
-    """A knowledge-base YAML file on its own; a file that is not one exits 2 naming it."""
+def side_from_file(path: Path, file_as: str = "auto") -> KbSide:
+    """A knowledge-base YAML file, merged over the bundled base or on its own (``file_as``).
+
+    A file that is not a knowledge base exits 2 naming it.
+    """
+    if file_as not in FILE_AS:
+        raise InputError(f"--file-as {file_as!r} is not one of: {', '.join(FILE_AS)}")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -65,7 +86,7 @@ def side_from_file(path: Path) -> KbSide:
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
         raise InputError("not a knowledge-base file: expected a list under 'entries:'",
                          path=str(path))
-    entries: dict[str, tuple[str | None, str | None]] = {}
+    items: dict[str, dict[str, Any]] = {}
     skipped: list[str] = []
     checked: list[str] = []
     for i, item in enumerate(doc["entries"]):
@@ -77,15 +98,48 @@ def side_from_file(path: Path) -> KbSide:
         if status is not None and status not in STATUSES:
             skipped.append(f"{name}: unknown status {status!r}")
             continue
-        date = item.get("status_date")
-        entries[name] = (status, None if date is None else str(date))
+        items[name] = item
         if item.get("checked_on") is not None:
             checked.append(str(item["checked_on"]))
-    if not entries:
+    if not items:
         raise InputError("the knowledge-base file has no usable entries", path=str(path))
     sha = hashlib.sha256(data).hexdigest()
-    return KbSide(f"kb:{path.name}@{sha[:12]}", str(path), entries,
-                  max(checked) if checked else None, tuple(skipped))
+    snapshot_id = f"kb:{path.name}@{sha[:12]}"
+    data_date = max(checked) if checked else None
+    base = _bundled_only()
+    known = len(items.keys() & base.entries.keys())
+    total = len(base.entries)
+    if file_as == "auto":
+        file_as = "complete" if known >= COMPLETE_SHARE * total else "merged"
+    if file_as == "complete":
+        entries = {n: _status_of(item) for n, item in items.items()}
+        how = (f"{path}: read on its own as a complete knowledge base "
+               f"({_n(len(items), 'entry', 'entries')}, {known} of the bundled {total} names)")
+        return KbSide(snapshot_id, str(path), entries, data_date, tuple(skipped), "complete",
+                      how)
+    merged: dict[str, tuple[str | None, str | None]] = {
+        n: (e.status, e.status_date) for n, e in base.entries.items()}
+    for name, item in items.items():
+        status, date = merged.get(name, (None, None))
+        if "status" in item:
+            status = item["status"]
+        if "status_date" in item:
+            date = None if item["status_date"] is None else str(item["status_date"])
+        merged[name] = (status, date)
+    how = (f"{path}: read as --kb reads it, merged over the bundled knowledge base "
+           f"({_n(len(items), 'entry', 'entries')} over the bundled {total}: {known} "
+           f"overlaid, {len(items) - known} new; {len(merged)} in all)")
+    return KbSide(snapshot_id, str(path), merged, data_date, tuple(skipped), "merged", how,
+                  tuple(base.sources()))
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _status_of(item: dict[str, Any]) -> tuple[str | None, str | None]:
+    date = item.get("status_date")
+    return item.get("status"), None if date is None else str(date)
 
 
 def side_from_id(snapshot_id: str, extra: Path | None) -> KbSide:
@@ -96,12 +150,22 @@ def side_from_id(snapshot_id: str, extra: Path | None) -> KbSide:
     ids = [f.snapshot_id for f in kb.files]
     if snapshot_id not in ids:
         raise NotFound("knowledge-base snapshot", snapshot_id, ids)
-    if snapshot_id == ids[0] and extra is not None:
+    merged = snapshot_id != ids[0]
+    if not merged and extra is not None:
         kb = _bundled_only()  # the bundled file's id means the bundled file alone
     entries: dict[str, tuple[str | None, str | None]] = {
         n: (e.status, e.status_date) for n, e in kb.entries.items()}
-    src = next(s for s in kb.sources() if s["snapshot_id"] == snapshot_id)
-    return KbSide(snapshot_id, str(src["origin"]), entries, src.get("data_date"))
+    sources = kb.sources()
+    src = next(s for s in sources if s["snapshot_id"] == snapshot_id)
+    if merged:
+        how = (f"{snapshot_id}: the --kb file merged over the bundled knowledge base "
+               f"({len(entries)} entries in all)")
+        base = tuple(s for s in sources if s["snapshot_id"] != snapshot_id)
+        return KbSide(snapshot_id, str(src["origin"]), entries, src.get("data_date"),
+                      read_as="merged", how=how, base_sources=base)
+    how = f"{snapshot_id}: the bundled knowledge base alone ({len(entries)} entries)"
+    return KbSide(snapshot_id, str(src["origin"]), entries, src.get("data_date"),
+                  read_as="bundled", how=how)
 
 
 def _bundled_only() -> KnowledgeBase:
