@@ -148,7 +148,8 @@ def test_research_offline_on_a_fresh_store_uses_the_bundled_published_counts(
     assert set(years) == {2015, 2016, 2017, 2018, 2019, 2020}
     assert (years[2019]["pytorch_only"], years[2019]["tensorflow_only"]) == (182, 104)
     assert years[2015]["pytorch_share"] is None  # 0 and 0: no share, not 0 %
-    assert {s["snapshot_id"].split("@")[0] for s in out["sources"]} == {"ref:papers/published"}
+    assert {s["snapshot_id"].split("@")[0] for s in out["sources"]} == {"ref:papers/published",
+                                                                      "ref:article"}
     assert all(s["data_date"] and s["basis"] == "published" for s in out["sources"])
     assert out["hint"]
     bad = run_cli("research", "--db", str(db), "--venue", "nowhere")

@@ -69,7 +69,8 @@ class MigrationResult:
     hint: str | None = None
 
     def sources(self) -> list[dict[str, Any]]:
-        return [snapshot_source(s) for s in self.snapshots]
+        own = [snapshot_source(s) for s in self.snapshots]
+        return own + ([reference.source_of("article")] if self.article else [])
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -43,7 +43,8 @@ class PwcTrends:
     hint: str | None = None
 
     def sources(self) -> list[dict[str, Any]]:
-        return [self.snapshot.source()] if self.snapshot else []
+        own = [self.snapshot.source()] if self.snapshot else []
+        return own + ([reference.source_of("article")] if self.article else [])
 
     def latest_complete(self) -> dict[str, Any] | None:
         """The latest quarter that ended by the dump's date (the article's 'latest quarter')."""

@@ -113,6 +113,14 @@ def snapshots() -> tuple[Snapshot, ...]:
     return tuple(out)
 
 
+def source_of(dataset: str) -> dict[str, Any]:
+    """The ``sources`` entry of one reference dataset (e.g. ``article`` beside today's figures)."""
+    for snap in snapshots():
+        if snap.dataset == dataset:
+            return snap.source()
+    raise KeyError(dataset)
+
+
 def lookup(dataset: str, figure: str | None = None) -> dict[str, Figure]:
     """Rows of one dataset (optionally one figure) keyed by ``key``."""
     return {f.key: f for f in figures(dataset) if figure is None or f.figure == figure}
