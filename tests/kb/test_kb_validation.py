@@ -110,3 +110,40 @@ def test_kb_validate_command_exit_codes(tmp_path: Path, cli) -> None:
     assert r.code == 2 and r.err.count("\n") == 1 and str(bad) in r.err
     r = cli("advise", "--persona", "industry", env={"FWATLAS_KB": str(bad)})
     assert r.code == 2 and "theano" in r.err
+
+
+def test_kb_validate_says_what_it_validated_the_files_entries_over_the_bundled(
+        tmp_path: Path, cli) -> None:
+    """Not 'ok: 111 entries' for a one-entry overlay: the file's 1 entry, over the bundled."""
+    from fwatlas.kb.loader import bundled_names
+
+    total = len(bundled_names())
+    overlay = write(tmp_path, textwrap.dedent("""\
+      - name: torchserve
+        status: active
+        status_date: 2026-11-01
+        sources: [{url: "https://example.org/revived", date: 2026-11-01}]
+    """))
+    r = cli("kb", "validate", str(overlay))
+    assert r.code == 0, r.err
+    assert f"{overlay}: its 1 entry (1 overlaid on a bundled entry, 0 new)" in r.out
+    assert f"merged over the bundled {total} entries: {total} entries in all" in r.out
+    j = cli("kb", "validate", str(overlay), "--json").json()
+    assert (j["file"], j["file_entries"], j["overlaid"], j["added"]) == (str(overlay), 1, 1, 0)
+    assert j["bundled_entries"] == total and j["entries"] == total
+    both = write(tmp_path, GOOD + textwrap.indent(textwrap.dedent("""\
+      - name: torchserve
+        status: active
+        status_date: 2026-11-01
+        sources: [{url: "https://example.org/revived", date: 2026-11-01}]
+    """), "  "), name="two.yaml")
+    j = cli("kb", "validate", str(both), "--json").json()
+    assert (j["file_entries"], j["overlaid"], j["added"], j["entries"]) == (2, 1, 1, total + 1)
+    alone = cli("kb", "validate", "--json").json()
+    assert alone["file"] is None and alone["file_entries"] is None
+    assert "validated the bundled knowledge base" in cli("kb", "validate").out
+    # a broken file still says how many entries it holds
+    bad = write(tmp_path, GOOD.replace("frameworks: [pytorch]", "frameworks: [theano]"),
+                name="bad.yaml")
+    j = cli("kb", "validate", str(bad), "--json").json()
+    assert j["valid"] is False and j["file_entries"] == 1 and j["added"] == 1

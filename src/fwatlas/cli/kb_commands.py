@@ -216,18 +216,24 @@ def validate_command(
 ) -> None:
     """Validate a knowledge-base file against the schema; every problem names file, entry, field.
 
+    The file is validated merged over the bundled knowledge base (as --kb reads it); the
+    answer says how many entries the file itself holds and how many it adds or overlays.
     Exits 2 when anything is wrong.
 
     Example: fwatlas kb validate my-tools.yaml
     """
-    from fwatlas.kb.loader import build
+    from fwatlas.kb.loader import build, file_summary
 
     kb, problems = build(path)
+    summary = file_summary(path)
     payload: dict[str, Any] = {
         "sources": kb.sources() if kb else [],
         "valid": not problems,
         "problems": [{"file": p.file, "entry": p.entry, "field": p.field,
                       "message": p.message} for p in problems],
+        # what was validated: the file's own entries, merged over the bundled ones
+        **summary.as_dict(),
+        # the knowledge base fwatlas would use: the bundled entries with the file merged over
         "entries": len(kb.entries) if kb else None,
         "complete": sum(e.complete for e in kb.entries.values()) if kb else None,
     }
@@ -237,8 +243,10 @@ def validate_command(
         for p in problems:
             typer.echo(str(p), err=True)
     else:
-        typer.echo(f"ok: {payload['entries']} entries, {payload['complete']} complete "
-                   f"(status, status date and a primary source)")
+        in_all = " in all" if path is not None else ""
+        typer.echo(f"ok: validated {summary.describe()}: {payload['entries']} entries{in_all}, "
+                   f"{payload['complete']} complete (status, status date and a primary "
+                   "source)")
     if problems:
         # typer.Exit's code is swallowed by the non-standalone main; exit 2 directly.
         raise SystemExit(2)

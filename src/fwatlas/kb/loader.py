@@ -186,6 +186,58 @@ def load_kb(extra: Path | None = None) -> KnowledgeBase:
     return kb
 
 
+@dataclass(frozen=True)
+class FileSummary:
+    """What ``kb validate PATH`` validated: the file's own entries over the bundled ones."""
+
+    file: str | None  # None: the bundled file alone
+    file_entries: int | None  # entries the file holds (None: it could not be read as a list)
+    overlaid: int | None  # of those, names the bundled file has (overlaid field by field)
+    added: int | None  # of those, new names
+    bundled_entries: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "file_entries": self.file_entries,
+                "overlaid": self.overlaid, "added": self.added,
+                "bundled_entries": self.bundled_entries}
+
+    def describe(self) -> str:
+        """``/x/my.yaml: its 1 entry (1 overlaid on a bundled entry, 0 new) merged over the
+        bundled 111 entries`` – or ``the bundled knowledge base`` alone."""
+        if self.file is None:
+            return "the bundled knowledge base"
+        n = self.file_entries or 0
+        return (f"{self.file}: its {n} {'entry' if n == 1 else 'entries'} ({self.overlaid} "
+                f"overlaid on {'a bundled entry' if self.overlaid == 1 else 'bundled entries'}"
+                f", {self.added} new) merged over the bundled {self.bundled_entries} entries")
+
+
+def bundled_names() -> list[str]:
+    """The names of the bundled file's entries, in file order."""
+    data, label = _bundled()
+    return [item["name"] for item in _parse(data, label)[0]]
+
+
+def file_summary(path: Path | None) -> FileSummary:
+    """How many entries ``path`` holds, how many overlay a bundled one and how many are new.
+
+    Counted from the file's own list (each name once), so it answers for a file with invalid
+    entries too; a file that cannot be read as a list of entries gives None counts.
+    """
+    base = bundled_names()
+    if path is None:
+        return FileSummary(None, None, None, None, len(base))
+    try:
+        raw, problems = _parse(Path(path).read_bytes(), str(path))
+    except OSError:
+        return FileSummary(str(path), None, None, None, len(base))
+    if not raw and any(p.entry is None for p in problems):
+        return FileSummary(str(path), None, None, None, len(base))
+    names = {item["name"] for item in raw}
+    known = len(names & set(base))
+    return FileSummary(str(path), len(names), known, len(names) - known, len(base))
+
+
 def validate_file(path: Path | None = None) -> list[Problem]:
     """Every problem of ``path`` merged over the bundled base (or of the bundled base alone)."""
     return build(path)[1]
