@@ -149,3 +149,17 @@ def test_plain_advise_does_not_open_the_store(tmp_path: Path) -> None:
     finally:
         FactSource.__call__ = real_call  # type: ignore[method-assign]
     assert not any(opened)
+
+
+def test_reasons_never_state_a_status_the_evidence_contradicts(tmp_path: Path) -> None:
+    """Statuses in an answer come from the knowledge base: flip TorchServe and TensorFlow to
+    active and the reason text asserts nothing else, while the evidence shows them active."""
+    both = tmp_path / "both.yaml"
+    both.write_text(overlay(tmp_path, "torchserve", "active").read_text()
+                    + overlay(tmp_path, "tensorflow", "active").read_text()
+                    .replace("entries:\n", ""))
+    a = advise(situation("industry"), kb=load_kb(both))
+    text = " ".join(r.text for r in a.reasons)
+    assert "archived" not in text and "maintenance" not in text
+    evidence = {e.name: e.status for r in a.reasons for e in r.evidence if e.kind == "kb"}
+    assert evidence.get("torchserve") == "active"
