@@ -89,3 +89,32 @@ def test_kb_facts_are_listed(cli) -> None:
     (row,) = r.json()["rows"]
     assert row["value"] == "archived" and row["data_date"] == "2025-08-07"
     assert row["sources"][0]["snapshot_id"].startswith("kb:tools.yaml@")
+
+
+def test_as_of_judges_staleness_only_and_says_statuses_are_as_curated(cli) -> None:
+    """`kb list --as-of 2022-01-01` must not read as 'the statuses of 2022-01-01'."""
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.schema import earliest_day
+
+    kb = load_kb(None)
+    curated = max((e.checked_on for e in kb.entries.values()), key=earliest_day)
+    payload = cli("kb", "list", "--as-of", "2022-01-01", "--json").json()
+    assert payload["as_of"] == "2022-01-01" and payload["as_of_judges"] == "staleness"
+    assert payload["statuses_as_curated"] == curated
+    later = {e.name for e in kb.entries.values()
+             if e.status_date and earliest_day(e.status_date) > earliest_day("2022-01-01")}
+    assert set(payload["status_dated_after_as_of"]) == later and "torchserve" in later
+    assert any("judges staleness only" in n and f"up to {curated}" in n
+               for n in payload["notes"])
+    table = cli("kb", "list", "--as-of", "2022-01-01").out
+    assert "(as of 2022-01-01)" not in table
+    assert f"statuses as curated to {curated}; stale as of 2022-01-01" in table
+    assert "no status history" in table
+    show = cli("kb", "show", "torchserve", "--as-of", "2022-01-01", "--json").json()
+    assert show["as_of_judges"] == "staleness"
+    assert show["status_dated_after_as_of"] == ["torchserve"]
+    assert "no status history" in cli("kb", "show", "torchserve", "--as-of", "2022-01-01").out
+    changes = cli("kb", "changes", "--as-of", "2022-01-01")
+    assert "statuses as curated to" in changes.out and "judges staleness only" in changes.out
+    assert cli("kb", "changes", "--as-of", "2022-01-01", "--json").json()[
+        "as_of_judges"] == "staleness"

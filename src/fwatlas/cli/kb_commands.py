@@ -38,6 +38,13 @@ def _sources_line(sources: list[dict[str, Any]]) -> str:
     return sources_line(sources)
 
 
+def _print_notes(console: Any, notes: list[str]) -> None:
+    from rich.markup import escape
+
+    for n in notes:
+        console.print(f"[dim]{escape(n)}[/]")
+
+
 def _list(s: list[str]) -> str:
     return ", ".join(s) or "–"
 
@@ -91,12 +98,14 @@ def list_command(
             and (not targets or set(targets) & set(e.targets))
             and (kind is None or e.kind == kind) and (status is None or e.status == status)
             and (not in_article or e.in_article)]
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
+    scope = kb.as_of_scope(day, [r["name"] for r in rows])
+    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
+                               **scope.as_dict(), "rows": rows}
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        t = Table(title=f"Knowledge base – {len(rows)} entries (as of {day})")
+        t = Table(title=f"Knowledge base – {len(rows)} entries ({scope.title()})")
         for c in ("name", "kind", "frameworks", "targets", "status", "status date",
                   "replaced by", "article", "stale"):
             t.add_column(c)
@@ -106,6 +115,7 @@ def list_command(
                       r["replaced_by"] or "–", "yes" if r["in_article"] else "no",
                       "STALE" if r["stale"] else "")
         console.print(t, markup=False)
+        _print_notes(console, payload["notes"])
         console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)
@@ -134,7 +144,9 @@ def show_command(
     hops = kb.follow(entry.name)
     row["successor"] = hops[-1].name if len(hops) > 1 else None
     row["snapshot_id"] = kb.source_of(entry.name)
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(), **row}
+    scope = kb.as_of_scope(day, [entry.name])
+    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
+                               **scope.as_dict(), **row}
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -164,6 +176,7 @@ def show_command(
         if row["note"]:
             t.add_row("note", row["note"])
         console.print(t, markup=False)
+        _print_notes(console, payload["notes"])
         console.print(f"[dim]Source: {row['snapshot_id']}[/]")
 
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)
@@ -187,12 +200,15 @@ def changes_command(
     kb = load_kb(kb_path)
     changes = kb_changes(kb, day)
     rows = [c.as_dict() for c in changes]
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(), "rows": rows}
+    scope = kb.as_of_scope(day, [c.name for c in changes])
+    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
+                               **scope.as_dict(), "rows": rows}
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        t = Table(title=f"What changed since the 2022 article ({len(rows)} tools, as of {day})")
+        t = Table(title=f"What changed since the 2022 article ({len(rows)} tools; "
+                        f"{scope.title()})")
         for col in ("tool", "status", "since", "replaced by", "stale", "source"):
             t.add_column(col)
         for c in changes:
@@ -203,6 +219,7 @@ def changes_command(
             t.add_row(c.title, c.status or "unknown", c.status_date or "–", repl,
                       "STALE" if c.stale else "", c.source)
         console.print(t, markup=False)
+        _print_notes(console, payload["notes"])
         console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)

@@ -22,6 +22,36 @@ class KbFileInfo:
 
 
 @dataclass(frozen=True)
+class AsOfScope:
+    """``--as-of`` judges staleness only; statuses are as curated (``checked_on``)."""
+
+    as_of: dt.date
+    checked_on: str | None  # the newest checked_on of the entries shown (their curation date)
+    dated_after: tuple[str, ...]  # entries shown whose status date is after as_of
+
+    def title(self) -> str:
+        """For a table title: ``statuses as curated to 2026-11; stale as of 2022-01-01``."""
+        return f"statuses as curated to {self.checked_on or 'an unknown date'}; " \
+               f"stale as of {self.as_of}"
+
+    def notes(self) -> list[str]:
+        out = [f"--as-of {self.as_of} judges staleness only (checked_on more than 12 months "
+               f"before it): the knowledge base keeps no status history, so every status is "
+               f"as curated (checked_on up to {self.checked_on or 'unknown'}), not as it was "
+               f"on {self.as_of}"]
+        if self.dated_after:
+            n = len(self.dated_after)
+            out.append(f"{n} {'entry has a status' if n == 1 else 'entries have statuses'} "
+                       f"dated after {self.as_of}")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON keys: what --as-of judges, and as of when the statuses are."""
+        return {"as_of_judges": "staleness", "statuses_as_curated": self.checked_on,
+                "status_dated_after_as_of": list(self.dated_after), "notes": self.notes()}
+
+
+@dataclass(frozen=True)
 class Hop:
     """One step of following ``replaced_by``: the entry and its status."""
 
@@ -94,6 +124,22 @@ class KnowledgeBase:
             out.append({"snapshot_id": f.snapshot_id, "kind": "kb", "dataset": "kb",
                         "origin": f.origin, "data_date": newest, "basis": "curated"})
         return out
+
+    def as_of_scope(self, as_of: dt.date, names: list[str] | None = None) -> AsOfScope:
+        """What ``--as-of`` means for the knowledge base: staleness only.
+
+        The knowledge base keeps no status history – one status per entry, as curated when it
+        was last checked (``checked_on``) – so a listing "as of" an earlier day still shows
+        today's curated statuses; only the stale marks move with ``as_of``. ``names`` (default:
+        every entry) are the entries shown, counted when their status is dated after ``as_of``.
+        """
+        shown = [self.entries[n] for n in (names if names is not None else self.entries)]
+        checked = [e.checked_on for e in shown] or [e.checked_on for e in
+                                                     self.entries.values()]
+        newest = max(checked, key=earliest_day) if checked else None
+        later = sorted(e.name for e in shown
+                       if e.status_date and earliest_day(e.status_date) > as_of)
+        return AsOfScope(as_of, newest, tuple(later))
 
     def stale(self, as_of: dt.date) -> list[str]:
         """Names of entries whose ``checked_on`` is older than 12 months before ``as_of``."""
