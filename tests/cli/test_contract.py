@@ -122,3 +122,13 @@ def test_top_30_on_the_reference_prints_the_articles_summary_not_rows(tmp_path: 
     assert payload["rows"] == [] and payload["basis"] == "published"
     assert payload["summary"]["hub.top30.exclusive.tensorflow"] == 0
     assert payload["sources"][0]["snapshot_id"].startswith("ref:article@")
+
+
+@pytest.mark.parametrize("args", [["availability", "--json"], ["availability", "--format", "csv"],
+                                  ["report"]])
+def test_output_to_a_folder_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    run = run_cli(*args, "-o", str(folder), "--db", str(tmp_path / "a.duckdb"))
+    assert run.code == 2 and run.err.strip().count("\n") == 0
+    assert str(folder) in run.err and "cannot write" in run.err

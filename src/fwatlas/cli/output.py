@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -89,6 +90,16 @@ def write_rows(rows: list[dict[str, Any]], sources: list[Any], fmt: Format, path
         json.dumps(jsonable({"sources": sources}), indent=2), encoding="utf-8")
 
 
+@contextmanager
+def writable(path: Path) -> Iterator[None]:
+    """Turn a failure to write ``-o PATH`` (a folder, no permission, full disk) into one line
+    naming the path (exit 2) instead of a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
+
+
 def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> None:
     """Render ``out`` in the chosen format (to stdout, or to ``path`` for csv/parquet)."""
     if fmt in (Format.csv, Format.parquet):
@@ -97,7 +108,8 @@ def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> N
                              "use --format table or json")
         if path is None:
             raise InputError(f"--format {fmt.value} needs -o PATH")
-        write_rows(list(out.payload.get("rows") or []), out.payload["sources"], fmt, path)
+        with writable(path):
+            write_rows(list(out.payload.get("rows") or []), out.payload["sources"], fmt, path)
         from rich.console import Console
 
         Console(stderr=True).print(f"wrote {len(out.payload.get('rows') or [])} rows to {path} "
@@ -106,7 +118,8 @@ def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> N
     if fmt is Format.json:
         text = dumps(out.payload)
         if path is not None:
-            path.write_text(text + "\n", encoding="utf-8")
+            with writable(path):
+                path.write_text(text + "\n", encoding="utf-8")
         else:
             sys.stdout.write(text + "\n")
         return

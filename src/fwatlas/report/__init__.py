@@ -31,15 +31,18 @@ def write_report(atlas: Atlas, path: Path, *, fmt: ReportFormat = "html",
 
         find_browser()
     report = build_report(atlas, ReportContext(as_of=as_of or dt.date.today(), kb_path=kb_path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "md":
-        from fwatlas.report.markdown import write_markdown
+    from fwatlas.cli.output import writable
 
-        return write_markdown(report, path)
-    from fwatlas.report.html import render_html
+    with writable(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "md":
+            from fwatlas.report.markdown import write_markdown
 
-    path.write_text(render_html(report), encoding="utf-8")
-    return [path]
+            return write_markdown(report, path)
+        from fwatlas.report.html import render_html
+
+        path.write_text(render_html(report), encoding="utf-8")
+        return [path]
 
 
 __all__ = ["Report", "ReportFormat", "build_report", "write_report"]
