@@ -118,3 +118,34 @@ def test_as_of_judges_staleness_only_and_says_statuses_are_as_curated(cli) -> No
     assert "statuses as curated to" in changes.out and "judges staleness only" in changes.out
     assert cli("kb", "changes", "--as-of", "2022-01-01", "--json").json()[
         "as_of_judges"] == "staleness"
+
+
+def test_every_kb_status_fact_carries_a_date_at_its_curated_precision(tmp_path: Path,
+                                                                       cli) -> None:
+    """Month- and year-precise status dates were facts with `data_date: null`."""
+    from fwatlas.kb import load_kb
+
+    kb = load_kb(None)
+    payload = cli("facts", "--prefix", "kb.status", "--json", "--db",
+                  str(tmp_path / "atlas.duckdb")).json()
+    rows = {r["name"].removeprefix("kb.status."): r for r in payload["rows"]}
+    assert set(rows) == set(kb.entries)
+    assert [n for n, r in rows.items() if r["data_date"] is None] == []
+    # a month means its first day; the precision and the curated date stay visible
+    acc = rows["accelerate"]
+    assert kb.entries["accelerate"].status_date == "2026-09"
+    assert (acc["data_date"], acc["data_date_precision"], acc["data_date_as_curated"],
+            acc["data_date_from"]) == ("2026-09-01", "month", "2026-09", "status_date")
+    # a year means its first day
+    year = next(n for n, e in kb.entries.items() if e.status_date and len(e.status_date) == 4)
+    assert rows[year]["data_date"] == f"{kb.entries[year].status_date}-01-01"
+    assert rows[year]["data_date_precision"] == "year"
+    # a day stays that day
+    assert (rows["torchserve"]["data_date"], rows["torchserve"]["data_date_precision"]) == (
+        kb.entries["torchserve"].status_date, "day")
+    # no status date: when the status was checked
+    colab = kb.entries["colab"]
+    assert colab.status_date is None
+    assert rows["colab"]["data_date_from"] == "checked_on"
+    assert rows["colab"]["data_date_as_curated"] == colab.checked_on
+    assert rows["colab"]["data_date"] == f"{colab.checked_on}-01"
