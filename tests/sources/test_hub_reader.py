@@ -99,3 +99,25 @@ def test_unknown_extension_is_rejected(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(InputError, match="unknown file type"):
         HubDump(path)
+
+
+def test_records_without_id_and_repeated_ids_are_skipped_items(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    path = tmp_path / "dups.jsonl"
+    lines = [{"modelId": "a/x", "tags": ["pytorch"]}, {"modelId": None, "tags": ["tf"]},
+             {"modelId": "a/x", "tags": ["tf"]}, {"modelId": "b/y", "tags": ["jax"]},
+             {"tags": ["tf"]}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    db = tmp_path / "d.duckdb"
+    run = run_cli("ingest", "hub", str(path), "--db", str(db), "--data-date", "2024-01-01",
+                  "--json")
+    assert run.code == 0, run.err
+    (created,) = run.json()["created"]
+    assert created["rows"] == 2 and created["skipped"] == 2
+    items = run.json()["skipped_items"]
+    assert any("no id" in i and i.startswith("2 record") for i in items)
+    assert any(i.startswith("model a/x") for i in items)
+    avail = run_cli("availability", "--db", str(db), "--snapshot", "s1", "--json").json()
+    assert avail["total"] == 2 and avail["available"]["pytorch"] == 1  # the first a/x record
+    assert avail["available"]["tensorflow"] == 0

@@ -108,6 +108,7 @@ class HubDump:
         self.path = path
         self.layout = _layout(path)
         self.columns = _columns(path, self.layout)  # normalised name -> source name
+        self.without_id = 0  # records dropped for having no id (item-level problems)
         missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
             raise InputError(f"required column {missing[0]!r} missing (a Hub dump needs "
@@ -161,7 +162,14 @@ class HubDump:
                 arrays.append(pa.nulls(batch.num_rows, field.type))
                 continue
             arrays.append(_coerce(batch.column(src), field, str(self.path)))
-        return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+        normal = pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+        has_id = pc.and_(pc.is_valid(normal.column(0)),
+                         pc.not_equal(pc.fill_null(normal.column(0), ""), ""))
+        dropped = normal.num_rows - int(pc.sum(has_id.cast(pa.int64())).as_py() or 0)
+        if dropped:
+            self.without_id += dropped
+            normal = normal.filter(has_id)
+        return normal
 
 
 def _nonempty(batches: Iterator[pa.RecordBatch], path: Path) -> Iterator[pa.RecordBatch]:
@@ -320,6 +328,22 @@ def _coerce(col: pa.Array | pa.ChunkedArray, field: pa.Field, path: str) -> pa.A
                          path=path) from exc
 
 
+def _drop_duplicate_ids(con: Any, builder: Any) -> None:
+    """One row per model: a repeated id keeps its first record; the others are skipped items."""
+    duplicates = con.execute(
+        "SELECT id, count(*) - 1 FROM hub_models WHERE snapshot_id = ? GROUP BY id "
+        "HAVING count(*) > 1 ORDER BY id", [builder.num]).fetchall()
+    if not duplicates:
+        return
+    con.execute(
+        "DELETE FROM hub_models WHERE snapshot_id = ? AND rowid IN (SELECT rowid FROM ("
+        "SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY rowid) AS n FROM hub_models "
+        "WHERE snapshot_id = ?) WHERE n > 1)", [builder.num, builder.num])
+    for model_id, extra in duplicates:
+        builder.skip(f"model {model_id}", f"{extra} repeated record(s); kept the first")
+        builder.rows -= int(extra)
+
+
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,
            options: dict[str, Any]) -> None:
     """Ingest one Hub dump as a snapshot of dataset ``hub/models``."""
@@ -330,6 +354,9 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     if builder is None:
         return
     builder.insert("hub_models", dump.stream())
+    if dump.without_id:
+        builder.skip(f"{dump.without_id} record(s)", "no id or modelId")
+    _drop_duplicate_ids(session.atlas.con, builder)
     # a column "exists" when the data holds any value in it, whatever the layout declared
     session.atlas.con.execute(
         "INSERT INTO hub_snapshot_columns SELECT ?, count(siblings) > 0, count(created_at) > 0, "
