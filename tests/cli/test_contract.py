@@ -132,3 +132,17 @@ def test_output_to_a_folder_is_one_line_and_exit_2(tmp_path: Path, args: list[st
     run = run_cli(*args, "-o", str(folder), "--db", str(tmp_path / "a.duckdb"))
     assert run.code == 2 and run.err.strip().count("\n") == 0
     assert str(folder) in run.err and "cannot write" in run.err
+
+
+@pytest.mark.parametrize("args", [["trends", "pwc"], ["availability"],
+                                  ["model", "gpt2"]])
+def test_a_snapshot_of_another_dataset_is_a_usage_error(tmp_path: Path,
+                                                        args: list[str]) -> None:
+    run = run_cli(*args, "--snapshot", f"ref:article@{__version__}",
+                  "--db", str(tmp_path / "a.duckdb"))
+    assert run.code == 2 and "is article, not" in run.err
+
+
+def test_an_empty_framework_list_is_a_usage_error(tmp_path: Path) -> None:
+    run = run_cli("availability", "--frameworks", "", "--db", str(tmp_path / "a.duckdb"))
+    assert run.code == 2 and "--frameworks" in run.err

@@ -293,12 +293,12 @@ def cells_for(atlas: Atlas, snap: Snapshot, method: str, weight: str, by: str | 
 
 
 def parse_frameworks(text: str | None) -> tuple[str, ...]:
-    """``pytorch,tensorflow`` -> ordered tuple; unknown names are a usage error."""
-    if not text:
+    """``pytorch,tensorflow`` -> ordered tuple; unknown names (or none) are a usage error."""
+    if text is None:
         return vocab.HUB_FRAMEWORKS
     names = [t.strip().lower() for t in text.split(",") if t.strip()]
     bad = [n for n in names if n not in vocab.HUB_FRAMEWORKS]
-    if bad or len(names) < 1:
+    if bad or not names:
         raise InputError(f"--frameworks takes names from {', '.join(vocab.HUB_FRAMEWORKS)}; "
                          f"got {text!r}")
     return tuple(f for f in vocab.HUB_FRAMEWORKS if f in names)
@@ -313,10 +313,7 @@ def article_f1() -> dict[str, Any]:
 
 def _models_snapshot(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
     if snapshot_id:
-        chosen = atlas.snapshot(snapshot_id)
-        if chosen.kind != "hub":
-            raise InputError(f"snapshot {snapshot_id} is a {chosen.kind} snapshot, not a Hub one")
-        return chosen
+        return atlas.snapshot_of(snapshot_id, MODELS_DATASET, "availability")
     newest = atlas.newest(MODELS_DATASET)
     if newest is None:  # the bundled reference always has one
         raise InputError("no Hub snapshot; run `fwatlas ingest hub FILE`")

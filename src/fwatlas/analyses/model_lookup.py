@@ -36,7 +36,11 @@ class ModelInfo:
 
 def _hub_snapshots(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
     if snapshot_id:
-        return atlas.snapshot(snapshot_id)
+        snap = atlas.snapshot_of(snapshot_id, MODELS_DATASET, "model lookup")
+        if snap.is_reference:
+            raise InputError(f"{snapshot_id} holds published figures, not models: model "
+                             "lookup needs an ingested Hub snapshot")
+        return snap
     ingested = [s for s in atlas.snapshots(include_reference=False) if s.dataset == MODELS_DATASET]
     if not ingested:
         raise InputError("model lookup needs an ingested Hub snapshot (the bundled reference "

@@ -80,7 +80,8 @@ def pwc_trends(atlas: Atlas, *, official_only: bool = False,
     """Quarterly repository shares by framework from the newest (or the given) dump snapshot."""
     article = {k: {"value": f.value, "data_date": f.data_date, "note": f.note}
                for k, f in reference.lookup("article").items() if k.startswith("pwc.")}
-    snap = atlas.snapshot(snapshot_id) if snapshot_id else atlas.newest(DATASET)
+    snap = (atlas.snapshot_of(snapshot_id, DATASET, "trends pwc") if snapshot_id
+            else atlas.newest(DATASET))
     if snap is None or snap.num is None or not atlas.has_table("pwc_links"):
         return PwcTrends(None, official_only, (), 0, NOTES, article,
                          "no Papers with Code snapshot; run `fwatlas ingest pwc "

@@ -132,6 +132,15 @@ class Atlas:
         close = difflib.get_close_matches(snapshot_id, [s.id for s in known], n=5, cutoff=0.3)
         raise NotFound("snapshot", snapshot_id, close)
 
+    def snapshot_of(self, snapshot_id: str, dataset: str, what: str) -> Snapshot:
+        """``--snapshot ID`` for an analysis of one dataset: another dataset's id is a usage
+        error (exit 2) that names what the analysis needs."""
+        snap = self.snapshot(snapshot_id)
+        if snap.dataset != dataset:
+            raise InputError(f"snapshot {snapshot_id} is {snap.dataset}, not {dataset}: "
+                             f"{what} needs a {dataset} snapshot (see fwatlas snapshots)")
+        return snap
+
     def newest(self, dataset: str) -> Snapshot | None:
         """The newest complete snapshot of one dataset, the reference included."""
         candidates = [s for s in self.snapshots() if s.dataset == dataset]
