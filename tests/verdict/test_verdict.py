@@ -227,3 +227,59 @@ def test_a_complement_fact_shows_the_complement_in_json_and_csv(db, tmp_path):
         (cell,) = [json.loads(r["facts"]) for r in csv.DictReader(f)]
     shown = {(x["criterion"], x["framework"]): x["value"] for x in cell}
     assert shown[("papers_published", "tensorflow")] == pytest.approx(1 - pt["value"])
+
+
+def test_tie_and_clear_verdicts_show_the_method_thresholds_in_json_and_table(db):
+    """'tie: pytorch, tensorflow' at margin 0.0476 needs the tie margin beside it."""
+    import yaml
+
+    margins = yaml.safe_load((ROOT / "src/fwatlas/data/verdict_method.yaml").read_text(
+        encoding="utf-8"))["margins"]
+    payload = _verdict(db)
+    rows = {r["round"]: r for r in payload["rows"]}
+    for r in rows.values():
+        assert r["margins"] == margins
+    dep = rows["deployment"]
+    assert dep["confidence"] == "tie" and dep["margin"] < margins["tie"]
+    assert dep["confidence_rule"].startswith(
+        f"tie: margin {dep['margin']:.3g} (pytorch 1.000 - tensorflow ")
+    assert f"below the tie margin {margins['tie']:g}" in dep["confidence_rule"]
+    assert f"clear from {margins['clear']:g}" in dep["confidence_rule"]
+    flip = dep["flips_if"]
+    assert flip["outcome"] == "pytorch" and flip["confidence"] == "narrow"
+    assert flip["margin"] == pytest.approx(margins["tie"], abs=1e-3)
+    assert flip["text"].endswith(f"makes pytorch lead deployment (narrow, margin "
+                                 f"{flip['margin']:.3g})")
+    clear = rows["availability"]
+    assert clear["confidence"] == "clear"
+    assert f"at or above the clear margin {margins['clear']:g}" in clear["confidence_rule"]
+    table = run_cli("verdict", "--db", str(db), "--as-of", AS_OF).out
+    assert f"{dep['margin']:.3g} (< tie {margins['tie']:g})" in table
+    assert f"(≥ clear {margins['clear']:g})" in table
+    assert "why " + dep["confidence_rule"] in table
+    assert f"margin below {margins['tie']:g}: tie, from {margins['clear']:g}: clear" in table
+    # and in the report's scorecard rows
+    import datetime as dt
+
+    from fwatlas.store.atlas import open_atlas
+    from fwatlas.verdict.scorecard import scorecard
+
+    card = scorecard(open_atlas(db), as_of=dt.date.fromisoformat(AS_OF))
+    assert next(r for r in card.rows if r.round == "deployment").confidence_rule == \
+        dep["confidence_rule"]
+
+
+def test_the_thresholds_shown_are_the_method_files(adoption_store, tmp_path):
+    db, method = adoption_store({"pytorch": 75, "tensorflow": 25},
+                                {"pytorch": 10, "tensorflow": 90})
+    text = method.read_text(encoding="utf-8").replace("{tie: 0.05, clear: 0.15}",
+                                                      "{tie: 0.02, clear: 0.4}")
+    mine = tmp_path / "margins.yaml"
+    mine.write_text(text, encoding="utf-8")
+    (row,) = _verdict(db, mine)["rows"]
+    assert row["margins"] == {"tie": 0.02, "clear": 0.4}
+    assert row["confidence"] == "narrow"
+    assert row["confidence_rule"].endswith(
+        "is at or above the tie margin 0.02 and below the clear margin 0.4")
+    table = run_cli("verdict", "--db", str(db), "--method", str(mine), "--as-of", AS_OF).out
+    assert "(0.02–0.4: narrow)" in table

@@ -34,13 +34,27 @@ def _age(days: Any) -> str:
     return f"{days} d" if days < 365 else f"{days / 365.25:.1f} y"
 
 
+def _margin(row: dict[str, Any]) -> str:
+    """The margin beside the threshold that decided it: ``0.0476 (< tie 0.05)``."""
+    margin, m = row["margin"], row["margins"]
+    if margin is None:
+        return _num(margin)
+    if row["confidence"] == "tie":
+        return f"{_num(margin)} (< tie {m['tie']:g})"
+    if row["confidence"] == "clear":
+        return f"{_num(margin)} (≥ clear {m['clear']:g})"
+    return f"{_num(margin)} ({m['tie']:g}–{m['clear']:g}: narrow)"
+
+
 def _verdict_table(payload: dict[str, Any]) -> Any:
     def draw(console: Any) -> None:
         from rich.markup import escape
         from rich.table import Table
 
+        m = payload["margins"]
         t = Table(title=f"Round verdicts as of {payload['as_of']} (method: "
-                        f"{payload['method']})")
+                        f"{payload['method']}; margin below {m['tie']:g}: tie, from "
+                        f"{m['clear']:g}: clear, between: narrow)")
         for c in ("round", "leader today", "runner-up", "margin", "2022", "evidence",
                   "age of oldest"):
             t.add_column(c)
@@ -54,7 +68,7 @@ def _verdict_table(payload: dict[str, Any]) -> Any:
             span = (f"{r['evidence_from']} – {r['evidence_to']}" if r["evidence_from"]
                     else "none")
             stale = f", {len(r['stale_facts'])} stale" if r["stale_facts"] else ""
-            t.add_row(r["round"], today, r["runner_up"] or "–", _num(r["margin"]),
+            t.add_row(r["round"], today, r["runner_up"] or "–", _margin(r),
                       r["article_2022"] or "–", span + stale, _age(r["evidence_age_days"]))
         console.print(t, markup=False)
         for r in payload["rows"]:
@@ -65,6 +79,7 @@ def _verdict_table(payload: dict[str, Any]) -> Any:
                 console.print(f"  scores: {scores}" + (
                     f"; not ranked (too little evidence): {', '.join(r['unranked'])}"
                     if r["unranked"] else ""))
+            console.print(f"  why {escape(r['confidence_rule'])}")
             for c in r["criteria"]:
                 vals = ", ".join(f"{k} {_num(v)}" for k, v in c["values"].items())
                 mark = "" if c["evidence"] else "  [no evidence]"

@@ -38,6 +38,8 @@ class ScorecardRow:
     evidence_age_days: int | None
     stale_facts: int
     anchor: str
+    #: why the confidence is what it is, with the method's tie/clear margins
+    confidence_rule: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -94,7 +96,8 @@ def scorecard(atlas: Atlas, *, as_of: dt.date | None = None, method_path: Path |
             r.round, r.title, leader, r.headline(), r.outcome.confidence, art,
             None if art is None or r.outcome.confidence == NOT_ENOUGH else leader != art,
             min(dates) if dates else None, max(dates) if dates else None,
-            r.evidence_age_days(as_of), len({f.name for f in r.facts if f.stale}), r.anchor))
+            r.evidence_age_days(as_of), len({f.name for f in r.facts if f.stale}), r.anchor,
+            r.confidence_rule()))
     status = source_status(atlas, as_of=as_of, kb=kb)
     box = tuple(StatusBoxRow(s.kind, s.dataset, s.snapshot_id, s.data_date, s.age_days,
                              s.state, s.reference, s.refresh)

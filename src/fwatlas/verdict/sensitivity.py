@@ -32,6 +32,8 @@ class Flip:
     weight_to: float
     outcome: str  # the new leader, or "tie"
     text: str
+    confidence: str = ""  # the outcome's confidence: tie, narrow or clear
+    margin: float | None = None  # the outcome's margin at the flip
 
     @property
     def size(self) -> float:
@@ -42,10 +44,12 @@ class Flip:
         return {"criterion": self.criterion, "label": self.label,
                 "factor": round(self.factor, 4), "weight_from": self.weight_from,
                 "weight_to": round(self.weight_to, 3), "outcome": self.outcome,
+                "confidence": self.confidence,
+                "margin": None if self.margin is None else round(self.margin, 4),
                 "text": self.text}
 
 
-def _describe(rnd: Round, c: Criterion, factor: float, outcome: Outcome) -> str:
+def _describe(rnd: Round, c: Criterion, factor: float, outcome: Outcome, tie: float) -> str:
     if factor == 0:
         change = f"dropping {c.label}"
     elif abs(factor - 2) < 0.02:
@@ -55,9 +59,10 @@ def _describe(rnd: Round, c: Criterion, factor: float, outcome: Outcome) -> str:
     else:
         change = (f"weighting {c.label} x{factor:.2f} ({c.weight:g} -> {c.weight * factor:.2f})")
     if outcome.leader is None:
-        result = f"{rnd.name} a tie ({', '.join(outcome.tied)})"
+        result = f"{rnd.name} a tie ({', '.join(outcome.tied)}; margin below {tie:g})"
         return f"{change} makes {result}"
-    return f"{change} makes {outcome.leader} lead {rnd.name}"
+    margin = f", margin {outcome.margin:.3g}" if outcome.margin is not None else ""
+    return f"{change} makes {outcome.leader} lead {rnd.name} ({outcome.confidence}{margin})"
 
 
 def _grid(max_factor: float) -> list[float]:
@@ -103,7 +108,7 @@ def _flip_for(rnd: Round, c: Criterion, values: Mapping[str, Values], method: Me
         return None
     factor, o = best
     return Flip(c.name, c.label, factor, c.weight, c.weight * factor, o.signature or "",
-                _describe(rnd, c, factor, o))
+                _describe(rnd, c, factor, o, method.tie), o.confidence, o.margin)
 
 
 def flips(rnd: Round, values: Mapping[str, Values], method: Method, base: Outcome

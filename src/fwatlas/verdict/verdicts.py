@@ -99,6 +99,11 @@ class RoundVerdict:
     flips: tuple[Flip, ...]
     missing: tuple[dict[str, str], ...]
     criteria: tuple[CriterionScore, ...] = ()
+    #: the method's margins.tie and margins.clear, which decide tie / narrow / clear
+    tie: float = 0.05
+    clear: float = 0.15
+    #: the method's evidence.min_round (the share of weight that needs evidence)
+    min_round: float = 0.3
 
     @property
     def leader(self) -> str | None:
@@ -122,6 +127,30 @@ class RoundVerdict:
             return "tie: " + ", ".join(o.tied)
         return f"{o.leader} ({o.confidence})"
 
+    def confidence_rule(self) -> str:
+        """Why the confidence is what it is, with the method's thresholds.
+
+        ``tie: margin 0.0476 (pytorch 1.000 - tensorflow 0.952) is below the tie margin 0.05
+        (a lead is narrow from 0.05, clear from 0.15)``.
+        """
+        o = self.outcome
+        bands = f"a lead is narrow from {self.tie:g}, clear from {self.clear:g}"
+        if o.confidence == NOT_ENOUGH or o.margin is None:
+            if o.evidence_share + 1e-12 < self.min_round:
+                return (f"{NOT_ENOUGH}: criteria with evidence carry {o.evidence_share:.0%} "
+                        f"of the weight, below evidence.min_round {self.min_round:.0%}")
+            return f"{NOT_ENOUGH}: fewer than two frameworks have enough evidence to rank"
+        top = sorted(o.scores, key=lambda fw: -o.scores[fw])[:2]
+        gap = (f"margin {o.margin:.3g} ({top[0]} {o.scores[top[0]]:.3f} - {top[1]} "
+               f"{o.scores[top[1]]:.3f})")
+        if o.confidence == "tie":
+            return f"tie: {gap} is below the tie margin {self.tie:g} ({bands})"
+        if o.confidence == "clear":
+            return (f"clear: {gap} is at or above the clear margin {self.clear:g} "
+                    f"(below {self.tie:g} is a tie)")
+        return (f"narrow: {gap} is at or above the tie margin {self.tie:g} and below the "
+                f"clear margin {self.clear:g}")
+
     def as_row(self, as_of: dt.date) -> dict[str, Any]:
         o = self.outcome
         dates = self.evidence_dates
@@ -129,6 +158,8 @@ class RoundVerdict:
             "round": self.round, "leader": o.leader, "runner_up": o.runner_up,
             "margin": None if o.margin is None else round(o.margin, 4),
             "confidence": o.confidence,
+            "margins": {"tie": self.tie, "clear": self.clear},
+            "confidence_rule": self.confidence_rule(),
             "article_2022": self.article.leader if self.article else None,
             "facts": [f.as_dict() for f in self.facts],
             "flips_if": self.flips[0].as_dict() if self.flips else None,
@@ -234,7 +265,8 @@ def evaluate_round(rnd: Round, book: FactBook, method: Method, as_of: dt.date,
                                     c.name not in outcome.lacking) for c in rnd.criteria)
     return RoundVerdict(rnd.name, rnd.title, rnd.anchor, rnd.question, outcome, article,
                         tuple(_uses(rnd, book, as_of, method.status_scores)),
-                        tuple(flips(rnd, values, method, outcome)), missing, criteria)
+                        tuple(flips(rnd, values, method, outcome)), missing, criteria,
+                        method.tie, method.clear, method.min_round)
 
 
 def verdicts(atlas: Atlas, *, round_name: str | None = None, method: Method | None = None,
