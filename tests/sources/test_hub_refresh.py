@@ -129,3 +129,14 @@ def test_refresh_against_a_closed_port_says_unreachable_and_exits_3(tmp_path: Pa
 def test_refresh_offline_exits_3_without_touching_the_network(tmp_path: Path, db: Path) -> None:
     run = run_cli("refresh", "hub", "--db", str(db), env={"HF_HUB_OFFLINE": "1"})
     assert run.code == 3 and "HF_HUB_OFFLINE" in run.err
+
+
+def test_a_cache_that_cannot_be_written_is_a_local_error_not_an_offline_hub(
+        hub_server, tmp_path: Path, db: Path) -> None:
+    endpoint, _ = hub_server
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # the cache would have to live inside a file
+    env = {**_env(endpoint, tmp_path), "FWATLAS_CACHE": str(blocker)}
+    run = run_cli("refresh", "hub", "--db", str(db), env=env)
+    assert run.code == 2, run.err
+    assert "cache" in run.err and "unreachable" not in run.err

@@ -14,12 +14,20 @@ import json
 from pathlib import Path
 
 from fwatlas import settings
-from fwatlas.errors import SourceUnavailable
+from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.store.session import IngestResult
 
 HUB_STATS_REPO = "cfahlgren1/hub-stats"
 HUB_STATS_FILE = "models.parquet"
 OFFLINE_HINT = "`fwatlas ingest hub FILE` works with a dump you already have"
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    import httpx
+    from huggingface_hub import errors
+
+    return (httpx.HTTPError, errors.HfHubHTTPError, errors.LocalEntryNotFoundError,
+            errors.OfflineModeIsEnabled, ConnectionError, TimeoutError)
 
 
 def _unreachable(exc: BaseException | None = None) -> SourceUnavailable:
@@ -52,11 +60,15 @@ def download_hub_stats(cache: Path) -> Path:
     _ensure_reachable()
     from huggingface_hub import hf_hub_download
 
+    network = _network_errors()
     try:
         return Path(hf_hub_download(HUB_STATS_REPO, HUB_STATS_FILE, repo_type="dataset",
                                     cache_dir=str(cache)))
-    except Exception as exc:  # noqa: BLE001 - every client failure means "not reachable"
+    except network as exc:
         raise _unreachable(exc) from exc
+    except OSError as exc:  # the local cache, not the Hub
+        raise InputError(f"cannot write the download cache: {exc.strerror or exc}",
+                         path=str(cache)) from exc
 
 
 def page_list_models(cache: Path, limit: int) -> Path:
@@ -65,6 +77,7 @@ def page_list_models(cache: Path, limit: int) -> Path:
     from huggingface_hub import HfApi
     from rich.progress import Progress
 
+    network = _network_errors()
     out = cache / f"list_models-{dt.date.today().isoformat()}-{limit}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".part")
@@ -82,7 +95,7 @@ def page_list_models(cache: Path, limit: int) -> Path:
                     "siblings": [s.rfilename for s in (model.siblings or [])],
                 }) + "\n")
                 progress.advance(task)
-    except Exception as exc:  # noqa: BLE001
+    except network as exc:
         tmp.unlink(missing_ok=True)
         raise _unreachable(exc) from exc
     tmp.replace(out)
