@@ -42,7 +42,7 @@ def test_torch_first_exceeds_tensorflow_on_2024_04_01(cli, db):
     lead = [x for x in out["leads"] if x["leader"] == "torch" and x["other"] == "tensorflow"]
     assert lead == [{"series": "pypi-downloads/30d", "leader": "torch", "other": "tensorflow",
                      "date": day, "leader_value": torch, "other_value": tf,
-                     "ahead_at_end": True}]
+                     "ahead_at_end": True, "kind": "crossover"}]
     rows = {(r["date"], r["package"]): r["value"] for r in out["rows"]}
     assert rows[("2024-04-01", "torch")] == 23_190_107
     assert rows[("2024-03-01", "torch")] < rows[("2024-03-01", "tensorflow")]

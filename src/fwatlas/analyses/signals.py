@@ -9,7 +9,10 @@ sources write. A *series* is one measuring instrument (``pypi-downloads/30d``,
 Time series read every complete snapshot of their datasets (history = trends); where two
 snapshots hold the same date and subject, the newest snapshot wins. A framework a series does
 not cover is null – in values and in shares – never 0. Source breaks (the PyPI statistics moving
-from BigQuery to ClickHouse, a new dump size N) are detected from the rows' own columns.
+from BigQuery to ClickHouse, a new dump size N, best-of-ml-python's dependents counted from
+other columns) are detected from the rows' own columns. A lead ("first above") is a crossover
+between two points measured alike: a framework ahead from the first date is "above throughout",
+and no crossover is claimed across a break or between values counted from different columns.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class Observation:
     n_packages: int | None = None
     partial: bool = False
     at: dt.datetime | None = None  # the exact time (several dumps can share a day)
+    basis: str | None = None  # which columns supplied the value (dependents), when recorded
 
 
 @dataclass(frozen=True)
@@ -90,11 +94,16 @@ class Point:
 
 @dataclass(frozen=True)
 class Break:
-    """A change in how a series was measured, seen in the data's own columns."""
+    """A change in how a series was measured, seen in the data's own columns: for the whole
+    series (``framework`` None), or for one framework's subject (``package``). ``cause``:
+    ``upstream``, ``dump size``, ``columns`` (other columns supplied the value) or ``jump``."""
 
     series: str
     date: dt.date
     what: str
+    framework: str | None = None
+    package: str | None = None
+    cause: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -102,7 +111,12 @@ class Break:
 
 @dataclass(frozen=True)
 class Lead:
-    """The first date ``leader``'s value exceeds ``other``'s in one series (both known)."""
+    """``leader`` against ``other`` in one series, over the points where both are measured alike.
+
+    ``kind`` ``crossover``: ``date`` is the first date ``leader`` is above ``other`` right after
+    a point where it was not (both points in one measuring regime: no break between them).
+    ``kind`` ``above throughout``: ahead at every such point; ``date`` is the first of them (the
+    crossover, if any, happened before the data starts)."""
 
     series: str
     leader: str
@@ -111,6 +125,7 @@ class Lead:
     leader_value: float
     other_value: float
     ahead_at_end: bool
+    kind: str = "crossover"
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -181,13 +196,21 @@ def _period_end(start: dt.date, period: str) -> dt.date:
 _SQL = {
     "stars": "SELECT snapshot_id, observed_on, repo, stars FROM github_repos "
              "WHERE snapshot_id IN ({marks})",
-    "dependents": "SELECT snapshot_id, observed_on, repo, dependents FROM github_repos "
+    "dependents": "SELECT snapshot_id, observed_on, repo, dependents, {basis} FROM github_repos "
                   "WHERE snapshot_id IN ({marks})",
     "jobs": "SELECT snapshot_id, period_start, 'month', site, subject_kind, subject, framework, "
             "postings FROM job_postings WHERE snapshot_id IN ({marks})",
     "questions": "SELECT snapshot_id, period_start, period, site, subject_kind, subject, "
                  "framework, questions FROM qa_counts WHERE snapshot_id IN ({marks})",
 }
+
+
+def _has_column(atlas: Atlas, table: str, column: str) -> bool:
+    row = atlas.con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?"
+        " AND table_schema = 'main' AND table_catalog = current_database()", [table, column]
+    ).fetchall()
+    return bool(row and row[0][0])
 
 
 def _order(o: Observation) -> tuple[Any, ...]:
@@ -211,10 +234,19 @@ def observations(atlas: Atlas, metric: str, *, window: str = "30d",
             out.append(Observation(f"pypi-downloads/{win}", at.date(), project, None,
                                    None if count is None else float(count), by_num[num],
                                    upstream, n, at=at))
-    elif metric in ("stars", "dependents"):
+    elif metric == "stars":
         for num, day, repo, value in _rows(atlas, _SQL[metric], snaps):
             out.append(Observation(by_num[num].dataset, day, repo, None,
                                    None if value is None else float(value), by_num[num]))
+    elif metric == "dependents":
+        # stores written before fwatlas recorded the supplying columns have no such column
+        basis = "dependents_basis" if _has_column(atlas, table, "dependents_basis") \
+            else "NULL"
+        for num, day, repo, value, how in _rows(atlas, _SQL[metric].replace("{basis}", basis),
+                                                snaps):
+            out.append(Observation(by_num[num].dataset, day, repo, None,
+                                   None if value is None else float(value), by_num[num],
+                                   basis=how))
     else:
         rows = _rows(atlas, _SQL[metric], snaps)
         for num, start, per, site, skind, subject, fw, value in rows:
@@ -285,8 +317,27 @@ def _shares(values: dict[str, float | None]) -> dict[str, float | None]:
     return {k: (None if v is None or not total else v / total) for k, v in values.items()}
 
 
-def _breaks(obs: list[Observation]) -> list[Break]:
-    """Upstream and dump-size changes between consecutive dates of each series."""
+def _owners(metric: str) -> dict[str, tuple[str, str]]:
+    """Normalised subject -> (framework, the subject as the primary list names it)."""
+    return {_norm(metric, s): (fw, s) for fw, subs in primaries(metric).items() for s in subs}
+
+
+#: consecutive GitHub values (stars, dependents) of one subject this far apart are a break
+JUMP_FACTOR = 10.0
+JUMP_MIN = 100.0
+#: how a dependents basis (``github.dependents_basis``) reads in a break
+_BASIS_TEXT = {
+    "github+pypi": "github_ + pypi_dependent_project_count",
+    "github": "github_dependent_project_count only",
+    "pypi": "pypi_dependent_project_count only",
+    "total": "dependent_project_count without its parts",
+}
+
+
+def _breaks(metric: str, obs: list[Observation]) -> list[Break]:
+    """Upstream and dump-size changes between consecutive dates of each series, and changes in
+    which columns supplied a framework's subject's value (best-of-ml-python's dependents), and
+    tenfold jumps between consecutive GitHub values of one subject."""
     per: dict[str, dict[dt.date, tuple[str | None, int | None]]] = defaultdict(dict)
     for o in obs:
         if o.upstream is not None or o.n_packages is not None:
@@ -298,15 +349,66 @@ def _breaks(obs: list[Observation]) -> list[Break]:
             cur = points[day]
             if prev is not None:
                 if cur[0] != prev[0]:
-                    out.append(Break(series, day, f"upstream {prev[0]} → {cur[0]}"))
+                    out.append(Break(series, day, f"upstream {prev[0]} → {cur[0]}",
+                                     cause="upstream"))
                 if cur[1] != prev[1] and cur[1] is not None and prev[1] is not None:
-                    out.append(Break(series, day, f"dump size N {prev[1]:,} → {cur[1]:,}"))
+                    out.append(Break(series, day, f"dump size N {prev[1]:,} → {cur[1]:,}",
+                                     cause="dump size"))
             prev = cur
-    return sorted(out, key=lambda b: (b.series, b.date))
+    owner = _owners(metric)
+    by_subject: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+    for o in obs:
+        hit = owner.get(_norm(metric, o.subject))
+        if hit is not None and o.value is not None and metric in ("stars", "dependents"):
+            by_subject[(o.series, hit[1])].append(o)
+    for (series, name), items in by_subject.items():
+        fw = owner[_norm(metric, name)][0]
+        items.sort(key=lambda o: o.date)
+        for last, o in zip(items, items[1:], strict=False):
+            assert o.value is not None and last.value is not None
+            change = f"({last.value:,.0f} on {last.date} → {o.value:,.0f})"
+            if last.basis is not None and o.basis is not None and o.basis != last.basis:
+                out.append(Break(series, o.date, f"{o.subject} {metric} counted from "
+                                 f"{_BASIS_TEXT.get(last.basis, last.basis)} → "
+                                 f"{_BASIS_TEXT.get(o.basis, o.basis)} {change}", fw, name,
+                                 "columns"))
+            elif _jump(last.value, o.value):
+                out.append(Break(series, o.date, f"{o.subject} {metric} jumps {change} from "
+                                 "the same columns: a change in how the source counts, not "
+                                 "adoption", fw, name, "jump"))
+    return sorted(out, key=lambda b: (b.series, b.date, b.package or ""))
 
 
-def first_leads(points: list[Point], names: list[str]) -> list[Lead]:
-    """For each ordered pair, the first date the first's value exceeds the second's."""
+def _jump(before: float, after: float) -> bool:
+    """A step between consecutive observations no real change makes: tenfold or more (and by
+    at least ``JUMP_MIN``), up or down – e.g. 13 → 180,565 dependents in a week."""
+    low, high = sorted((before, after))
+    return high >= JUMP_MIN and high >= JUMP_FACTOR * max(low, 1.0)
+
+
+Bases = dict[tuple[str, dt.date, str], frozenset[str | None]]
+
+
+def _bases(metric: str, obs: list[Observation], by: str) -> Bases:
+    """(series, date, framework or package) -> which columns supplied its value there."""
+    owner = _owners(metric)
+    out: dict[tuple[str, dt.date, str], set[str | None]] = defaultdict(set)
+    for o in obs:
+        hit = owner.get(_norm(metric, o.subject))
+        if hit is not None and o.value is not None:
+            out[(o.series, o.date, hit[1] if by == "package" else hit[0])].add(o.basis)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def first_leads(points: list[Point], names: list[str], *, bases: Bases | None = None,
+                breaks: list[Break] | tuple[Break, ...] = (), by: str = "framework"
+                ) -> list[Lead]:
+    """For each ordered pair, the first crossover – or "above throughout" – in each series.
+
+    Only points where both are measured alike count (the same supplying columns, ``bases``);
+    a crossover needs the pair's preceding such point to have the other ahead or equal, with
+    no break (``breaks``: of the series, or of either one) between the two points."""
+    bases = bases or {}
     grid: dict[str, dict[dt.date, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for p in points:
         key = p.package or p.framework
@@ -315,17 +417,39 @@ def first_leads(points: list[Point], names: list[str]) -> list[Lead]:
     out = []
     for series, dates in grid.items():
         ordered = sorted(dates)
+        cuts = [b for b in breaks if b.series == series]
+
+        def basis(day: dt.date, name: str, s: str = series) -> frozenset[str | None]:
+            return bases.get((s, day, name), frozenset({None}))
+
+        def split(a: str, b: str, start: dt.date, end: dt.date,
+                  cuts: list[Break] = cuts) -> bool:
+            return any(start < c.date <= end and (
+                c.framework is None or (c.package if by == "package" else c.framework) in (a, b))
+                for c in cuts)
+
         for a in names:
             for b in names:
                 if a == b:
                     continue
-                both = [d for d in ordered if a in dates[d] and b in dates[d]]
-                first = next((d for d in both if dates[d][a] > dates[d][b]), None)
-                if first is None:
+                both = [d for d in ordered if a in dates[d] and b in dates[d]
+                        and basis(d, a) == basis(d, b)]
+                if not both:
                     continue
+                first = None
+                for prev, day in zip(both, both[1:], strict=False):
+                    if dates[day][a] > dates[day][b] and dates[prev][a] <= dates[prev][b] \
+                            and basis(prev, a) == basis(day, a) and not split(a, b, prev, day):
+                        first = day
+                        break
+                kind = "crossover"
+                if first is None:
+                    if not all(dates[d][a] > dates[d][b] for d in both):
+                        continue
+                    first, kind = both[0], "above throughout"
                 last = both[-1]
                 out.append(Lead(series, a, b, first, dates[first][a], dates[first][b],
-                                dates[last][a] > dates[last][b]))
+                                dates[last][a] > dates[last][b], kind))
     return sorted(out, key=lambda x: (x.series, x.date, x.leader))
 
 
@@ -364,34 +488,71 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
         points, names = _package_points(metric, obs)
     in_range = [p for p in points if (date_from is None or p.date >= date_from)
                 and (date_to is None or p.date <= date_to)]
-    breaks = [b for b in _breaks(obs) if (date_from is None or b.date >= date_from)
+    all_breaks = _breaks(metric, obs)
+    breaks = [b for b in all_breaks if (date_from is None or b.date >= date_from)
               and (date_to is None or b.date <= date_to)]
+    notes.extend(_basis_notes(metric, obs, all_breaks))
+    leads = first_leads(in_range, names, bases=_bases(metric, obs, by), breaks=all_breaks,
+                        by=by)
     return SignalsResult(metric, by, UNITS[metric], date_from, date_to, window, definitions,
-                         coverage, tuple(in_range), tuple(breaks),
-                         tuple(first_leads(in_range, names)), tuple(used), tuple(notes))
+                         coverage, tuple(in_range), tuple(breaks), tuple(leads), tuple(used),
+                         tuple(notes))
+
+
+def _basis_notes(metric: str, obs: list[Observation], breaks: list[Break]) -> list[str]:
+    """Say how leads treat values counted from different columns, or that it is unknown."""
+    if metric != "dependents":
+        return []
+    owner = _owners(metric)
+    unknown = sorted({o.snapshot.id for o in obs if o.value is not None and o.basis is None
+                      and _norm(metric, o.subject) in owner})
+    notes = []
+    if unknown:
+        notes.append(f"{', '.join(unknown)}: stored before fwatlas recorded which columns "
+                     "supply dependents, so source breaks in them cannot be found; ingest the "
+                     "best-of-ml-python files into a new store to check")
+    if any(b.cause == "columns" for b in breaks):
+        notes.append("best-of-ml-python's dependent_project_count is github_ + "
+                     "pypi_dependent_project_count where each is present, and which are present "
+                     "changes between snapshots (listed as breaks): leads compare only values "
+                     "counted from the same columns, and no crossover is claimed across a break")
+    return notes
 
 
 def _package_points(metric: str, obs: list[Observation]) -> tuple[list[Point], list[str]]:
-    """Per-package rows: the primary subjects (downloads, stars) or every mapped term/tag."""
-    points = []
+    """Per-package rows: the primary subjects (downloads, stars) or every mapped term/tag;
+    ``share`` is each one's part of the listed packages (terms/tags) with a value that date."""
+    found: list[Observation] = []
     names: list[str] = []
+    label: dict[int, tuple[str, str]] = {}
     if metric in ("jobs", "questions"):
         for o in obs:
             if o.subject.startswith("framework:") or o.framework is None:
                 continue
-            points.append(Point(o.series, o.date, o.framework, o.subject, o.value, None,
-                                o.partial, o.snapshot.id))
+            found.append(o)
+            label[id(o)] = (o.framework, o.subject)
             if o.subject not in names:
                 names.append(o.subject)
-        return points, names
-    owner = {_norm(metric, s): (fw, s) for fw, subs in primaries(metric).items() for s in subs}
-    for o in obs:
-        hit = owner.get(_norm(metric, o.subject))
-        if hit is None:
-            continue
-        points.append(Point(o.series, o.date, hit[0], hit[1], o.value, None, False,
+    else:
+        owner = _owners(metric)
+        for o in obs:
+            hit = owner.get(_norm(metric, o.subject))
+            if hit is not None:
+                found.append(o)
+                label[id(o)] = hit
+        names = [s for subs in primaries(metric).values() for s in subs]
+    totals: dict[tuple[str, dt.date], float] = defaultdict(float)
+    for o in found:
+        if o.value is not None:
+            totals[(o.series, o.date)] += o.value
+    points = []
+    for o in found:
+        total = totals[(o.series, o.date)]
+        share = None if o.value is None or not total else o.value / total
+        fw, name = label[id(o)]
+        points.append(Point(o.series, o.date, fw, name, o.value, share,
+                            o.partial if metric in ("jobs", "questions") else False,
                             o.snapshot.id))
-    names = [s for subs in primaries(metric).values() for s in subs]
     return points, names
 
 
@@ -400,7 +561,9 @@ def _package_points(metric: str, obs: list[Observation]) -> tuple[list[Point], l
 
 def signals_facts(atlas: Atlas) -> list[Fact]:
     """``signals.<metric>.value|share.<framework>`` at the newest date of the newest series,
-    and ``signals.<metric>.first_lead.<a>.<b>`` (the date a first exceeded b there)."""
+    ``signals.<metric>.first_lead.<a>.<b>`` (the date a first crossed above b there, null when
+    no crossover is seen) and ``signals.<metric>.ahead_throughout.<a>.<b>`` (a above b at every
+    point where both are measured alike; null when the series does not cover both)."""
     facts: list[Fact] = []
     for metric in METRICS:
         result = signals(atlas, metric=metric)
@@ -417,12 +580,18 @@ def signals_facts(atlas: Atlas) -> list[Fact]:
             facts.append(Fact(f"signals.{metric}.share.{p.framework}", p.share, "share",
                               "computed", src, p.date))
         leads = {(x.leader, x.other): x for x in result.leads if x.series == series}
+        covered = result.coverage.get(series, {})
         srcs = tuple(s.source() for s in result.snapshots)
         for a in frameworks():
             for b in frameworks():
                 if a != b:
                     lead = leads.get((a, b))
+                    crossed = lead is not None and lead.kind == "crossover"
                     facts.append(Fact(f"signals.{metric}.first_lead.{a}.{b}",
-                                      lead.date.isoformat() if lead else None, "date",
-                                      "computed", srcs, newest.date))
+                                      lead.date.isoformat() if lead and crossed else None,
+                                      "date", "computed", srcs, newest.date))
+                    throughout = None if not (covered.get(a) and covered.get(b)) else \
+                        lead is not None and lead.kind == "above throughout"
+                    facts.append(Fact(f"signals.{metric}.ahead_throughout.{a}.{b}", throughout,
+                                      "yes/no", "computed", srcs, newest.date))
     return facts

@@ -34,13 +34,17 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
         by_pkg = payload["by"] == "package"
         key = "package" if by_pkg else "framework"
         names = list(dict.fromkeys(r[key] for r in rows))
+        whose = "frameworks"
+        if by_pkg:
+            whose = ("listed terms/tags" if payload["metric"] in ("jobs", "questions")
+                     else "listed packages")
         for series in dict.fromkeys(r["series"] for r in rows):
             grid: dict[Any, dict[str, Any]] = {}
             for r in rows:
                 if r["series"] == series:
                     grid.setdefault(r["date"], {})[r[key]] = r
             t = Table(title=f"{payload['metric']} – {series}"
-                            + (" (share of the frameworks with a value)" if share else ""))
+                            + (f" (share of the {whose} with a value)" if share else ""))
             t.add_column("date")
             for n in names:
                 t.add_column(n, justify="right")
@@ -58,12 +62,18 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
             if len(dates) > limit:
                 console.print(f"[dim]last {limit} of {len(dates)} dates; --from/--to or --json "
                               "for the rest[/]")
-        for b in payload["breaks"]:
-            console.print(f"[yellow]break[/] {b['series']} {b['date']}: {b['what']}")
+        _print_breaks(console, payload["breaks"])
         for lead in payload["leads"]:
+            if lead.get("kind") == "above throughout":
+                console.print(f"{lead['series']}: {lead['leader']} above {lead['other']} "
+                              f"throughout (from {lead['date']}: "
+                              f"{number(lead['leader_value'])} vs "
+                              f"{number(lead['other_value'])}; not a crossover)")
+                continue
             console.print(f"{lead['series']}: {lead['leader']} first above {lead['other']} on "
                           f"{lead['date']} ({number(lead['leader_value'])} vs "
-                          f"{number(lead['other_value'])})")
+                          f"{number(lead['other_value'])})"
+                          + ("" if lead["ahead_at_end"] else ", not ahead at the end"))
         for fw, subs in payload["definitions"].items():
             console.print(f"[dim]{fw} = {' + '.join(subs)}[/]")
         for n in payload["notes"]:
@@ -74,6 +84,32 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
     return draw
 
 
+def _print_breaks(console: Any, breaks: list[dict[str, Any]], limit: int = 12) -> None:
+    """Every break, or – when there are many – one line per series and subject."""
+    if len(breaks) <= limit:
+        for b in breaks:
+            console.print(f"[yellow]break[/] {b['series']} {b['date']}: {b['what']}",
+                          highlight=False)
+        return
+    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for b in breaks:
+        groups.setdefault((b["series"], b.get("package")), []).append(b)
+    for (series, package), items in groups.items():
+        if package is None or len(items) == 1:
+            for b in items:
+                console.print(f"[yellow]break[/] {series} {b['date']}: {b['what']}",
+                              highlight=False)
+            continue
+        causes: dict[str, int] = {}
+        for b in items:
+            causes[b.get("cause") or "other"] = causes.get(b.get("cause") or "other", 0) + 1
+        console.print(f"[yellow]break[/] {series} {package}: {len(items)} breaks "
+                      f"{items[0]['date']} … {items[-1]['date']} ("
+                      + ", ".join(f"{c} {n}" for c, n in causes.items())
+                      + f"); first {items[0]['date']}: {items[0]['what']}", highlight=False)
+    console.print(f"[dim]{len(breaks)} breaks; --json lists each[/]")
+
+
 def signals_command(
     metric: Annotated[str, typer.Option(
         "--metric", help="downloads, stars, dependents, jobs or questions.")] = "downloads",
@@ -81,7 +117,8 @@ def signals_command(
     = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
     share: Annotated[bool, typer.Option(
-        "--share", help="Show each framework's share of the frameworks with a value.")] = False,
+        "--share", help="Show each framework's (with --by package: each package's) share "
+                        "of those with a value at that date.")] = False,
     by: Annotated[str, typer.Option(
         "--by", help="framework (default) or package: the per-package (term, tag) series.")]
     = "framework",

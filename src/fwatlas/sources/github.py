@@ -16,6 +16,7 @@ Precomputed aggregates (``label_aggregates_*.csv``) are not projects: they are l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,9 @@ MIGRATIONS: list[str] = [
         pypi_monthly_downloads BIGINT
     );
     """,
+    # 2: which columns supplied `dependents` (best-of-ml-python's dependent_project_count is
+    # github_ + pypi_dependent_project_count where present): a change is a source break
+    "ALTER TABLE github_repos ADD COLUMN dependents_basis VARCHAR;",
 ]
 
 SCHEMA = pa.schema([
@@ -70,6 +74,7 @@ SCHEMA = pa.schema([
     ("open_issues", pa.int64()),
     ("pypi_id", pa.string()),
     ("pypi_monthly_downloads", pa.int64()),
+    ("dependents_basis", pa.string()),
 ])
 
 BEST_OF_ALIASES: dict[str, tuple[str, ...]] = {
@@ -84,7 +89,11 @@ BEST_OF_ALIASES: dict[str, tuple[str, ...]] = {
     "open_issues": ("open_issue_count",),
     "pypi_id": ("pypi_id",),
     "pypi_monthly_downloads": ("pypi_monthly_downloads",),
+    "github_dependents": ("github_dependent_project_count",),
+    "pypi_dependents": ("pypi_dependent_project_count",),
 }
+#: the parts best-of-ml-python adds up into dependent_project_count, in the order named
+DEPENDENT_PARTS = (("github", "github_dependents"), ("pypi", "pypi_dependents"))
 DAILY_ALIASES: dict[str, tuple[str, ...]] = {
     "timestamp": ("timestamp", "date"),
     "repo": ("name", "repo", "repository"),
@@ -101,6 +110,18 @@ _LIST_ITEM = re.compile(r"""['"]([^'"]+)['"]""")
 def parse_labels(text: str) -> list[str]:
     """``"['pytorch', 'jax']"`` (a Python list literal as text) -> ``["pytorch", "jax"]``."""
     return _LIST_ITEM.findall(text or "")
+
+
+def dependents_basis(cols: dict[str, str], get: Any) -> str | None:
+    """Which columns supplied a row's ``dependents``: ``github+pypi``, ``github``, ``pypi``
+    (the non-empty parts of dependent_project_count), ``total`` (the column alone, no parts
+    in the file); None when there is no value. A change between snapshots is a source break."""
+    if "dependents" not in cols or not get("dependents"):
+        return None
+    if cols["dependents"] != "dependent_project_count":
+        return "github"  # only github_dependent_project_count in the file
+    parts = [name for name, key in DEPENDENT_PARTS if key in cols and get(key)]
+    return "+".join(parts) or "total"
 
 
 def kind_of(path: Path) -> str | None:
@@ -145,6 +166,7 @@ def best_of_stream(path: Path) -> GuardedReader:
                 }
                 for k in NUMERIC:
                     row[k] = to_int(get(rec, k)) if k in cols else None
+                row["dependents_basis"] = dependents_basis(cols, functools.partial(get, rec))
             except ValueError as exc:
                 name = get(rec, "name") or get(rec, "repo") or "?"
                 skipped.append(f"{path.name} line {line} ({name}): {exc}")
@@ -203,6 +225,7 @@ def daily_stream(path: Path) -> GuardedReader:
                     "observed_on": parse_timestamp(get(rec, "timestamp")).date(),
                     "repo": full_name(name), "name": name, "labels": None, "pypi_id": None,
                     "contributors": None, "dependents": None, "pypi_monthly_downloads": None,
+                    "dependents_basis": None,
                 }
                 for k in ("stars", "forks", "open_issues"):
                     row[k] = to_int(get(rec, k)) if k in cols else None
