@@ -3,8 +3,15 @@
 What every fetch here needs, in one place: a limit on concurrent requests, timeouts, retries
 with exponential backoff on 429 and 5xx (honouring ``Retry-After``) and on transport errors,
 conditional requests (``If-None-Match`` / ``If-Modified-Since``) when an earlier response sent
-validators, a Rich progress bar on stderr, and counts of what the servers actually served
-(requests, bytes, statuses, whether validators were sent) for the benchmark and the report.
+validators, a Rich progress bar on stderr (when stderr is a terminal), and counts of what the
+servers actually served (requests, bytes, statuses, whether validators were sent) for the
+benchmark and the report.
+
+Failing fast offline: a host that cannot be connected to (DNS failure, connection refused,
+connect timeout) before it has answered anything in this fetch is not retried, and the
+requests still queued for it fail at once – so with no network a refresh ends in well under a
+second instead of waiting out the backoff. Once a host has answered, its connection errors are
+retried like any other transport error.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ class Stats:
     retries: int = 0
     transport_errors: int = 0
     wall_s: float = 0.0
+    unreachable_hosts: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -72,18 +80,40 @@ def _retry_after(resp: httpx.Response, fallback: float) -> float:
     return fallback
 
 
+#: errors that mean "no connection to this host at all" (not a reset mid-transfer)
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+@dataclass
+class _Hosts:
+    """Per host: has it answered anything in this fetch, and why it could not be reached."""
+
+    answered: set[str] = field(default_factory=set)
+    down: dict[str, str] = field(default_factory=dict)
+
+
+def _host(url: str) -> str:
+    return httpx.URL(url).netloc.decode("ascii", "replace")
+
+
 async def _one(client: httpx.AsyncClient, req: Request, sem: asyncio.Semaphore, stats: Stats,
-               retries: int, backoff: float) -> Response:
+               retries: int, backoff: float, hosts: _Hosts | None = None) -> Response:
     headers = dict(req.headers)
     if req.etag:
         headers["If-None-Match"] = req.etag
     if req.last_modified:
         headers["If-Modified-Since"] = req.last_modified
+    hosts = hosts if hosts is not None else _Hosts()
+    host = _host(req.url)
     attempt = 0
     last_error = None
     while True:
         attempt += 1
         async with sem:
+            if host in hosts.down and host not in hosts.answered:
+                return Response(req.key, req.url, None, attempts=0,
+                                error=f"not tried: {host} could not be reached "
+                                      f"({hosts.down[host]})")
             try:
                 resp = await client.get(req.url, headers=headers)
                 body = resp.content
@@ -92,6 +122,15 @@ async def _one(client: httpx.AsyncClient, req: Request, sem: asyncio.Semaphore, 
                 stats.transport_errors += 1
                 last_error = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
                 resp = None
+                if isinstance(exc, _CONNECT_ERRORS) and host not in hosts.answered:
+                    # nothing from this host yet: offline or wrong address, not a hiccup
+                    hosts.down.setdefault(host, last_error)
+                    if host not in stats.unreachable_hosts:
+                        stats.unreachable_hosts.append(host)
+                    return Response(req.key, req.url, None, attempts=attempt,
+                                    error=last_error)
+            else:
+                hosts.answered.add(host)
         if resp is not None:
             stats.requests += 1
             stats.bytes += resp.num_bytes_downloaded  # on the wire, before decompression
@@ -126,6 +165,7 @@ def fetch_all(requests: Sequence[Request], *, concurrency: int = 8,
 
     async def run() -> list[Response]:
         sem = asyncio.Semaphore(max(1, concurrency))
+        hosts = _Hosts()
         limits = httpx.Limits(max_connections=max(1, concurrency),
                               max_keepalive_connections=max(1, concurrency))
         async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), limits=limits,
@@ -135,7 +175,7 @@ def fetch_all(requests: Sequence[Request], *, concurrency: int = 8,
             task_id = bar.add_task("fetching", total=len(requests)) if bar else None
 
             async def tracked(req: Request) -> Response:
-                res = await _one(client, req, sem, stats, retries, backoff)
+                res = await _one(client, req, sem, stats, retries, backoff, hosts)
                 if on_done is not None:
                     on_done(res)
                 if bar is not None and task_id is not None:
@@ -161,9 +201,11 @@ def _progress(enabled: bool, total: int) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None  # a bar in a log or a pipe is noise (and leaves an empty line behind)
     return Progress("[progress.description]{task.description}", BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True)
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
 
 
 def run_coroutine(coro: Any) -> Any:

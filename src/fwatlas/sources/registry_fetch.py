@@ -123,8 +123,9 @@ def fetch(packages: list[tuple[str, str, str]] | None = None, *, folder: Path | 
             unreachable += 1
     if requests and unreachable == len(requests) and reused == 0:
         hosts = sorted({r.url.split("/")[2] for r in requests})
+        tried = [r.error for r in results if r.attempts] or [results[0].error]
         raise SourceUnavailable(
-            f"{', '.join(hosts)} unreachable ({results[0].error})",
+            f"{', '.join(hosts)} unreachable ({tried[0]})",
             hint="offline? fwatlas ingest registry <folder> reads saved documents")
     manifest = {"written_at": now.isoformat(), "packages": [
         entries[f"{r}:{p}"] for r, p, _ in packages]}
@@ -158,8 +159,11 @@ def _store(folder: Path, e: dict[str, Any], res: Response, prev: dict[str, Any] 
         return None
     if res.status == 404:
         e["problem"] = "package does not exist (HTTP 404)"
+    elif res.status is None and not res.attempts:
+        e["problem"] = res.error or "not tried"
     elif res.status is None:
-        e["problem"] = f"no response after {res.attempts} attempts ({res.error})"
+        e["problem"] = (f"no response after {res.attempts} attempt"
+                        f"{'s' if res.attempts != 1 else ''} ({res.error})")
     else:
         e["problem"] = f"HTTP {res.status} after {res.attempts} attempts"
     return str(e["problem"])
