@@ -25,6 +25,52 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def _own_addresses() -> set[str]:
+    """Loopback plus this machine's own addresses (a local Ray cluster listens on those)."""
+    import socket
+
+    own = {"127.0.0.1", "::1", "localhost"}
+    try:
+        own |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    return own
+
+
+@pytest.fixture(autouse=True)
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse connections that leave this machine, except in tests marked ``live``."""
+    if request.node.get_closest_marker("live"):
+        return
+    import ipaddress
+    import socket
+
+    own = _own_addresses()
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def allowed(address: object) -> bool:
+        if not isinstance(address, tuple):  # AF_UNIX paths and the like
+            return True
+        host = str(address[0])
+        try:
+            return ipaddress.ip_address(host).is_loopback or host in own
+        except ValueError:
+            return host in own
+
+    def connect(self: socket.socket, address: object) -> None:
+        if not allowed(address):
+            raise OSError(f"tests may not leave this machine (connect to {address!r})")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        if not allowed(address):
+            raise OSError(f"tests may not leave this machine (connect to {address!r})")
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
 @pytest.fixture
 def shared_data() -> Path:
     return shared_path("data")

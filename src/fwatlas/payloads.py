@@ -137,8 +137,10 @@ def kb_changes_payload(*, as_of: Any, kb_path: str | None = None) -> dict[str, A
     from fwatlas.kb.changes import kb_changes
 
     kb = load_kb(Path(kb_path) if kb_path else None)
-    rows = [c.as_dict() for c in kb_changes(kb, as_of)]
-    return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), "rows": rows})
+    changes = kb_changes(kb, as_of)
+    scope = kb.as_of_scope(as_of, [c.name for c in changes])
+    return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), **scope.as_dict(),
+                     "rows": [c.as_dict() for c in changes]})
 
 
 def signals_payload(atlas: Atlas, *, metric: str = "downloads", date_from: Any = None,

@@ -195,14 +195,14 @@ def changes_command(
     """
     from fwatlas.kb import load_kb
     from fwatlas.kb.changes import kb_changes
+    from fwatlas.payloads import kb_changes_payload
 
     day = _as_of(as_of)
+    payload = kb_changes_payload(as_of=day, kb_path=str(kb_path) if kb_path else None)
+    rows = payload["rows"]
     kb = load_kb(kb_path)
     changes = kb_changes(kb, day)
-    rows = [c.as_dict() for c in changes]
     scope = kb.as_of_scope(day, [c.name for c in changes])
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
-                               **scope.as_dict(), "rows": rows}
 
     def draw(console: Any) -> None:
         from rich.table import Table
