@@ -69,3 +69,13 @@ def test_vitality_facts_are_judged_at_the_snapshot_date(db):
     facts = {f.name: f for f in list_facts(open_atlas(db), "vitality.flagged")}
     assert facts["vitality.flagged.pypi.torchserve"].value is True
     assert facts["vitality.flagged.pypi.torch"].value is False
+
+
+def test_a_status_dated_after_as_of_is_not_used(cli, db):
+    """TorchServe was archived in 2025-08: judged as of mid-2024 that was not yet known."""
+    ingest("registry", REGISTRY, db=db)
+    out = cli("vitality", "--as-of", "2024-06-01", "--db", str(db), "--json").json()
+    serve = next(r for r in out["rows"] if r["package"] == "torchserve")
+    assert serve["kb_status"] is None
+    assert "knowledge base" not in (serve["flag_reason"] or "")
+    assert any(n.startswith("torchserve: knowledge-base status archived") for n in out["notes"])

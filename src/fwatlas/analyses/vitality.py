@@ -18,6 +18,7 @@ from typing import Any
 
 from fwatlas.analyses.support import registry_snapshot
 from fwatlas.facts import Fact
+from fwatlas.kb.schema import earliest_day
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -58,11 +59,12 @@ class VitalityResult:
     kb_sources: tuple[dict[str, Any], ...]
     rows: tuple[VitalityRow, ...]
     missing: str | None = None
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of, "stale_months": self.stale_months,
                 "flagged": sum(r.flagged for r in self.rows), "missing": self.missing,
-                "rows": [r.as_dict() for r in self.rows]}
+                "notes": list(self.notes), "rows": [r.as_dict() for r in self.rows]}
 
     def sources(self) -> list[dict[str, Any]]:
         return ([self.snapshot.source()] if self.snapshot else []) + list(self.kb_sources)
@@ -117,6 +119,7 @@ def vitality(atlas: Atlas, *, as_of: dt.date | None = None, snapshot_id: str | N
     stale_before = months_before(as_of, stale_months)
     year_ago = dt.datetime.combine(as_of - dt.timedelta(days=365), dt.time.max)
     rows = []
+    notes_after: list[str] = []
     for registry, package, framework in atlas.con.execute(
             "SELECT registry, package, framework FROM registry_packages WHERE snapshot_id = ? "
             "ORDER BY registry, package", [snap.num]).fetchall():
@@ -126,6 +129,12 @@ def vitality(atlas: Atlas, *, as_of: dt.date | None = None, snapshot_id: str | N
         entry = kb.by_package(registry, package)
         status = entry.status if entry is not None else None
         reasons = []
+        if (entry is not None and entry.status_date is not None
+                and earliest_day(entry.status_date) > as_of):
+            # the knowledge base keeps no history: a status dated after --as-of was not yet known
+            notes_after.append(f"{package}: knowledge-base status {status} dates from "
+                               f"{entry.status_date}, after {as_of}; not used")
+            status = None
         if newest is None:
             reasons.append(f"no release on or before {as_of}")
         elif newest[1].date() < stale_before:
@@ -142,7 +151,8 @@ def vitality(atlas: Atlas, *, as_of: dt.date | None = None, snapshot_id: str | N
             yanked=sum(1 for r in rel if r[2] and r[1] > year_ago),
             kb_status=status, kb_entry=entry.name if entry is not None else None,
             flagged=bool(reasons), flag_reason="; ".join(reasons) or None))
-    return VitalityResult(as_of, stale_months, snap, tuple(kb.sources()), tuple(rows))
+    return VitalityResult(as_of, stale_months, snap, tuple(kb.sources()), tuple(rows),
+                          notes=tuple(notes_after))
 
 
 def vitality_facts(atlas: Atlas) -> list[Fact]:

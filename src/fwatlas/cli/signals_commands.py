@@ -185,6 +185,8 @@ def vitality_command(
                       str(r["releases_12m"]), str(r["yanked"]), r["kb_status"] or "–",
                       ("[red]" + (r["flag_reason"] or "") + "[/]") if r["flagged"] else "")
         console.print(t)
+        for note in payload.get("notes") or []:
+            console.print(f"note: {note}", markup=False)
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)
