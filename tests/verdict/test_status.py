@@ -77,3 +77,12 @@ def test_status_leaves_the_store_unchanged_and_works_without_one(tmp_path):
     db = tmp_path / "none.duckdb"
     payload = _status(db, "2026-12-01")
     assert payload["rows"] and not db.exists()
+
+
+def test_evidence_dated_after_as_of_is_not_called_fresh(tmp_path):
+    from tests.conftest import run_cli
+
+    out = run_cli("status", "--as-of", "2020-01-01", "--db", str(tmp_path / "a.duckdb"),
+                  "--json").json()
+    kb = next(r for r in out["rows"] if r["kind"] == "kb")
+    assert kb["state"] == "dated after --as-of" and kb["age_days"] < 0

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: states a row can be in
 FRESH, STALE, MISSING, UNDATED, HISTORICAL = "fresh", "stale", "missing", "undated", "historical"
+#: evidence dated after --as-of: it did not exist yet on that day, so it is neither fresh nor stale
+AFTER_AS_OF = "dated after --as-of"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class StatusResult:
 
 
 def _state(kind: str, day: dt.date | None, as_of: dt.date) -> str:
+    if day is not None and day > as_of:
+        return AFTER_AS_OF
     if fresh.freshness(kind).stale_days is None:
         return HISTORICAL
     stale = fresh.is_stale(kind, day, as_of)
