@@ -121,3 +121,24 @@ def test_records_without_id_and_repeated_ids_are_skipped_items(tmp_path: Path) -
     avail = run_cli("availability", "--db", str(db), "--snapshot", "s1", "--json").json()
     assert avail["total"] == 2 and avail["available"]["pytorch"] == 1  # the first a/x record
     assert avail["available"]["tensorflow"] == 0
+
+
+def test_dates_keep_their_offsets_and_unreadable_ones_are_listed(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    path = tmp_path / "tz.jsonl"
+    rows = [{"id": "a/late", "tags": ["pytorch"], "createdAt": "2021-12-31T23:30:00-05:00"},
+            {"id": "b/bad", "tags": ["tf"], "createdAt": "not a date"},
+            {"id": "c/ok", "tags": ["jax"], "createdAt": "2021-06-01T00:00:00.000Z"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    db = tmp_path / "tz.duckdb"
+    run = run_cli("ingest", "hub", str(path), "--db", str(db), "--data-date", "2024-01-01",
+                  "--json")
+    assert run.code == 0, run.err
+    assert any("createdAt" in i and "not an ISO 8601 date" in i
+               for i in run.json()["skipped_items"])
+    years = run_cli("availability", "--db", str(db), "--snapshot", "s1", "--by", "year",
+                    "--json").json()["rows"]
+    by_year = {(r["group"], r["framework"]): r["available"] for r in years}
+    assert by_year[("2022", "pytorch")] == 1  # 23:30 at UTC-5 is 2022 in UTC
+    assert by_year[("unknown", "tensorflow")] == 1 and by_year[("2021", "jax")] == 1

@@ -109,6 +109,7 @@ class HubDump:
         self.layout = _layout(path)
         self.columns = _columns(path, self.layout)  # normalised name -> source name
         self.without_id = 0  # records dropped for having no id (item-level problems)
+        self.unreadable: dict[str, int] = {}  # column -> values that were not a date
         missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
             raise InputError(f"required column {missing[0]!r} missing (a Hub dump needs "
@@ -161,7 +162,13 @@ class HubDump:
             if src is None:
                 arrays.append(pa.nulls(batch.num_rows, field.type))
                 continue
-            arrays.append(_coerce(batch.column(src), field, str(self.path)))
+            value = _coerce(batch.column(src), field, str(self.path))
+            if pa.types.is_timestamp(field.type):
+                lost = pc.sum(pc.and_(pc.is_valid(batch.column(src)),
+                                      pc.is_null(value)).cast(pa.int64())).as_py() or 0
+                if lost:
+                    self.unreadable[src] = self.unreadable.get(src, 0) + int(lost)
+            arrays.append(value)
         normal = pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
         has_id = pc.and_(pc.is_valid(normal.column(0)),
                          pc.not_equal(pc.fill_null(normal.column(0), ""), ""))
@@ -286,6 +293,22 @@ def _literal_list(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(s, ""), empty, lists)
 
 
+def _iso_timestamps(text: pa.Array) -> pa.Array:
+    """ISO 8601 strings to naive UTC timestamps, honouring ``Z`` and ``±HH:MM`` offsets
+    (``2021-12-31T23:30:00-05:00`` is 2022-01-01 04:30 UTC); unreadable values become null."""
+    offset = pc.extract_regex(text, r"(?P<sign>[+-])(?P<hh>\d\d):?(?P<mm>\d\d)$")
+    clock = pc.replace_substring_regex(text, r"(Z|[+-]\d\d:?\d\d)$", "")
+    clock = pc.replace_substring(clock, "T", " ")
+    local = pc.strptime(pc.utf8_slice_codeunits(clock, 0, 19), format="%Y-%m-%d %H:%M:%S",
+                        unit="us", error_is_null=True)
+    hours = pc.cast(pc.struct_field(offset, "hh"), pa.int64())
+    minutes = pc.cast(pc.struct_field(offset, "mm"), pa.int64())
+    sign = pc.if_else(pc.equal(pc.struct_field(offset, "sign"), "-"), -1, 1)
+    micros = pc.multiply(sign, pc.multiply(pc.add(pc.multiply(hours, 60), minutes), 60_000_000))
+    shift = pc.cast(pc.fill_null(micros, 0), pa.duration("us"))
+    return pc.subtract(local, shift)
+
+
 def _coerce(col: pa.Array | pa.ChunkedArray, field: pa.Field, path: str) -> pa.Array:
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     t = field.type
@@ -306,10 +329,7 @@ def _coerce(col: pa.Array | pa.ChunkedArray, field: pa.Field, path: str) -> pa.A
             if pa.types.is_timestamp(arr.type):
                 return arr.cast(t)  # tz-aware values are UTC instants; keep them as naive UTC
             if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-                text = pc.replace_substring_regex(arr.cast(pa.string()), r"(Z|[+-]00:?00)$", "")
-                text = pc.replace_substring(text, "T", " ")
-                return pc.strptime(pc.utf8_slice_codeunits(text, 0, 19),
-                                   format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
+                return _iso_timestamps(arr.cast(pa.string()))
             raise TypeError(f"{arr.type}")
         if pa.types.is_integer(t):
             if pa.types.is_string(arr.type):
@@ -356,6 +376,9 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     builder.insert("hub_models", dump.stream())
     if dump.without_id:
         builder.skip(f"{dump.without_id} record(s)", "no id or modelId")
+    for column, count in dump.unreadable.items():
+        builder.skip(f"{count} {column} value(s)", "not an ISO 8601 date; kept the models "
+                     "with no date")
     _drop_duplicate_ids(session.atlas.con, builder)
     # a column "exists" when the data holds any value in it, whatever the layout declared
     session.atlas.con.execute(
