@@ -27,13 +27,15 @@ def _weights(frameworks: dict[str, float]) -> str:
 
 def _scan_table(payload: dict[str, Any]) -> Any:
     def draw(console: Any) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         eng = payload["engine"]
         t = Table(title=f"Frameworks of scanned code – engine {eng['name']}, "
                         f"{eng['workers']} worker(s)")
         for c in ("path", "primary", "weights", "keras backend", "date", "files", "skipped"):
-            t.add_column(c, justify="right" if c in ("files", "skipped") else "left")
+            t.add_column(c, justify="right" if c in ("files", "skipped") else "left",
+                         overflow="fold")
         for r in payload["rows"]:
             t.add_row(r["path"], r["primary"], _weights(r["frameworks"]),
                       r["keras_backend"] or "–",
@@ -45,6 +47,12 @@ def _scan_table(payload: dict[str, Any]) -> Any:
                       f"{s['seconds']:.1f} s, {s['files_per_second']:,.0f} files/s); "
                       f"{s['already_scanned']} already in the store"
                       + (f"; resumed {s['resumed']}" if s["resumed"] else ""), markup=False)
+        empty = [r["path"] for r in payload["rows"] if not r["files_scanned"]]
+        if empty:
+            console.print(f"[yellow]warning:[/] found no Python, notebook or dependency file in "
+                          f"{len(empty)} path(s) (archives inside a folder are not opened: pass "
+                          "them as paths, e.g. FOLDER/*.whl): "
+                          + escape(", ".join(empty[:5])))
         if payload["skipped"]:
             console.print(f"[yellow]warning:[/] skipped {len(payload['skipped'])} "
                           "repositories:")

@@ -149,7 +149,7 @@ def snapshots_command(
 
         t = Table(title="Snapshots")
         for c in ("id", "kind", "dataset", "data date", "rows", "skipped", "ingested", "origin"):
-            t.add_column(c)
+            t.add_column(c, overflow="fold")  # ids are what --snapshot takes: never cut them
         for s in payload["rows"]:
             t.add_row(s["snapshot_id"], s["kind"], s["dataset"], s["data_date"] or "–",
                       f"{s['rows']:,}", str(s["skipped"]),
@@ -183,7 +183,7 @@ def facts_command(
 
         t = Table(title=f"Facts{' under ' + prefix if prefix else ''}")
         for c in ("name", "value", "unit", "basis", "data date", "source"):
-            t.add_column(c)
+            t.add_column(c, overflow="fold")
         for f in payload["rows"]:
             value = f["value"]
             shown = f"{value:.4g}" if isinstance(value, float) else str(value)
