@@ -148,8 +148,10 @@ def snapshots_command(
         from rich.table import Table
 
         t = Table(title="Snapshots")
-        for c in ("id", "kind", "dataset", "data date", "rows", "skipped", "ingested", "origin"):
-            t.add_column(c, overflow="fold")  # ids are what --snapshot takes: never cut them
+        # ids are what --snapshot takes: never cut or broken; the long origin gives way
+        t.add_column("id", no_wrap=True)
+        for c in ("kind", "dataset", "data date", "rows", "skipped", "ingested", "origin"):
+            t.add_column(c, overflow="fold")
         for s in payload["rows"]:
             t.add_row(s["snapshot_id"], s["kind"], s["dataset"], s["data_date"] or "–",
                       f"{s['rows']:,}", str(s["skipped"]),
