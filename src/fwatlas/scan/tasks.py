@@ -69,7 +69,14 @@ def collect_tasks(paths: list[str], *, urls: Path | str | None = None
         if path.is_dir():
             add(given, path)
         elif archive_type(path):
-            _check_archive(path, given)
+            if len(paths) == 1:
+                _check_archive(path, given)  # the only input: unreadable is a whole failure
+            else:
+                try:
+                    _check_archive(path, given)
+                except InputError as exc:  # one of several: an item-level problem
+                    problems.append((given, exc.message.removeprefix(f"{given}: ")))
+                    continue
             add(given, path)
         elif path.is_file():
             try:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from fwatlas.errors import InputError
 from fwatlas.scan.model import RepoResult
 from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
@@ -221,6 +222,10 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     tasks, problems = collect_tasks([str(path)], urls=options.get("urls"))
     outcome = scan_tasks(ScanRequest(tasks=tasks, workers=1))
     results = outcome.results
+    if not results:  # every listed repository failed: the input as a whole is unusable
+        reasons = problems + [(f.path, f.reason) for f in outcome.failed]
+        first = f" (first: {reasons[0][0]}: {reasons[0][1]})" if reasons else ""
+        raise InputError(f"no repository could be scanned{first}", path=str(path))
     digest = hashlib.sha256("\n".join(
         [outcome.scanner, *sorted(r.content_hash for r in results)]).encode()).hexdigest()
     when = data_date or dt.datetime.now(dt.UTC).date()
