@@ -174,3 +174,22 @@ def advise_payload(atlas: Atlas | None, *, persona: str, targets: list[str] | No
                   experience=experience, python=python, os=os, arch=arch)
     kb = load_kb(Path(kb_path) if kb_path else None)
     return envelope(advise(s, ruleset, atlas=atlas, kb=kb, as_of=as_of).as_dict())
+
+
+def verdict_payload(atlas: Atlas, *, round_name: str | None = None, method: Any = None,
+                    as_of: Any = None, kb: Any = None) -> dict[str, Any]:
+    """``fwatlas verdict [--round --method --as-of --kb]``."""
+    from fwatlas.verdict.method import load_method
+    from fwatlas.verdict.verdicts import verdicts
+
+    m = load_method(method)
+    payload = verdicts(atlas, round_name=round_name, method=m, as_of=as_of, kb=kb).as_dict()
+    payload["max_factor"] = m.max_factor
+    return envelope(payload)
+
+
+def status_payload(atlas: Atlas, *, as_of: Any = None, kb: Any = None) -> dict[str, Any]:
+    """``fwatlas status [--as-of --kb]``."""
+    from fwatlas.verdict.status import source_status
+
+    return envelope(source_status(atlas, as_of=as_of, kb=kb).as_dict())

@@ -123,15 +123,11 @@ def verdict_command(
 
     Example: fwatlas verdict --round deployment --as-of 2026-11-30
     """
+    from fwatlas.payloads import verdict_payload
     from fwatlas.store.atlas import open_atlas
-    from fwatlas.verdict.method import load_method
-    from fwatlas.verdict.verdicts import verdicts
 
-    m = load_method(method)
-    day = parse_date(as_of, "--as-of")
-    report = verdicts(open_atlas(db), round_name=round_name, method=m, as_of=day, kb=kb)
-    payload = report.as_dict()
-    payload["max_factor"] = m.max_factor
+    payload = verdict_payload(open_atlas(db), round_name=round_name, method=method,
+                              as_of=parse_date(as_of, "--as-of"), kb=kb)
     emit(Output(payload, table=_verdict_table(payload)), output_format(fmt, json_out), out)
 
 
@@ -174,11 +170,10 @@ def status_command(
 
     Example: fwatlas status --as-of 2026-11-30
     """
+    from fwatlas.payloads import status_payload
     from fwatlas.store.atlas import open_atlas
-    from fwatlas.verdict.status import source_status
 
-    result = source_status(open_atlas(db), as_of=parse_date(as_of, "--as-of"), kb=kb)
-    payload = result.as_dict()
+    payload = status_payload(open_atlas(db), as_of=parse_date(as_of, "--as-of"), kb=kb)
     emit(Output(payload, table=_status_table(payload)), output_format(fmt, json_out), out)
 
 

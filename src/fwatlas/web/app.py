@@ -31,6 +31,8 @@ from fwatlas.payloads import (
     research_payload,
     signals_payload,
     snapshots_payload,
+    status_payload,
+    verdict_payload,
 )
 from fwatlas.store.atlas import Atlas
 from fwatlas.web import errors, pages
@@ -125,6 +127,22 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
     @app.get("/api/facts", tags=["api"], summary="fwatlas facts --json")
     async def api_facts(prefix: Annotated[str | None, Query(max_length=200)] = None) -> Response:
         return await api(("facts", prefix), lambda a: facts_payload(a, prefix=prefix))
+
+    @app.get("/api/verdict", tags=["api"], summary="fwatlas verdict --json")
+    async def api_verdict(
+        round: Annotated[Literal["availability", "research", "deployment", "ecosystem",
+                                 "adoption"] | None, Query()] = None,
+        as_of: Annotated[dt.date | None, Query()] = None,
+    ) -> Response:
+        when = pages.today(app, as_of)
+        return await api(("verdict", round, when), lambda a: verdict_payload(
+            a, round_name=round, as_of=when, kb=Path(app.state.kb) if app.state.kb else None))
+
+    @app.get("/api/status", tags=["api"], summary="fwatlas status --json")
+    async def api_status(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
+        when = pages.today(app, as_of)
+        return await api(("status", when), lambda a: status_payload(
+            a, as_of=when, kb=Path(app.state.kb) if app.state.kb else None))
 
     @app.get("/api/report", tags=["api"], summary="the report's sections as data")
     async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
