@@ -165,3 +165,11 @@ def test_question_dump_with_renamed_tags_column_is_rejected(db, tmp_path):
     with pytest.raises(InputError, match="Tags"):
         ingest("qa", broken, db=db)
     assert store_counts(db) == before
+
+
+def test_a_folder_of_job_post_csvs_ingests_each_and_lists_the_rest(db):
+    """The shared folder as it is: its one CSV becomes a snapshot, PROVENANCE.md is ignored."""
+    folder = shared_path("data", "hn_whoishiring_terms")
+    result = ingest("jobs", folder, db=db)
+    assert [s.dataset for s in result.created] == ["jobs/hn-whoishiring"]
+    assert "PROVENANCE.md" in result.ignored

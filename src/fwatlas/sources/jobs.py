@@ -187,9 +187,21 @@ def sites_stream(path: Path, header: list[str], records: Iterator[list[str]]) ->
 
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,
            options: dict[str, Any]) -> None:
-    """One CSV file; its layout is recognised from the header."""
+    """A CSV file (its layout recognised from the header), or a folder of them: each CSV is
+    one snapshot, other files are listed as ignored."""
     if path.is_dir():
-        raise InputError("a job-post file is one CSV, not a directory", path=str(path))
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+        session.ignored.extend(sorted(p.name for p in path.iterdir()
+                                      if p.is_file() and p not in files))
+        if not files:
+            raise InputError("no CSV file of job-post counts in this folder", path=str(path))
+        for file in files:
+            _ingest_file(session, file, data_date)
+        return
+    _ingest_file(session, path, data_date)
+
+
+def _ingest_file(session: Any, path: Path, data_date: dt.date | None) -> None:
     header, records = csv_rows(path)
     layout = _layout(header)
     if layout is None:
