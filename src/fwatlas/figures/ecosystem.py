@@ -58,6 +58,10 @@ def tools_figure(kb: Any) -> Figure:
                   "framework they serve.")
 
 
+#: above this many break dates a chart draws the lines without a label each
+MAX_BREAK_LABELS = 6
+
+
 def signal_figure(result: Any) -> Figure:
     """One metric: a line per framework and series; breaks as dashed vertical lines."""
     go = _go()
@@ -76,14 +80,18 @@ def signal_figure(result: Any) -> Figure:
                 hovertemplate="%{x}: %{y:,.0f}<extra>" + style.label(fw) + " · " + s
                               + "</extra>"))
     shapes, annotations = [], []
-    for b in result.breaks:
-        x = b.date.isoformat()
+    # one dotted line per date (several series can break on the same day); labels only while
+    # they stay readable – the caption and the CSV list every break
+    dates = sorted({b.date for b in result.breaks})
+    for day in dates:
+        x = day.isoformat()
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x,
                        "y0": 0, "y1": 1, "line": {"dash": "dot", "width": 1,
-                                                  "color": "rgba(128,128,128,0.8)"}})
-        annotations.append({"x": x, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
-                            "text": "source break", "yanchor": "bottom",
-                            "font": {"size": 10}})
+                                                  "color": "rgba(128,128,128,0.6)"}})
+        if len(dates) <= MAX_BREAK_LABELS:
+            annotations.append({"x": x, "y": 1, "xref": "x", "yref": "paper",
+                                "showarrow": False, "text": "source break",
+                                "yanchor": "bottom", "font": {"size": 10}})
     fig.update_layout(**style.layout(
         f"{result.metric.capitalize()} per framework ({result.unit})", y_title=result.unit,
         height=400, shapes=shapes, annotations=annotations, xaxis={"type": "date"}))
@@ -92,8 +100,9 @@ def signal_figure(result: Any) -> Figure:
                   "snapshot_id": p.snapshot_id} for p in result.points)
     return Figure(f"ecosystem-{result.metric}", f"{result.metric.capitalize()} over time", fig,
                   rows, "Lines: frameworks; dash: the measuring series (never mixed); dotted "
-                        "verticals: source breaks. " + (" ".join(
-                            f"{b.date}: {b.what}." for b in result.breaks[:3])))
+                        f"verticals: source breaks ({len(result.breaks)} on {len(dates)} "
+                        "dates). " + " ".join(f"{b.date}: {b.what}." for b in result.breaks[:3])
+                  + (" …" if len(result.breaks) > 3 else ""))
 
 
 def _latest_reading(result: Any) -> str | None:
