@@ -56,6 +56,12 @@ def _render(advice: Any, other: Any | None) -> Any:
             console.print("[bold]Evidence[/]")
             for e in a.reasons[0].evidence:
                 stale = " STALE" if e.name in a.stale else ""
+                if e.status is None and e.source is None:  # no snapshot holds this fact
+                    shown = ("unknown (no evidence in the store; fwatlas refresh registry "
+                             "fetches it)" if e.name.startswith("registry.") else
+                             "unknown (no evidence in the store)")
+                    console.print(f"  {e.kind} {escape(e.name)}: {shown}{stale}")
+                    continue
                 status = "unknown" if e.status is None else str(e.status)
                 console.print(f"  {e.kind} {escape(e.name)}: {escape(status)} "
                               f"(dated {e.data_date or 'undated'}; {escape(e.source or '–')})"
