@@ -189,8 +189,10 @@ def facts_command(
         for f in payload["rows"]:
             value = f["value"]
             shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            # a month- or year-precise date is shown as curated, not as its first day
+            day = f.get("data_date_as_curated") or f["data_date"] or "–"
             t.add_row(f["name"], "null" if value is None else shown, f["unit"], f["basis"],
-                      f["data_date"] or "–",
+                      day,
                       ", ".join(str(s.get("snapshot_id")) for s in f["sources"]))
         console.print(t, markup=False)
 
