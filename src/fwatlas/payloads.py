@@ -112,18 +112,12 @@ def deploy_matrix_payload(*, framework: str | None = None, target: str | None = 
     from fwatlas.errors import InputError
     from fwatlas.kb import load_kb
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
-    from fwatlas.kb.schema import TARGET_GROUPS, TARGETS, expand_targets
+    from fwatlas.kb.schema import TARGETS, target_option
 
     if framework is not None and framework not in MATRIX_FRAMEWORKS:
         raise InputError(f"--framework {framework!r} is not one of: "
                          f"{', '.join(MATRIX_FRAMEWORKS)}")
-    targets = TARGETS
-    if target is not None:
-        try:
-            targets = expand_targets([target])
-        except ValueError:
-            raise InputError(f"--target {target!r} is not one of: "
-                             f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
+    targets = target_option(target, TARGETS)
     kb = load_kb(Path(kb_path) if kb_path else None)
     m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
     return envelope({"sources": kb.sources(), "rows": m.rows()})

@@ -70,27 +70,13 @@ def list_command(
 
     Example: fwatlas kb list --framework pytorch --target mobile --status active
     """
-    from fwatlas.errors import InputError
     from fwatlas.kb import load_kb
-    from fwatlas.kb.schema import (
-        FRAMEWORKS,
-        KINDS,
-        STATUSES,
-        TARGET_GROUPS,
-        TARGETS,
-        expand_targets,
-    )
+    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, target_option
 
     _choice(framework, FRAMEWORKS, "--framework")
     _choice(kind, KINDS, "--kind")
     _choice(status, STATUSES, "--status")
-    targets: tuple[str, ...] = ()
-    if target is not None:
-        try:
-            targets = expand_targets([target])
-        except ValueError:
-            raise InputError(f"--target {target!r} is not one of: "
-                             f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
+    targets = target_option(target)
     day = _as_of(as_of)
     kb = load_kb(kb_path)
     rows = [e.row(day) for e in sorted(kb.entries.values(), key=lambda e: e.name)
@@ -284,19 +270,12 @@ def deploy_matrix_command(
 
     Example: fwatlas deploy-matrix --target mobile
     """
-    from fwatlas.errors import InputError
     from fwatlas.kb import load_kb
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
-    from fwatlas.kb.schema import TARGET_GROUPS, TARGETS, expand_targets
+    from fwatlas.kb.schema import TARGETS, target_option
 
     _choice(framework, MATRIX_FRAMEWORKS, "--framework")
-    targets = TARGETS
-    if target is not None:
-        try:
-            targets = expand_targets([target])
-        except ValueError:
-            raise InputError(f"--target {target!r} is not one of: "
-                             f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
+    targets = target_option(target, TARGETS)
     kb = load_kb(kb_path)
     m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
     rows = m.rows()

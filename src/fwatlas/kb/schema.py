@@ -209,3 +209,16 @@ def expand_targets(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         else:
             raise ValueError(v)
     return tuple(t for t in TARGETS if t in wanted)
+
+
+def target_option(target: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A ``--target`` value (a target or a group) expanded; an unknown one is a usage error."""
+    if target is None:
+        return default
+    try:
+        return expand_targets([target])
+    except ValueError:
+        from fwatlas.errors import InputError
+
+        raise InputError(f"--target {target!r} is not one of: "
+                         f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None
