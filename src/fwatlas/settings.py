@@ -36,6 +36,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FWATLAS_TOP_PYPI_URL",
             "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
             "the top-PyPI-packages dump that `refresh pypi-downloads` fetches"),
+    Setting("FWATLAS_GITHUB_API_URL", "https://api.github.com",
+            "the GitHub REST API's base URL (`refresh github`)"),
+    Setting("GITHUB_TOKEN", "(none)",
+            "a GitHub token for `refresh github` (5,000 requests an hour instead of 60)"),
+    Setting("FWATLAS_HN_API_URL", "https://hn.algolia.com/api/v1",
+            "the Hacker News Algolia API's base URL (`refresh jobs`)"),
+    Setting("FWATLAS_STACKEXCHANGE_API_URL", "https://api.stackexchange.com/2.3",
+            "the Stack Exchange API's base URL (`refresh qa`)"),
+    Setting("STACKEXCHANGE_KEY", "(none)",
+            "a Stack Exchange app key for `refresh qa` (10,000 requests a day instead of 300)"),
 )
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
 
@@ -121,3 +131,13 @@ def registry_max_age() -> str | None:
 def url(name: str) -> str:
     """One of the service URLs, overridable for tests and mirrors."""
     return _get(name) or _DEFAULTS[name]
+
+
+def github_token() -> str | None:
+    """``GITHUB_TOKEN``: sent as a bearer token by ``refresh github`` when set."""
+    return _get("GITHUB_TOKEN")
+
+
+def stackexchange_key() -> str | None:
+    """``STACKEXCHANGE_KEY``: the app key ``refresh qa`` sends (raises the daily quota)."""
+    return _get("STACKEXCHANGE_KEY")

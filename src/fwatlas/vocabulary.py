@@ -198,3 +198,22 @@ def distribution_framework(name: str) -> str | None:
 
 def distributions(framework: str) -> list[str]:
     return list(raw()["distributions"].get(framework, ()))
+
+
+# --- Live fetchers: job-post terms and Q&A tags ---------------------------------------------
+
+
+def job_terms() -> list[TextTerm]:
+    """The words that make a hiring post count for a framework (``jobs`` section), lower-cased;
+    ``keras`` is dated by the caller (:class:`fwatlas.textscan.TextScanner` does it)."""
+    terms = []
+    for fw, entries in raw()["jobs"].items():
+        for e in entries:
+            terms.append(TextTerm(e["term"].lower(), fw, bool(e.get("whole_word", False)),
+                                  tuple(r.lower() for r in e.get("requires", ()))))
+    return terms
+
+
+def qa_tags() -> dict[str, list[str]]:
+    """Stack Exchange tags per framework (``qa_tags`` section), in the vocabulary's order."""
+    return {fw: [str(t) for t in tags] for fw, tags in raw()["qa_tags"].items()}

@@ -86,46 +86,92 @@ def ingest_command(
 
 
 def refresh_command(
-    kind: Annotated[str, typer.Argument(help="Source kind with an online fetcher (hub, …).")],
+    kind: Annotated[str, typer.Argument(
+        help="Source kind with an online fetcher (hub, registry, pypi-downloads, github, jobs, "
+             "qa), or all.")],
     db: DbOption = None,
     json_out: JsonFlag = False,
     limit: Annotated[int | None, typer.Option(
         "--limit", help="hub: page list_models and stop after this many models; "
-                        "registry: only the first N packages.")] = None,
+                        "registry/github: only the first N packages/repositories; jobs/qa: at "
+                        "most N months, newest first.")] = None,
     max_age: Annotated[str | None, typer.Option(
         "--max-age", help="registry: skip packages fetched more recently than this "
                           "(e.g. 6h, 2d).")] = None,
     concurrency: Annotated[int | None, typer.Option(
         "--concurrency", help="registry: concurrent requests (default 8).")] = None,
+    repos: Annotated[Path | None, typer.Option(
+        "--repos", help="github: a file of owner/name lines instead of the configured "
+                        "framework repositories.")] = None,
+    history: Annotated[bool, typer.Option(
+        "--history", help="github: also rebuild the star history from starred_at pages "
+                          "(repositories under 40,000 stars).")] = False,
+    date_from: Annotated[str | None, typer.Option(
+        "--from", help="jobs/qa: the first month (YYYY-MM) to fetch; default 2015-11.")]
+    = None,
+    site: Annotated[str | None, typer.Option(
+        "--site", help="qa: stackoverflow (default) or datascience.")] = None,
 ) -> None:
     """Fetch current evidence from its public service, then ingest it.
 
-    Only this command touches the network. Offline it says so and exits 3.
+    Only this command touches the network. Offline it says so and exits 3. `all` runs every
+    fetcher and prints one line per kind (exit 3 only when every kind was unreachable).
 
-    Example: fwatlas refresh hub
+    Example: fwatlas refresh all
     """
     import importlib
 
     from fwatlas.errors import InputError
     from fwatlas.sources import base
 
+    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency,
+                                 "repos": repos, "history": history or None,
+                                 "date_from": date_from, "site": site}.items()
+               if v is not None}
+    if kind == "all":
+        if options or limit is not None:
+            raise InputError("refresh all runs every fetcher with its defaults; options "
+                             "belong to one kind (fwatlas refresh KIND …)")
+        _refresh_all(db, json_out)
+        return
     source = base.get(kind)
     if source.refresh_module is None:
         raise InputError(f"{kind} has no online fetcher; use fwatlas ingest {kind} PATH")
     import inspect
 
     module = importlib.import_module(source.refresh_module)
-    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency}.items()
-               if v is not None}
+    declared = getattr(module, "OPTIONS", None)
     params = inspect.signature(module.refresh).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     for name in options:
-        if not takes_any and name not in params:
-            raise InputError(f"--{name.replace('_', '-')} is not an option of refresh {kind}")
+        known = name in declared if declared is not None else (takes_any or name in params)
+        if not known:
+            flag = "--from" if name == "date_from" else f"--{name.replace('_', '-')}"
+            raise InputError(f"{flag} is not an option of refresh {kind}")
     result = module.refresh(db=db, limit=limit, **options)
     payload = result.as_dict()
     emit(Output(payload, table=_ingest_table(payload)),
          Format.json if json_out else Format.table)
+
+
+def _refresh_all(db: Path | None, json_out: bool) -> None:
+    from fwatlas.errors import SourceUnavailable
+    from fwatlas.sources.refresh_all import all_unreachable, refresh_all
+
+    outcomes = refresh_all(db)
+    payload = {"sources": [src for o in outcomes for src in o.sources],
+               "rows": [o.as_dict() for o in outcomes]}
+
+    def draw(console: Any) -> None:
+        for o in outcomes:
+            console.print(o.line(), markup=False, highlight=False)
+            for note in o.notes:
+                console.print(f"  note: {note}", markup=False, highlight=False)
+
+    if all_unreachable(outcomes):
+        raise SourceUnavailable("every source was unreachable: " + "; ".join(
+            f"{o.kind}: {o.message}" for o in outcomes))
+    emit(Output(payload, table=draw), Format.json if json_out else Format.table)
 
 
 def snapshots_command(

@@ -145,14 +145,17 @@ register(SourceKind(
 register(SourceKind(
     kind="github", module="fwatlas.sources.github", component="github",
     summary="GitHub series: best-of-ml-python project snapshots and daily star counts (TSV)",
+    refresh_module="fwatlas.sources.github_fetch", refresh_hint="fwatlas refresh github",
 ))
 register(SourceKind(
     kind="jobs", module="fwatlas.sources.jobs", component="jobs",
     summary="Job-post counts: HN 'Who is hiring?' term counts, or date,site,framework,postings",
+    refresh_module="fwatlas.sources.jobs_fetch", refresh_hint="fwatlas refresh jobs",
 ))
 register(SourceKind(
     kind="qa", module="fwatlas.sources.qa", component="qa",
     summary="Q&A questions: Stack Overflow yearly counts, Stack Exchange dumps with Tags",
+    refresh_module="fwatlas.sources.qa_fetch", refresh_hint="fwatlas refresh qa",
 ))
 register(SourceKind(
     kind="registry", module="fwatlas.sources.registry", component="registry",

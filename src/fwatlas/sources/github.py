@@ -60,6 +60,8 @@ MIGRATIONS: list[str] = [
     # 2: which columns supplied `dependents` (best-of-ml-python's dependent_project_count is
     # github_ + pypi_dependent_project_count where present): a change is a source break
     "ALTER TABLE github_repos ADD COLUMN dependents_basis VARCHAR;",
+    # 3: watchers (subscribers) as the GitHub REST API reports them (`fwatlas refresh github`)
+    "ALTER TABLE github_repos ADD COLUMN watchers BIGINT;",
 ]
 
 SCHEMA = pa.schema([

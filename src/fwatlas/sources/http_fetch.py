@@ -219,3 +219,9 @@ def run_coroutine(coro: Any) -> Any:
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def progress_bar(total: int, enabled: bool = True) -> Any:
+    """The same transient Rich bar ``fetch_all`` draws (None off a terminal), for fetchers that
+    must send their requests one at a time (Stack Exchange's ``backoff``)."""
+    return _progress(enabled, total)

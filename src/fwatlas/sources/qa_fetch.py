@@ -1,0 +1,268 @@
+"""``fwatlas refresh qa``: monthly question counts per framework from the Stack Exchange API.
+
+For every month from ``--from`` (default November 2015) to the current one that is not yet
+stored, ``{base}/questions?site=…&tagged=…&fromdate=…&todate=…&filter=total`` answers one
+number per query: the site's questions that month (no tag: the ``n`` of the shares), each
+framework tag's (``qa_tags`` in the vocabulary), and – where a framework has several tags that
+month (TensorFlow and the keras tag before Keras 3) – the questions carrying each combination
+(``tagged=a;b`` means both), so a framework counts *distinct* questions by inclusion-exclusion.
+
+The API's rules are kept: requests go one at a time, a ``backoff`` in an answer is waited out
+before the next request, the daily quota (``quota_remaining``; 300 without a key, 10,000 with
+``STACKEXCHANGE_KEY``) is reported, and when it runs out (or the API answers
+``throttle_violation``) the months fetched so far are stored and the rest listed for the next
+refresh. Newest months go first, so a short quota brings the present up to date first. The
+current month is stored as far as it has gone (``fwatlas signals`` marks it partial) and is
+fetched again next time. Each site is its own series: ``qa/api-stackoverflow``,
+``qa/api-datascience``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+from urllib.parse import urlencode
+
+from fwatlas import settings
+from fwatlas import vocabulary as vocab
+from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.sources import qa
+from fwatlas.sources.http_fetch import Request, Response, fetch_all, progress_bar
+from fwatlas.sources.jobs import reported
+from fwatlas.sources.live_ingest import (
+    Part,
+    ingest_parts,
+    months,
+    next_month,
+    nothing_new,
+    parse_from,
+    stored_months,
+    today,
+)
+from fwatlas.sources.registry_fetch import http_policy
+from fwatlas.store.session import IngestResult
+
+Site = Literal["stackoverflow", "datascience"]
+SITES: tuple[str, ...] = get_args(Site)
+SITE_HOSTS = {"stackoverflow": qa.SO_SITE, "datascience": qa.DSSE_SITE}
+DEFAULT_FROM = dt.date(2015, 11, 1)
+#: the longest backoff waited out; a longer one ends the refresh like an exhausted quota
+MAX_BACKOFF_S = 120.0
+NOTE = ("monthly questions per framework tag from the Stack Exchange API (filter=total); a "
+        "framework counts distinct questions with any of its tags (inclusion-exclusion); "
+        "total_questions is the site's questions that month; the current month is partial")
+
+
+#: the `fwatlas refresh` options this fetcher takes
+OPTIONS = frozenset({"date_from", "site"})
+
+def dataset(site: str) -> str:
+    return f"qa/api-{site}"
+
+
+def base_url() -> str:
+    return settings.url("FWATLAS_STACKEXCHANGE_API_URL").rstrip("/")
+
+
+def framework_tags(month: dt.date) -> dict[str, list[str]]:
+    """Framework -> its tags at ``month`` (the keras tag is TensorFlow's before Keras 3)."""
+    out: dict[str, list[str]] = {}
+    for fw, tags in vocab.qa_tags().items():
+        dated = vocab.keras_category(month) if fw == "keras" else fw
+        out.setdefault(dated, []).extend(t for t in tags if t not in out.get(dated, []))
+    return out
+
+
+def queries(month: dt.date) -> list[tuple[str, ...]]:
+    """Every tag combination one month needs: () for the site total, each tag, and each set of
+    two or more tags of one framework (for distinct questions)."""
+    out: list[tuple[str, ...]] = [()]
+    for tags in framework_tags(month).values():
+        for k in range(1, len(tags) + 1):
+            out.extend(tuple(sorted(c)) for c in itertools.combinations(tags, k))
+    return list(dict.fromkeys(out))
+
+
+def distinct(tags: list[str], counts: dict[tuple[str, ...], int]) -> int:
+    """Questions with any of ``tags``, from the counts of every combination (each ``a;b`` is
+    questions with all of them): inclusion-exclusion."""
+    total = 0
+    for k in range(1, len(tags) + 1):
+        for combo in itertools.combinations(sorted(tags), k):
+            total += (-1) ** (k + 1) * counts[tuple(combo)]
+    return total
+
+
+def query_url(site: str, month: dt.date, tags: tuple[str, ...]) -> str:
+    start = int(dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC).timestamp())
+    end_month = next_month(month)
+    end = int(dt.datetime(end_month.year, end_month.month, 1, tzinfo=dt.UTC).timestamp()) - 1
+    params: dict[str, str] = {"site": site, "fromdate": str(start), "todate": str(end),
+                              "filter": "total"}
+    if tags:
+        params["tagged"] = ";".join(tags)
+    key = settings.stackexchange_key()
+    if key:
+        params["key"] = key
+    return f"{base_url()}/questions?{urlencode(params)}"
+
+
+def month_rows(site: str, month: dt.date, counts: dict[tuple[str, ...], int]
+               ) -> list[dict[str, Any]]:
+    """Tag rows and one distinct-question row per reported framework with tags."""
+    host = SITE_HOSTS[site]
+    total = counts[()]
+    rows: list[dict[str, Any]] = []
+    fw_tags = framework_tags(month)
+    for fw, tags in fw_tags.items():
+        for tag in tags:
+            rows.append({"period_start": month, "period": "month", "site": host,
+                         "subject_kind": "term", "subject": tag, "framework": fw,
+                         "questions": counts[(tag,)], "total_questions": total})
+    for fw in reported():
+        if fw in fw_tags:
+            rows.append({"period_start": month, "period": "month", "site": host,
+                         "subject_kind": "framework", "subject": fw, "framework": fw,
+                         "questions": distinct(fw_tags[fw], counts), "total_questions": total})
+    return rows
+
+
+@dataclass
+class Quota:
+    """What the API said about its limits during one refresh."""
+
+    remaining: int | None = None
+    max: int | None = None
+    exhausted: str | None = None
+    backoffs: list[float] = field(default_factory=list)
+
+    def line(self) -> str:
+        if self.remaining is None:
+            return "Stack Exchange quota: not reported by the API"
+        return (f"Stack Exchange quota left today: {self.remaining:,} of "
+                f"{self.max:,} requests" if self.max is not None else
+                f"Stack Exchange quota left today: {self.remaining:,} requests")
+
+
+def _answer(res: Response, quota: Quota) -> int:
+    """The ``total`` of one answer; updates ``quota``; raises ``_Stop`` when out of quota."""
+    try:
+        doc = json.loads(res.body) if res.body else {}
+    except ValueError:
+        doc = {}
+    if not isinstance(doc, dict):
+        doc = {}
+    if isinstance(doc.get("quota_remaining"), int):
+        quota.remaining = int(doc["quota_remaining"])
+    if isinstance(doc.get("quota_max"), int):
+        quota.max = int(doc["quota_max"])
+    if isinstance(doc.get("backoff"), int | float) and doc["backoff"] > 0:
+        quota.backoffs.append(float(doc["backoff"]))
+    if doc.get("error_id") is not None or res.status != 200:
+        name = str(doc.get("error_name") or f"HTTP {res.status}")
+        message = str(doc.get("error_message") or res.error or "")
+        if name == "throttle_violation" or doc.get("error_id") == 502:
+            quota.remaining = 0 if quota.remaining is None else quota.remaining
+            raise _Stop(f"quota exhausted ({message or name})")
+        raise ValueError(f"{name}: {message}".rstrip(": "))
+    if not isinstance(doc.get("total"), int) or doc["total"] < 0:
+        raise ValueError("the answer has no total (filter=total)")
+    return int(doc["total"])
+
+
+class _Stop(Exception):
+    """The quota is spent: no further request today."""
+
+
+def refresh(db: Path | str | None = None, limit: int | None = None,
+            **kw: Any) -> IngestResult:
+    """Fetch every month from ``date_from`` not yet stored for ``site`` (``limit``: at most
+    N months, newest first) and ingest them as one snapshot."""
+    site = str(kw.get("site") or "stackoverflow")
+    if site not in SITES:
+        raise InputError(f"--site must be one of {', '.join(SITES)}, not {site!r}")
+    since = parse_from(kw.get("date_from")) or DEFAULT_FROM
+    now = today()
+    if since > now:
+        raise InputError(f"--from {since:%Y-%m} is in the future")
+    name = dataset(site)
+    have = stored_months(db, name, "qa_counts")
+    wanted = months(since, now)
+    todo = [m for m in reversed(wanted) if m not in have]
+    if limit is not None:
+        todo = todo[:max(0, limit)]
+    already = len(wanted) - len([m for m in wanted if m not in have])
+    notes: list[str] = [f"{already} month(s) already stored were not fetched again"] \
+        if already else []
+    if not todo:
+        return nothing_new((f"nothing new: every month from {since:%Y-%m} is stored in {name}",
+                            *notes))
+    quota = Quota()
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    done = 0
+    sleep = kw.get("sleep", time.sleep)
+    bar = progress_bar(sum(len(queries(m)) for m in todo), bool(kw.get("progress", True)))
+    task = bar.add_task("asking Stack Exchange", total=None) if bar is not None else None
+    if bar is not None:
+        bar.start()
+    try:
+        for i, month in enumerate(todo):
+            counts: dict[tuple[str, ...], int] = {}
+            try:
+                for tags in queries(month):
+                    if quota.backoffs:
+                        wait = quota.backoffs[-1]
+                        if wait > MAX_BACKOFF_S:
+                            raise _Stop(f"the API asks to back off {wait:.0f} s")
+                        sleep(wait)
+                        quota.backoffs.clear()
+                    [res], _ = fetch_all([Request(";".join(tags), query_url(site, month, tags))],
+                                         concurrency=1, progress=False, **http_policy())
+                    if bar is not None and task is not None:
+                        bar.advance(task)
+                    if res.status is None:
+                        if not rows and not counts and done == 0:
+                            raise SourceUnavailable(
+                                f"{res.url.split('/')[2]} unreachable ({res.error})",
+                                hint="offline? fwatlas ingest qa <Stack Exchange dump CSV>")
+                        raise ValueError(res.error or "no response")
+                    counts[tags] = _answer(res, quota)
+                    if quota.remaining == 0 and len(counts) < len(queries(month)):
+                        raise _Stop("quota exhausted (quota_remaining 0)")
+            except _Stop as stop:
+                quota.exhausted = str(stop)
+                left = todo[i:]
+                problems.append(f"{len(left)} month(s) not fetched, {quota.exhausted}: "
+                                f"{left[-1]:%Y-%m} … {left[0]:%Y-%m} (the next refresh "
+                                "continues)")
+                break
+            except ValueError as exc:
+                problems.append(f"{month:%Y-%m}: {exc}")
+                continue
+            rows.extend(month_rows(site, month, counts))
+            done += 1
+            if quota.remaining == 0 and i + 1 < len(todo):
+                left = todo[i + 1:]
+                quota.exhausted = "quota exhausted (quota_remaining 0)"
+                problems.append(f"{len(left)} month(s) not fetched, {quota.exhausted}: "
+                                f"{left[-1]:%Y-%m} … {left[0]:%Y-%m} (the next refresh "
+                                "continues)")
+                break
+    finally:
+        if bar is not None:
+            bar.stop()
+    notes.append(quota.line())
+    if not rows:
+        if quota.exhausted:
+            raise SourceUnavailable(f"Stack Exchange: {quota.exhausted}; nothing fetched",
+                                    hint=quota.line())
+        return nothing_new((*notes, *problems))
+    origin = f"{base_url()}/questions?site={site}&filter=total"
+    return ingest_parts("qa", [Part(name, "qa_counts", qa.SCHEMA, rows, now, origin,
+                                    problems, NOTE)], db, tuple(notes))
