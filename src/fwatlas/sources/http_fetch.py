@@ -157,15 +157,39 @@ def fetch_all(requests: Sequence[Request], *, concurrency: int = 8,
               timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
               backoff: float = 0.5, progress: bool = True,
               on_done: Callable[[Response], None] | None = None,
-              transport: httpx.AsyncBaseTransport | None = None
+              transport: httpx.AsyncBaseTransport | None = None,
+              pace: Callable[[Response], float | None] | None = None,
               ) -> tuple[list[Response], Stats]:
-    """GET every request with at most ``concurrency`` in flight; results in request order."""
+    """GET every request with at most ``concurrency`` in flight; results in request order.
+
+    ``pace`` (for APIs that say how fast to go, such as Stack Exchange's ``backoff``): the
+    requests are sent one after the other, and after each response ``pace(response)`` gives
+    the seconds to wait before the next one – or None to send no more (those come back with
+    ``error`` "not sent" and no attempts)."""
     stats = Stats()
     start = time.perf_counter()
 
     async def run() -> list[Response]:
         sem = asyncio.Semaphore(max(1, concurrency))
         hosts = _Hosts()
+        gate = asyncio.Lock()
+        stopped: list[str] = []
+
+        async def one(req: Request) -> Response:
+            if pace is None:
+                return await _one(client, req, sem, stats, retries, backoff, hosts)
+            async with gate:
+                if stopped:
+                    return Response(req.key, req.url, None, attempts=0,
+                                    error=f"not sent: {stopped[0]}")
+                res = await _one(client, req, sem, stats, retries, backoff, hosts)
+                wait = pace(res)
+                if wait is None:
+                    stopped.append("the server asked for no more requests")
+                elif wait > 0:
+                    await asyncio.sleep(wait)
+                return res
+
         limits = httpx.Limits(max_connections=max(1, concurrency),
                               max_keepalive_connections=max(1, concurrency))
         async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), limits=limits,
@@ -175,7 +199,7 @@ def fetch_all(requests: Sequence[Request], *, concurrency: int = 8,
             task_id = bar.add_task("fetching", total=len(requests)) if bar else None
 
             async def tracked(req: Request) -> Response:
-                res = await _one(client, req, sem, stats, retries, backoff, hosts)
+                res = await one(req)
                 if on_done is not None:
                     on_done(res)
                 if bar is not None and task_id is not None:
@@ -220,8 +244,3 @@ def run_coroutine(coro: Any) -> Any:
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
 
-
-def progress_bar(total: int, enabled: bool = True) -> Any:
-    """The same transient Rich bar ``fetch_all`` draws (None off a terminal), for fetchers that
-    must send their requests one at a time (Stack Exchange's ``backoff``)."""
-    return _progress(enabled, total)

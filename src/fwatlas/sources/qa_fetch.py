@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -32,7 +31,7 @@ from fwatlas import settings
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources import qa
-from fwatlas.sources.http_fetch import Request, Response, fetch_all, progress_bar
+from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.jobs import reported
 from fwatlas.sources.live_ingest import (
     Part,
@@ -148,35 +147,53 @@ class Quota:
                 f"{self.max:,} requests" if self.max is not None else
                 f"Stack Exchange quota left today: {self.remaining:,} requests")
 
+    def pace(self, res: Response) -> float | None:
+        """After each answer: the seconds to wait (its ``backoff``), or None to stop (quota
+        spent, throttled, or a backoff too long to wait out)."""
+        doc = _doc(res)
+        if isinstance(doc.get("quota_remaining"), int):
+            self.remaining = int(doc["quota_remaining"])
+        if isinstance(doc.get("quota_max"), int):
+            self.max = int(doc["quota_max"])
+        if _throttled(doc):
+            self.remaining = 0 if self.remaining is None else self.remaining
+            self.exhausted = f"quota exhausted ({doc.get('error_message') or 'throttled'})"
+            return None
+        if self.remaining == 0:
+            self.exhausted = "quota exhausted (quota_remaining 0)"
+            return None
+        wait = doc.get("backoff")
+        if isinstance(wait, int | float) and not isinstance(wait, bool) and wait > 0:
+            self.backoffs.append(float(wait))
+            if wait > MAX_BACKOFF_S:
+                self.exhausted = f"the API asks to back off {wait:.0f} s"
+                return None
+            return float(wait)
+        return 0.0
 
-def _answer(res: Response, quota: Quota) -> int:
-    """The ``total`` of one answer; updates ``quota``; raises ``_Stop`` when out of quota."""
+
+def _doc(res: Response) -> dict[str, Any]:
     try:
         doc = json.loads(res.body) if res.body else {}
     except ValueError:
-        doc = {}
-    if not isinstance(doc, dict):
-        doc = {}
-    if isinstance(doc.get("quota_remaining"), int):
-        quota.remaining = int(doc["quota_remaining"])
-    if isinstance(doc.get("quota_max"), int):
-        quota.max = int(doc["quota_max"])
-    if isinstance(doc.get("backoff"), int | float) and doc["backoff"] > 0:
-        quota.backoffs.append(float(doc["backoff"]))
-    if doc.get("error_id") is not None or res.status != 200:
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def _throttled(doc: dict[str, Any]) -> bool:
+    return doc.get("error_name") == "throttle_violation" or doc.get("error_id") == 502
+
+
+def total_of(res: Response) -> int:
+    """The ``total`` of one answer; raises ValueError naming what came instead."""
+    doc = _doc(res)
+    if res.status != 200 or doc.get("error_id") is not None:
         name = str(doc.get("error_name") or f"HTTP {res.status}")
         message = str(doc.get("error_message") or res.error or "")
-        if name == "throttle_violation" or doc.get("error_id") == 502:
-            quota.remaining = 0 if quota.remaining is None else quota.remaining
-            raise _Stop(f"quota exhausted ({message or name})")
         raise ValueError(f"{name}: {message}".rstrip(": "))
     if not isinstance(doc.get("total"), int) or doc["total"] < 0:
         raise ValueError("the answer has no total (filter=total)")
     return int(doc["total"])
-
-
-class _Stop(Exception):
-    """The quota is spent: no further request today."""
 
 
 def refresh(db: Path | str | None = None, limit: int | None = None,
@@ -196,67 +213,44 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     todo = [m for m in reversed(wanted) if m not in have]
     if limit is not None:
         todo = todo[:max(0, limit)]
-    already = len(wanted) - len([m for m in wanted if m not in have])
+    already = len([m for m in wanted if m in have])
     notes: list[str] = [f"{already} month(s) already stored were not fetched again"] \
         if already else []
     if not todo:
         return nothing_new((f"nothing new: every month from {since:%Y-%m} is stored in {name}",
                             *notes))
+    plan = [(m, tags) for m in todo for tags in queries(m)]
+    reqs = [Request(f"{m.isoformat()}|{';'.join(tags)}", query_url(site, m, tags))
+            for m, tags in plan]
     quota = Quota()
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    done = 0
-    sleep = kw.get("sleep", time.sleep)
-    bar = progress_bar(sum(len(queries(m)) for m in todo), bool(kw.get("progress", True)))
-    task = bar.add_task("asking Stack Exchange", total=None) if bar is not None else None
-    if bar is not None:
-        bar.start()
-    try:
-        for i, month in enumerate(todo):
-            counts: dict[tuple[str, ...], int] = {}
-            try:
-                for tags in queries(month):
-                    if quota.backoffs:
-                        wait = quota.backoffs[-1]
-                        if wait > MAX_BACKOFF_S:
-                            raise _Stop(f"the API asks to back off {wait:.0f} s")
-                        sleep(wait)
-                        quota.backoffs.clear()
-                    [res], _ = fetch_all([Request(";".join(tags), query_url(site, month, tags))],
-                                         concurrency=1, progress=False, **http_policy())
-                    if bar is not None and task is not None:
-                        bar.advance(task)
-                    if res.status is None:
-                        if not rows and not counts and done == 0:
-                            raise SourceUnavailable(
-                                f"{res.url.split('/')[2]} unreachable ({res.error})",
+    results, _ = fetch_all(reqs, concurrency=1, progress=bool(kw.get("progress", True)),
+                           pace=quota.pace, **http_policy())
+    first = results[0]
+    if first.status is None and first.attempts:  # the first request reached nothing
+        raise SourceUnavailable(f"{first.url.split('/')[2]} unreachable ({first.error})",
                                 hint="offline? fwatlas ingest qa <Stack Exchange dump CSV>")
-                        raise ValueError(res.error or "no response")
-                    counts[tags] = _answer(res, quota)
-                    if quota.remaining == 0 and len(counts) < len(queries(month)):
-                        raise _Stop("quota exhausted (quota_remaining 0)")
-            except _Stop as stop:
-                quota.exhausted = str(stop)
-                left = todo[i:]
-                problems.append(f"{len(left)} month(s) not fetched, {quota.exhausted}: "
-                                f"{left[-1]:%Y-%m} … {left[0]:%Y-%m} (the next refresh "
-                                "continues)")
-                break
-            except ValueError as exc:
-                problems.append(f"{month:%Y-%m}: {exc}")
-                continue
-            rows.extend(month_rows(site, month, counts))
-            done += 1
-            if quota.remaining == 0 and i + 1 < len(todo):
-                left = todo[i + 1:]
-                quota.exhausted = "quota exhausted (quota_remaining 0)"
-                problems.append(f"{len(left)} month(s) not fetched, {quota.exhausted}: "
-                                f"{left[-1]:%Y-%m} … {left[0]:%Y-%m} (the next refresh "
-                                "continues)")
-                break
-    finally:
-        if bar is not None:
-            bar.stop()
+    counts: dict[dt.date, dict[tuple[str, ...], int]] = {m: {} for m in todo}
+    failed: dict[dt.date, str] = {}
+    unsent: list[dt.date] = []
+    for (month, tags), res in zip(plan, results, strict=True):
+        if month in failed or month in unsent:
+            continue
+        if (res.status is None and not res.attempts) or _throttled(_doc(res)):
+            unsent.append(month)
+            continue
+        try:
+            counts[month][tags] = total_of(res)
+        except ValueError as exc:
+            failed[month] = str(exc)
+    rows: list[dict[str, Any]] = []
+    problems = [f"{m:%Y-%m}: {why}" for m, why in failed.items()]
+    for month in todo:
+        if month not in failed and month not in unsent:
+            rows.extend(month_rows(site, month, counts[month]))
+    if unsent:
+        problems.append(f"{len(unsent)} month(s) not fetched, {quota.exhausted or 'stopped'}: "
+                        f"{min(unsent):%Y-%m} … {max(unsent):%Y-%m} (the next refresh "
+                        "continues)")
     notes.append(quota.line())
     if not rows:
         if quota.exhausted:
