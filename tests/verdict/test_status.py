@@ -35,7 +35,8 @@ def test_a_source_older_than_its_threshold_is_stale_as_of_a_later_day(db, tmp_pa
     snap = next(s for s in run_cli("snapshots", "--db", str(db), "--json").json()["rows"]
                 if s["snapshot_id"] == "s1")
     assert jobs["snapshot_id"] == "s1" and jobs["rows"] == snap["rows"] and jobs["skipped"] == 0
-    assert jobs["reference"] is False and jobs["refresh"].startswith("fwatlas ingest jobs")
+    assert jobs["reference"] is False
+    assert jobs["refresh"].startswith("fwatlas refresh jobs (or fwatlas ingest jobs")
     payload = _status(db, stale_day.isoformat())
     jobs = {r["dataset"]: r for r in payload["rows"]}["jobs/sites"]
     assert jobs["state"] == "stale" and jobs["age_days"] == limit + 1

@@ -37,10 +37,13 @@ UNITS = {"downloads": "downloads", "stars": "stars", "dependents": "dependent pr
 FILLED_BY = {
     "downloads": ("pypi-downloads", "pypi_downloads",
                   "fwatlas ingest pypi-downloads <dump.json | series.csv>"),
-    "stars": ("github", "github_repos", "fwatlas ingest github <best-of folder | stars.tsv>"),
+    "stars": ("github", "github_repos",
+              "fwatlas refresh github (or fwatlas ingest github <best-of folder | stars.tsv>)"),
     "dependents": ("github", "github_repos", "fwatlas ingest github <best-of folder>"),
-    "jobs": ("jobs", "job_postings", "fwatlas ingest jobs <hn-terms.csv | sites.csv>"),
-    "questions": ("qa", "qa_counts", "fwatlas ingest qa <stackoverflow folder | dump.csv>"),
+    "jobs": ("jobs", "job_postings",
+             "fwatlas refresh jobs (or fwatlas ingest jobs <hn-terms.csv | sites.csv>)"),
+    "questions": ("qa", "qa_counts",
+                  "fwatlas refresh qa (or fwatlas ingest qa <stackoverflow folder | dump.csv>)"),
 }
 
 

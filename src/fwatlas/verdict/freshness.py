@@ -39,8 +39,21 @@ def freshness(kind: str) -> Freshness:
     entry = cfg["kinds"].get(kind)
     if entry is None:
         d = cfg["default"]
-        return Freshness(kind, d["stale_days"], str(d["refresh"]).replace("<kind>", kind))
-    return Freshness(kind, entry["stale_days"], str(entry["refresh"]))
+        return Freshness(kind, d["stale_days"],
+                         _with_fetcher(kind, str(d["refresh"]).replace("<kind>", kind)))
+    return Freshness(kind, entry["stale_days"], _with_fetcher(kind, str(entry["refresh"])))
+
+
+def _with_fetcher(kind: str, refresh: str) -> str:
+    """A kind with an online fetcher is refreshed by it: its ``fwatlas refresh`` command comes
+    first even where the file names only the offline ingest."""
+    from fwatlas.sources import base
+
+    source = base.KINDS.get(kind)
+    hint = source.refresh_hint if source is not None and source.refresh_module else ""
+    if not hint or refresh.startswith(hint):
+        return refresh
+    return f"{hint} (or {refresh})"
 
 
 def parse_day(value: Any) -> dt.date | None:
