@@ -183,3 +183,26 @@ def test_github_refresh_json_names_its_source(github, db, cli):
     assert run.code == 0, run.err
     [src] = json.loads(run.out)["sources"]
     assert src["dataset"] == "github/stars-api" and src["kind"] == "github"
+
+
+def test_live_and_file_series_are_read_apart_and_the_newest_feeds_the_verdict(github, db, cli):
+    from tests.conftest import shared_path
+
+    assert cli("ingest", "github", str(shared_path("data", "github_stars_dl_frameworks_daily")),
+               "--db", str(db)).code == 0
+    run = cli("refresh", "github", "--db", str(db), "--json")
+    assert run.code == 0, run.err
+    live = run.json()["created"][0]["snapshot_id"]
+    out = cli("signals", "--metric", "stars", "--db", str(db), "--json").json()
+    assert {"github/stars-daily", "github/stars-api"} <= {r["series"] for r in out["rows"]}
+    # no lead is claimed across the two instruments: each lead names one series
+    assert all(x["series"] in {"github/stars-daily", "github/stars-api"} for x in out["leads"])
+    facts = {f["name"]: f for f in cli("facts", "--prefix", "signals.stars.share", "--db",
+                                       str(db), "--json").json()["rows"]}
+    share = facts["signals.stars.share.pytorch"]
+    assert [s["snapshot_id"] for s in share["sources"]] == [live]
+    total = sum(d["stargazers_count"] for d in REPOS.values())
+    assert share["value"] == pytest.approx(REPOS["pytorch/pytorch"]["stargazers_count"] / total)
+    verdict = cli("verdict", "--round", "adoption", "--db", str(db), "--json")
+    assert verdict.code == 0, verdict.err
+    assert live in {s["snapshot_id"] for s in verdict.json()["sources"]}
