@@ -75,6 +75,9 @@ class Check:
     options: frozenset[str] = frozenset()
     evidence: list[Evidence] = field(default_factory=list)
     followed: list[str] = field(default_factory=list)  # "tensorflow-lite → litert" notes
+    #: Options whose absence also mattered (path_active reads --accelerator/--cloud even when
+    #: they are left out); ``options`` are those that actually shaped the answer.
+    reads: frozenset[str] = frozenset()
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -366,7 +369,8 @@ def _path_active(arg: dict[str, Any], ctx: Context) -> Check:
                 ev.append(item)
     which = "the asked targets" if asked else "default targets " + ", ".join(targets)
     return Check(f"{fw} has an active deploy path to {which} ({'; '.join(parts)})",
-                 ok if targets else True, opts, ev, notes)
+                 ok if targets else True, opts, ev, notes,
+                 reads=frozenset({"--target", *IMPLIED_TARGETS}))
 
 
 def _fact(arg: dict[str, Any], ctx: Context) -> Check:

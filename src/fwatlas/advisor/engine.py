@@ -148,7 +148,7 @@ def decide(rs: Ruleset, ctx: Context, guard: bool | None = None) -> Decision:
     for rule in rs.rules:
         checks: list[Check] = []
         holds = evaluate(rule.when, ctx, checks)
-        read |= {o for c in checks for o in c.options}
+        read |= {o for c in checks for o in c.options | c.reads}
         if holds is True and use_guard:
             read |= PLATFORM_OPTIONS | ({"--keras-backend"} if rule.recommend == "keras"
                                         else set())
@@ -163,8 +163,10 @@ def decide(rs: Ruleset, ctx: Context, guard: bool | None = None) -> Decision:
         failed = next((c for c in checks if c.value is not True), None)
         tried.append((rule.id, f"{failed.text}: {'unknown' if failed.value is None else 'no'}"
                       if failed else "no"))
-    if use_guard:
-        d = decide(rs, ctx, guard=False)
+    if use_guard:  # nothing installs: the answer for this situation on any platform
+        elsewhere = Context(ctx.situation.replace(python=None, os=None, arch=None), ctx.kb,
+                            ctx.fact, ctx.as_of)
+        d = decide(rs, elsewhere, guard=False)
         return Decision(d.rule, d.checks, d.tried, d.read | PLATFORM_OPTIONS, none_installs=True)
     from fwatlas.errors import InputError
 
