@@ -152,7 +152,10 @@ def advise_payload(atlas: Atlas | None, *, persona: str, targets: list[str] | No
                    needs: list[str] | None = None, focus: str | None = None,
                    experience: str | None = None, ruleset: str = "current",
                    python: str | None = None, os: str | None = None, arch: str | None = None,
-                   as_of: Any = None, kb_path: str | None = None) -> dict[str, Any]:
+                   as_of: Any = None, kb_path: str | None = None,
+                   accelerator: str | None = None, workloads: list[str] | None = None,
+                   existing: str | None = None, cloud: str | None = None,
+                   keras_backend: str | None = None) -> dict[str, Any]:
     """``fwatlas advise --persona … --json`` (built inline in ``cli/advise_commands.py``)."""
     from pathlib import Path
 
@@ -165,7 +168,9 @@ def advise_payload(atlas: Atlas | None, *, persona: str, targets: list[str] | No
     if ruleset not in RULESETS:
         raise InputError(f"--ruleset {ruleset!r} is not one of: {', '.join(RULESETS)}")
     s = situation(persona, targets=targets or [], needs=needs or [], focus=focus,
-                  experience=experience, python=python, os=os, arch=arch)
+                  experience=experience, python=python, os=os, arch=arch,
+                  accelerator=accelerator, workloads=workloads or [], existing=existing,
+                  cloud=cloud, keras_backend=keras_backend)
     kb = load_kb(Path(kb_path) if kb_path else None)
     return envelope(advise(s, ruleset, atlas=atlas, kb=kb, as_of=as_of).as_dict())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 KEYS = {"sources", "ruleset", "persona", "situation", "recommendation", "deploy_via",
-        "alternatives", "reasons", "changes_if", "stale"}
+        "alternatives", "reasons", "changes_if", "stale", "options", "platform", "migration"}
 
 
 def test_json_is_exactly_the_specified_object(cli) -> None:

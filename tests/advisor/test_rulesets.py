@@ -11,6 +11,7 @@ import fwatlas
 from fwatlas.advisor.conditions import referenced
 from fwatlas.advisor.ruleset import load_ruleset
 from fwatlas.advisor.situation import PERSONAS
+from fwatlas.analyses.signals import METRICS
 from fwatlas.errors import InputError
 from fwatlas.facts import PROVIDERS, list_facts
 from fwatlas.kb import load_kb
@@ -36,8 +37,16 @@ def test_names_in_rulesets_exist(name: str, db: Path) -> None:
             if "{" in f:  # a platform template: checked when its provider exists
                 if f.split(".")[0] not in prefixes:
                     continue
+            elif f.startswith("signals."):  # adoption facts: only a store with signals has them
+                metric, kind, fw = f.split(".")[1:]
+                assert metric in METRICS and kind in ("value", "share"), (rule.id, f)
+                assert fw in {"pytorch", "tensorflow", "jax", "keras"}, (rule.id, f)
             else:
                 assert f in listed, (rule.id, f)
+    named = {n for section in (rs.workloads, rs.accelerators, rs.clouds) for v in
+             section.values() for n in v}
+    named |= {n for st in rs.stacks.values() for n in st.tools}
+    assert named <= set(kb.entries), named - set(kb.entries)
 
 
 @pytest.mark.parametrize("name", ["article-2022", "current"])

@@ -6,8 +6,12 @@ logic, and a rule fires only when its condition is ``True``. So an unknown never
 that needs ``False``. ``all``/``any`` stop at the first deciding child, so a fact that needs the
 store is looked up only when the cheaper leaves before it hold.
 
-Leaves: ``persona``, ``target``, ``need``, ``focus``, ``experience`` (a value or a list: any of
-them); ``kb_active: ENTRY``; ``kb_status: {entry, in}``; ``kb_supports: {entry, framework}``;
+Leaves: ``persona``, ``target``, ``need``, ``focus``, ``experience``, ``accelerator``,
+``workload``, ``existing``, ``cloud``, ``keras_backend`` (a value or a list: any of them);
+``tpu: true`` (``--need tpu`` or ``--accelerator tpu``, which mean the same);
+``kb_recent: {entry, in, months}`` (the entry's status is one of ``in`` and its status date –
+the latest release for an active entry – is within ``months`` of --as-of);
+``kb_active: ENTRY``; ``kb_status: {entry, in}``; ``kb_supports: {entry, framework}``;
 ``path_active: {framework, targets?, default?}`` (every target – the asked ones, else
 ``default`` – has an active deploy path); ``fact: {name, equals|in|gt|ge|lt|le}``;
 ``compare: {left, op, right, factor?}``; ``installable: FW`` (not known to be uninstallable on
@@ -18,6 +22,7 @@ unknown fact.
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,11 +35,20 @@ if TYPE_CHECKING:
 
 INSTALLABLE_FACT = "registry.installable.{framework}.py{python}.{os}.{arch}"
 _SITUATION_LEAVES = {"persona": "--persona", "target": "--target", "need": "--need",
-                     "focus": "--focus", "experience": "--experience"}
+                     "focus": "--focus", "experience": "--experience",
+                     "accelerator": "--accelerator", "workload": "--workload",
+                     "existing": "--existing", "cloud": "--cloud",
+                     "keras_backend": "--keras-backend"}
+#: Targets an option implies for deploy paths: an NPU is an edge accelerator, a cloud a
+#: managed cloud service.
+IMPLIED_TARGETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "--accelerator": {"npu": ("edge-accelerator",)},
+    "--cloud": {"aws": ("cloud",), "gcp": ("cloud",), "azure": ("cloud",)},
+}
 _OPS: dict[str, Callable[[Any, Any], bool]] = {"gt": operator.gt, "ge": operator.ge,
                                                "lt": operator.lt, "le": operator.le}
-_LEAVES = {*_SITUATION_LEAVES, "kb_active", "kb_status", "kb_supports", "path_active", "fact",
-           "compare", "installable", "not_installable", "always"}
+_LEAVES = {*_SITUATION_LEAVES, "tpu", "kb_active", "kb_status", "kb_recent", "kb_supports",
+           "path_active", "fact", "compare", "installable", "not_installable", "always"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,9 @@ class Check:
     options: frozenset[str] = frozenset()
     evidence: list[Evidence] = field(default_factory=list)
     followed: list[str] = field(default_factory=list)  # "tensorflow-lite → litert" notes
+    #: Options whose absence also mattered (path_active reads --accelerator/--cloud even when
+    #: they are left out); ``options`` are those that actually shaped the answer.
+    reads: frozenset[str] = frozenset()
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -81,7 +98,7 @@ def validate_condition(cond: Any, where: str = "when") -> None:
     elif key not in _LEAVES:
         raise ValueError(f"{where}: unknown condition {key!r} (valid: all, any, not, "
                          f"{', '.join(sorted(_LEAVES))})")
-    elif key in ("kb_status", "kb_supports", "path_active", "fact", "compare") \
+    elif key in ("kb_status", "kb_recent", "kb_supports", "path_active", "fact", "compare") \
             and not isinstance(arg, dict):
         raise ValueError(f"{where}.{key}: needs a mapping")
     elif key == "fact" and not (set(arg) & {"equals", "in", *_OPS}):
@@ -104,7 +121,7 @@ def referenced(cond: Any) -> tuple[set[str], set[str]]:
         return referenced(arg)
     elif key == "kb_active":
         entries.add(arg)
-    elif key in ("kb_status", "kb_supports"):
+    elif key in ("kb_status", "kb_recent", "kb_supports"):
         entries.add(arg["entry"])
     elif key == "fact":
         facts.add(arg["name"])
@@ -114,6 +131,26 @@ def referenced(cond: Any) -> tuple[set[str], set[str]]:
     elif key in ("installable", "not_installable"):
         facts.add(INSTALLABLE_FACT.replace("{framework}", arg))
     return entries, facts
+
+
+def read_options(cond: Any) -> set[str]:
+    """The command-line options a condition can read (for "which options it ignores")."""
+    (key, arg), = cond.items()
+    if key in ("all", "any"):
+        return set().union(*(read_options(c) for c in arg))
+    if key == "not":
+        return read_options(arg)
+    if key in _SITUATION_LEAVES:
+        return {_SITUATION_LEAVES[key]}
+    if key == "tpu":
+        return {"--need", "--accelerator"}
+    if key == "path_active":
+        return {"--target", *IMPLIED_TARGETS}
+    if key in ("installable", "not_installable"):
+        return {"--python", "--os", "--arch"}
+    if key == "fact":
+        return set(_fact_options(arg["name"]))
+    return set()
 
 
 # --- evaluation ---------------------------------------------------------------------------------
@@ -126,6 +163,25 @@ class Context:
     situation: Situation
     kb: KnowledgeBase
     fact: Callable[[str], Fact | None]
+    as_of: dt.date | None = None
+
+
+def implied_targets(s: Situation) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The asked targets plus those --accelerator/--cloud imply, and the options involved."""
+    from fwatlas.kb.schema import TARGETS
+
+    wanted = set(s.targets)
+    opts = {"--target"} if s.targets else set()
+    for option, value in (("--accelerator", s.accelerator), ("--cloud", s.cloud)):
+        extra = IMPLIED_TARGETS[option].get(value or "", ())
+        if extra:
+            wanted.update(extra)
+            opts.add(option)
+    return tuple(t for t in TARGETS if t in wanted), frozenset(opts)
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def _as_list(v: Any) -> list[Any]:
@@ -221,9 +277,16 @@ def _leaf(key: str, arg: Any, ctx: Context) -> Check:
             value = bool(set(expand_targets(wanted)) & set(s.targets))
         elif key == "need":
             value = bool(set(wanted) & set(s.needs))
+        elif key == "workload":
+            value = bool(set(wanted) & set(s.workloads))
         else:
             value = getattr(s, key) in wanted
         return Check(f"{option} {' or '.join(wanted)}", value, frozenset({option}))
+    if key == "tpu":
+        return Check("--need tpu or --accelerator tpu", s.wants_tpu is bool(arg),
+                     frozenset({"--need", "--accelerator"}))
+    if key == "kb_recent":
+        return _kb_recent(arg, ctx)
     if key == "kb_active":
         ev, notes, entry = kb_evidence(ctx, arg)
         act: bool | None = None if entry is None or entry.status is None else \
@@ -261,15 +324,29 @@ def _leaf(key: str, arg: Any, ctx: Context) -> Check:
     return Check(f"{arg} is known to be uninstallable here", known is False, opts, ev)
 
 
+def _kb_recent(arg: dict[str, Any], ctx: Context) -> Check:
+    from fwatlas.kb.schema import earliest_day
+
+    months = int(arg.get("months", 12))
+    statuses = _as_list(arg.get("in", ["active", "maintenance"]))
+    ev, notes, entry = kb_evidence(ctx, arg["entry"])
+    text = (f"{arg['entry']} is {' or '.join(statuses)} with a dated release or status in the "
+            f"last {months} months")
+    if entry is None or entry.status is None or entry.status_date is None:
+        return Check(text, None, evidence=ev, followed=notes)
+    day = ctx.as_of or dt.date.today()
+    recent = months_between(earliest_day(entry.status_date), day) <= months
+    return Check(text, entry.status in statuses and recent, evidence=ev, followed=notes)
+
+
 def _path_active(arg: dict[str, Any], ctx: Context) -> Check:
     from fwatlas.kb.matrix import best_path, titles
     from fwatlas.kb.schema import expand_targets
 
     s = ctx.situation
     fw = arg["framework"]
-    asked = s.targets
+    asked, opts = implied_targets(s)
     targets = asked or expand_targets(_as_list(arg.get("default", [])))
-    opts = frozenset({"--target"}) if asked else frozenset()
     ev: list[Evidence] = []
     notes: list[str] = []
     ok = True
@@ -292,7 +369,8 @@ def _path_active(arg: dict[str, Any], ctx: Context) -> Check:
                 ev.append(item)
     which = "the asked targets" if asked else "default targets " + ", ".join(targets)
     return Check(f"{fw} has an active deploy path to {which} ({'; '.join(parts)})",
-                 ok if targets else True, opts, ev, notes)
+                 ok if targets else True, opts, ev, notes,
+                 reads=frozenset({"--target", *IMPLIED_TARGETS}))
 
 
 def _fact(arg: dict[str, Any], ctx: Context) -> Check:

@@ -5,6 +5,13 @@ A rule: ``id``, ``when`` (a condition, see :mod:`fwatlas.advisor.conditions`), `
 ``matrix`` for the best active path to the asked targets), ``alternatives``, a ``reason`` shown
 to the user, ``why`` (the author's rationale, kept in the file), and ``rests_on`` (entries and
 facts the rule depends on beyond those its condition names).
+
+A ruleset may also say, as data, which knowledge-base entries matter for each ``--workload``,
+``--accelerator`` and ``--cloud`` (the engine turns them into alternatives and tips with their
+statuses), what each framework's production stack is (``stacks``: weighed for ``--existing``),
+and ``guard_installable``: a rule whose framework the registry evidence says will not install
+on the user's --python/--os/--arch is skipped. ``article-2022`` has none of these: it is the
+article, and its answers say which options it ignores.
 """
 
 from __future__ import annotations
@@ -29,6 +36,19 @@ class Alternative(BaseModel):
 
     framework: Recommendation
     text: str
+    #: A knowledge-base entry the text is about: its status and date are appended from the
+    #: knowledge base, never written into the text.
+    entry: str | None = None
+
+
+class Stack(BaseModel):
+    """A framework's production stack: what staying rests on and what leaving would touch."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tools: tuple[str, ...]
+    touches: tuple[str, ...]
+    worth_it_if: tuple[str, ...]
 
 
 class RestsOn(BaseModel):
@@ -65,7 +85,28 @@ class Ruleset(BaseModel):
     name: str
     title: str
     about: str = ""
+    guard_installable: bool = False
+    workloads: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    accelerators: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    clouds: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    stacks: dict[Recommendation, Stack] = Field(default_factory=dict)
     rules: tuple[Rule, ...]
+
+    def reads(self) -> frozenset[str]:
+        """Every option this ruleset can read: in a condition or through its sections."""
+        from fwatlas.advisor.conditions import read_options
+
+        out: set[str] = {"--persona"}
+        for r in self.rules:
+            out |= read_options(r.when)
+        if self.guard_installable:
+            out |= {"--python", "--os", "--arch", "--keras-backend"}
+        for option, section in (("--workload", self.workloads),
+                                ("--accelerator", self.accelerators),
+                                ("--cloud", self.clouds), ("--existing", self.stacks)):
+            if section:
+                out.add(option)
+        return frozenset(out)
 
     @field_validator("rules")
     @classmethod

@@ -23,12 +23,32 @@ PersonaOption = Annotated[str, typer.Option(
     show_default=False)]
 
 
+def _choices(option: str) -> str:
+    """The help line of an advisor option, its values read from the one declaration."""
+    from fwatlas.advisor.situation import OPTION_HELP
+
+    values, what = OPTION_HELP[option]
+    return f"{what[0].upper()}{what[1:]}: {', '.join(values)}."
+
+
+AcceleratorOption = Annotated[str | None, typer.Option("--accelerator",
+                                                       help=_choices("--accelerator"))]
+WorkloadOption = Annotated[list[str] | None, typer.Option("--workload",
+                                                          help=_choices("--workload"))]
+ExistingOption = Annotated[str | None, typer.Option("--existing", help=_choices("--existing"))]
+CloudOption = Annotated[str | None, typer.Option("--cloud", help=_choices("--cloud"))]
+KerasBackendOption = Annotated[str | None, typer.Option("--keras-backend",
+                                                        help=_choices("--keras-backend"))]
+
+
 def _render(advice: Any, other: Any | None) -> Any:
     def draw(console: Any) -> None:
         from rich.markup import escape
 
         a = advice
         console.print(f"[bold]Recommendation ({a.ruleset}): {a.recommendation}[/]")
+        if a.platform and a.platform.get("note"):
+            console.print(f"[yellow]{escape(a.platform['note'])}[/]")
         if a.deploy_via:
             for d in a.deploy_via:
                 where = f"{d['target']}: " if d["target"] else ""
@@ -45,6 +65,20 @@ def _render(advice: Any, other: Any | None) -> Any:
             # an "alternative" naming the recommended framework is a tip about using it
             label = "tip" if alt["framework"] == a.recommendation else "alternative"
             console.print(f"  {label}: {alt['framework']} – {escape(alt['text'])}")
+        if a.migration:
+            m = a.migration
+            head = (f"Staying on {m['from']}" if m["stay"] else
+                    f"Moving from {m['from']} to {m['to']}")
+            console.print(f"[bold]{escape(head)}[/] – the stack in production:")
+            for t in m["tools"]:
+                console.print(f"    {escape(t['title'])}: {t['status'] or 'status unknown'} "
+                              f"({t['status_date'] or 'undated'})")
+            console.print("  a migration would touch:")
+            for line in m["touches"]:
+                console.print(f"    - {escape(line)}")
+            console.print("  it would be worth it if:")
+            for line in m["worth_it_if"]:
+                console.print(f"    - {escape(line)}")
         console.print(f"\n[bold]Why[/] (rule {a.rule}, the first in the ruleset that holds):")
         console.print("  " + escape(a.reasons[0].text))
         for c in a.checks:
@@ -114,6 +148,11 @@ def advise_command(
     = None,
     arch: Annotated[str | None, typer.Option("--arch", help="x86_64 or arm64 (alias aarch64).")]
     = None,
+    accelerator: AcceleratorOption = None,
+    workload: WorkloadOption = None,
+    existing: ExistingOption = None,
+    cloud: CloudOption = None,
+    keras_backend: KerasBackendOption = None,
     as_of: AsOfOption = None,
     kb_path: KbOption = None,
     db: DbOption = None,
@@ -136,7 +175,9 @@ def advise_command(
     if ruleset not in RULESETS:
         raise InputError(f"--ruleset {ruleset!r} is not one of: {', '.join(RULESETS)}")
     s = situation(persona, targets=target or [], needs=need or [], focus=focus,
-                  experience=experience, python=python, os=os_name, arch=arch)
+                  experience=experience, python=python, os=os_name, arch=arch,
+                  accelerator=accelerator, workloads=workload or [], existing=existing,
+                  cloud=cloud, keras_backend=keras_backend)
     kb = load_kb(kb_path)
     day = parse_date(as_of, "--as-of")
     advice = advise(s, ruleset, kb=kb, db=db, as_of=day)

@@ -213,15 +213,22 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         python: Annotated[str | None, Query(max_length=20)] = None,
         os: Annotated[str | None, Query(max_length=20)] = None,
         arch: Annotated[str | None, Query(max_length=20)] = None,
+        accelerator: Annotated[str | None, Query(max_length=20)] = None,
+        workload: Annotated[list[str] | None, Query(max_length=50)] = None,
+        existing: Annotated[str | None, Query(max_length=20)] = None,
+        cloud: Annotated[str | None, Query(max_length=20)] = None,
+        keras_backend: Annotated[str | None, Query(max_length=20)] = None,
         as_of: Annotated[dt.date | None, Query()] = None,
     ) -> Response:
         when = pages.today(app, as_of)
         key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus, experience,
-               ruleset, python, os, arch, when)
+               ruleset, python, os, arch, accelerator, tuple(workload or ()), existing, cloud,
+               keras_backend, when)
         return await api(key, lambda a: advise_payload(
             a, persona=persona, targets=target, needs=need, focus=focus, experience=experience,
             ruleset=ruleset, python=python, os=os, arch=arch, as_of=when,
-            kb_path=app.state.kb))
+            kb_path=app.state.kb, accelerator=accelerator, workloads=workload,
+            existing=existing, cloud=cloud, keras_backend=keras_backend))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

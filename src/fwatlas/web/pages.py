@@ -156,6 +156,14 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                 focus: str | None = Query(None, max_length=50),
                 experience: str | None = Query(None, max_length=50),
                 ruleset: str = Query("current", max_length=50),
+                python: str | None = Query(None, max_length=20),
+                os: str | None = Query(None, max_length=20),
+                arch: str | None = Query(None, max_length=20),
+                accelerator: str | None = Query(None, max_length=20),
+                workload: list[str] | None = Query(None, max_length=50),
+                existing: str | None = Query(None, max_length=20),
+                cloud: str | None = Query(None, max_length=20),
+                keras_backend: str | None = Query(None, max_length=20),
                 as_of: dt.date | None = None) -> HTMLResponse:
         from fwatlas.figures.missing import optional_module
 
@@ -163,20 +171,38 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         if optional_module("fwatlas.advisor") is None:
             return _sections_page(request, gate, app, ["advice"], "Advisor", when)
         from fwatlas.advisor.ruleset import RULESETS
-        from fwatlas.advisor.situation import EXPERIENCE, FOCUS, NEEDS, PERSONAS, TARGET_CHOICES
+        from fwatlas.advisor.situation import (
+            ACCELERATORS,
+            ARCHES,
+            CLOUDS,
+            EXISTING,
+            EXPERIENCE,
+            FOCUS,
+            KERAS_BACKENDS,
+            NEEDS,
+            OSES,
+            PERSONAS,
+            TARGET_CHOICES,
+            WORKLOADS,
+        )
         from fwatlas.figures import build_section
         from fwatlas.payloads import advise_payload
         from fwatlas.report.credits import credits
 
+        singles = {"focus": focus, "experience": experience, "python": python, "os": os,
+                   "arch": arch, "accelerator": accelerator, "existing": existing,
+                   "cloud": cloud, "keras_backend": keras_backend}
         form = {"persona": persona or "", "target": target or [], "need": need or [],
-                "focus": focus or "", "experience": experience or "", "ruleset": ruleset}
+                "workload": workload or [], "ruleset": ruleset,
+                **{k: v or "" for k, v in singles.items()}}
         result = other = None
         if persona:
+            # an empty form field means "not given", exactly like leaving the option out
+            given = {k: v or None for k, v in singles.items()}
             args = {"persona": persona, "targets": target, "needs": need,
-                    "focus": focus or None, "experience": experience or None,
-                    "as_of": when, "kb_path": app.state.kb}
-            key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus or None,
-                   experience or None)
+                    "workloads": workload, "as_of": when, "kb_path": app.state.kb, **given}
+            key = ("advise", persona, tuple(target or ()), tuple(need or ()),
+                   tuple(workload or ()), *given.values())
             result = gate.run((*key, ruleset, when), lambda a: advise_payload(
                 a, ruleset=ruleset, **args))
             second = "article-2022" if ruleset == "current" else "current"
@@ -192,5 +218,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                       other=other, section=section, credits=creds,
                       choices={"persona": PERSONAS, "target": TARGET_CHOICES, "need": NEEDS,
                                "focus": sorted({f for v in FOCUS.values() for f in v}),
-                               "experience": EXPERIENCE, "ruleset": RULESETS},
+                               "experience": EXPERIENCE, "ruleset": RULESETS,
+                               "os": OSES, "arch": ARCHES, "accelerator": ACCELERATORS,
+                               "workload": WORKLOADS, "existing": EXISTING, "cloud": CLOUDS,
+                               "keras_backend": KERAS_BACKENDS},
                       needs_plotly=bool(section.figures))
