@@ -163,3 +163,14 @@ register(SourceKind(
     kind="repos", module="fwatlas.sources.repos", component="repos",
     summary="Code repositories scanned for their framework (directories, git, zip/wheel, tar)",
 ))
+register(SourceKind(
+    kind="paper-code", module="fwatlas.sources.paper_code", component="paper_code",
+    summary="Paper -> code repository links: venue,year,title,repo_url CSV, Paper Copilot "
+            "<venue><year>.json lists, the Papers with Code links dump",
+    refresh_module="fwatlas.sources.paper_code_fetch", refresh_hint="fwatlas refresh paper-code",
+))
+register(SourceKind(
+    kind="coverage", module="fwatlas.sources.coverage", component="coverage",
+    summary="Transformers architectures per framework, per release (the coverage CSV)",
+    refresh_module="fwatlas.sources.coverage_fetch", refresh_hint="fwatlas refresh coverage",
+))
