@@ -36,6 +36,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FWATLAS_TOP_PYPI_URL",
             "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
             "the top-PyPI-packages dump that `refresh pypi-downloads` fetches"),
+    Setting("FWATLAS_GITHUB_ARCHIVE_URL", "https://codeload.github.com",
+            "where `refresh repos` downloads {base}/{owner}/{name}/tar.gz/HEAD"),
+    Setting("FWATLAS_ARCHIVE_MAX_BYTES", "209715200",
+            "a repository archive larger than this (200 MiB) is skipped and listed"),
+    Setting("FWATLAS_REPOS_CONCURRENCY", "8", "concurrent archive downloads (--concurrency)"),
+    Setting("FWATLAS_PAPERLISTS_URL",
+            "https://raw.githubusercontent.com/papercopilot/paperlists/main",
+            "raw-file base of the Paper Copilot lists (`refresh paper-code`)"),
 )
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
 
@@ -121,3 +129,16 @@ def registry_max_age() -> str | None:
 def url(name: str) -> str:
     """One of the service URLs, overridable for tests and mirrors."""
     return _get(name) or _DEFAULTS[name]
+
+
+def archive_max_bytes() -> int:
+    return positive_int("FWATLAS_ARCHIVE_MAX_BYTES", int(_DEFAULTS["FWATLAS_ARCHIVE_MAX_BYTES"]))
+
+
+def repos_concurrency() -> int:
+    return positive_int("FWATLAS_REPOS_CONCURRENCY", int(_DEFAULTS["FWATLAS_REPOS_CONCURRENCY"]))
+
+
+def github_token() -> str | None:
+    """``GITHUB_TOKEN`` (optional): sent to the archive host for a higher rate limit."""
+    return _get("GITHUB_TOKEN")

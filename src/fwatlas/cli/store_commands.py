@@ -96,7 +96,17 @@ def refresh_command(
         "--max-age", help="registry: skip packages fetched more recently than this "
                           "(e.g. 6h, 2d).")] = None,
     concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", help="registry: concurrent requests (default 8).")] = None,
+        "--concurrency", help="registry: concurrent requests (default 8); repos: concurrent "
+                              "archive downloads (default 8).")] = None,
+    venue: Annotated[str | None, typer.Option(
+        "--venue", help="paper-code: the Paper Copilot venue (cvpr, iccv, …); repos: only "
+                        "this venue's links.")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="paper-code: the edition's year; repos: only this year's links.")]
+    = None,
+    versions: Annotated[list[str] | None, typer.Option(
+        "--versions", help="coverage: the transformers releases to count (repeat the option; "
+                           "default: the bundled releases).")] = None,
 ) -> None:
     """Fetch current evidence from its public service, then ingest it.
 
@@ -115,7 +125,9 @@ def refresh_command(
     import inspect
 
     module = importlib.import_module(source.refresh_module)
-    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency}.items()
+    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency,
+                                 "venue": venue, "year": year,
+                                 "versions": versions or None}.items()
                if v is not None}
     params = inspect.signature(module.refresh).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

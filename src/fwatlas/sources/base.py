@@ -162,6 +162,7 @@ register(SourceKind(
 register(SourceKind(
     kind="repos", module="fwatlas.sources.repos", component="repos",
     summary="Code repositories scanned for their framework (directories, git, zip/wheel, tar)",
+    refresh_module="fwatlas.sources.repo_archive_fetch", refresh_hint="fwatlas refresh repos",
 ))
 register(SourceKind(
     kind="paper-code", module="fwatlas.sources.paper_code", component="paper_code",
