@@ -96,7 +96,9 @@ def coverage(atlas: Atlas, *, library: str = LIBRARY) -> CoverageResult:
     """Per release: architectures and those each framework can load, with shares."""
     if library not in LIBRARIES:
         raise InputError(f"--library must be one of {', '.join(LIBRARIES)}, not {library!r}")
-    snap = atlas.newest(DATASET)
+    # the user's own snapshot first, the bundled reference only as the fallback (DESIGN)
+    own = [s for s in atlas.snapshots(include_reference=False) if s.dataset == DATASET]
+    snap = max(own, key=Snapshot.rank) if own else atlas.newest(DATASET)
     if snap is None:  # the reference always holds the dataset; a broken install says so
         raise InputError(f"no {DATASET} evidence (not even the bundled reference)")
     if snap.is_reference:
