@@ -71,6 +71,10 @@ register("registry", "fwatlas.analyses.support:registry_facts",
 register("vitality", "fwatlas.analyses.vitality:vitality_facts",
          "release cadence and knowledge-base flags per package")
 register("repos", "fwatlas.analyses.repo_trends:repo_facts", "scanned code repositories")
+register("research.code", "fwatlas.analyses.research_code:research_code_facts",
+         "the framework of papers' linked code repositories")
+register("coverage", "fwatlas.analyses.coverage:coverage_facts",
+         "Transformers architectures each framework can load, per release")
 
 
 def _overlaps(provider_prefix: str, wanted: str | None) -> bool:

@@ -46,6 +46,14 @@ SETTINGS: tuple[Setting, ...] = (
             "the Stack Exchange API's base URL (`refresh qa`)"),
     Setting("STACKEXCHANGE_KEY", "(none)",
             "a Stack Exchange app key for `refresh qa` (10,000 requests a day instead of 300)"),
+    Setting("FWATLAS_GITHUB_ARCHIVE_URL", "https://codeload.github.com",
+            "where `refresh repos` downloads {base}/{owner}/{name}/tar.gz/HEAD"),
+    Setting("FWATLAS_ARCHIVE_MAX_BYTES", "209715200",
+            "a repository archive larger than this (200 MiB) is skipped and listed"),
+    Setting("FWATLAS_REPOS_CONCURRENCY", "8", "concurrent archive downloads (--concurrency)"),
+    Setting("FWATLAS_PAPERLISTS_URL",
+            "https://raw.githubusercontent.com/papercopilot/paperlists/main",
+            "raw-file base of the Paper Copilot lists (`refresh paper-code`)"),
 )
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
 
@@ -133,8 +141,16 @@ def url(name: str) -> str:
     return _get(name) or _DEFAULTS[name]
 
 
+def archive_max_bytes() -> int:
+    return positive_int("FWATLAS_ARCHIVE_MAX_BYTES", int(_DEFAULTS["FWATLAS_ARCHIVE_MAX_BYTES"]))
+
+
+def repos_concurrency() -> int:
+    return positive_int("FWATLAS_REPOS_CONCURRENCY", int(_DEFAULTS["FWATLAS_REPOS_CONCURRENCY"]))
+
+
 def github_token() -> str | None:
-    """``GITHUB_TOKEN``: sent as a bearer token by ``refresh github`` when set."""
+    """``GITHUB_TOKEN``: sent as a bearer token by ``refresh github`` and ``refresh repos``."""
     return _get("GITHUB_TOKEN")
 
 

@@ -25,32 +25,44 @@ def research_command(
     year_from: Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
     = None,
     year_to: Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")] = None,
+    evidence: Annotated[str, typer.Option(
+        "--evidence", help="text: framework mentions in papers (to 2022); code: the framework "
+                           "of papers' linked repositories (from 2022); all: both.")] = "all",
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
 ) -> None:
-    """Which frameworks conference papers mention, per venue edition and year (the article's F3).
+    """Which frameworks conference papers mention, per venue edition and year (the article's F3),
+    and which framework their linked code is written in (the successor of Papers with Code's
+    chart).
 
     Computed rows (from ingested papers) and the tracker's published counts are both shown,
-    labelled, never added together.
+    labelled, never added together. Code rows count scanned repositories per primary framework;
+    shares are over repositories with a framework, with n and a 95 % interval.
 
     Example: fwatlas research --venue cvpr --from 2017 --to 2020
     """
-    from fwatlas.analyses.research import research
+    from fwatlas.analyses.research_code import research_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = research(open_atlas(db), venue=venue, year_from=year_from, year_to=year_to)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = research_payload(open_atlas(db), evidence=evidence, venue=venue,
+                               year_from=year_from, year_to=year_to)
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
+        if evidence != "text":
+            _draw_code(console, [r for r in payload["rows"] if r["series"] == "code"],
+                       payload)
+        if evidence == "code":
+            console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+            return
         t = Table(title="Framework mentions in conference papers")
         for c in ("venue", "year", "papers", "pt only", "tf only", "both", "jax", "none",
                   "pt share", "basis", "evidence"):
             t.add_column(c, justify="left" if c in ("venue", "basis", "evidence") else "right")
-        for r in payload["rows"]:
+        for r in (r for r in payload["rows"] if r["series"] == "text"):
             name = r["venue"] if r["venue"] != "all" else f"all ({len(r['venues'])})"
             t.add_row(name, str(r["year"]), number(r["papers"]), number(r["pytorch_only"]),
                       number(r["tensorflow_only"]), number(r["both"]), number(r["jax"]),
@@ -62,6 +74,71 @@ def research_command(
         for k, v in payload["article_2022"].items():
             console.print(f"The article (2022, published): {k} = {percent(v['value'])}",
                           markup=False)
+        for n in payload["notes"]:
+            console.print(f"[dim]Method – {n}[/]")
+        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
+
+    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+
+
+def _draw_code(console: Any, rows: list[dict[str, Any]], payload: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    def share(r: dict[str, Any], c: str) -> str:
+        ci = r[f"{c}_share_ci95"]
+        return percent(r[f"{c}_share"]) + (f" [{percent(ci[0])}–{percent(ci[1])}]" if ci else "")
+
+    t = Table(title="Framework of papers' linked code repositories")
+    for c in ("venue", "year", "repos", "pytorch", "tf", "jax", "keras", "other", "multi",
+              "none", "pt share [95 %]", "tf share", "jax share", "sample"):
+        t.add_column(c, justify="left" if c in ("venue", "sample") else "right")
+    for r in rows:
+        name = r["venue"] if r["venue"] != "all" else f"all ({len(r['venues'])})"
+        t.add_row(name, str(r["year"]), number(r["repositories"]), number(r["pytorch"]),
+                  number(r["tensorflow"]), number(r["jax"]), number(r["keras"]),
+                  number(r["other"]), number(r["multi"]), number(r["none"]),
+                  share(r, "pytorch"), percent(r["tensorflow_share"]), percent(r["jax_share"]),
+                  r["sample"] or "every scanned link")
+    console.print(t, markup=False)
+    if payload.get("code_hint"):
+        console.print(f"Note: {payload['code_hint']}", markup=False)
+    for n in payload.get("code_notes", []):
+        console.print(f"[dim]Method – {n}[/]")
+
+
+def coverage_command(
+    library: Annotated[str, typer.Option("--library", help="The model library (transformers).")]
+    = "transformers",
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    json_out: JsonFlag = False,
+    out: OutPath = None,
+) -> None:
+    """What Transformers can load, release by release: architectures per framework.
+
+    Architectures with a model implementation in PyTorch, TensorFlow and JAX (Flax), counted
+    from each release's wheel; shares of the release's architectures with n and a 95 % interval.
+
+    Example: fwatlas coverage --json
+    """
+    from fwatlas.analyses.coverage import coverage
+    from fwatlas.store.atlas import open_atlas
+
+    result = coverage(open_atlas(db), library=library)
+    payload = {"sources": result.sources(), **result.as_dict()}
+
+    def draw(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"{library}: architectures each framework can load, per release")
+        for c in ("version", "date", "architectures", "pytorch", "tensorflow", "jax",
+                  "tf share", "jax share"):
+            t.add_column(c, justify="left" if c in ("version", "date") else "right")
+        for r in payload["rows"]:
+            t.add_row(r["version"], r["date"] or "–", number(r["architectures"]),
+                      number(r["pytorch"]), number(r["tensorflow"]), number(r["jax"]),
+                      percent(r["tensorflow_share"]), percent(r["jax_share"]))
+        console.print(t, markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
@@ -178,5 +255,6 @@ def register(app: typer.Typer) -> None:
     from fwatlas.cli.trends_commands import trends_app
 
     app.command("research")(research_command)
+    app.command("coverage")(coverage_command)
     app.command("migration")(migration_command)
     trends_app.command("pwc")(trends_pwc_command)

@@ -88,7 +88,7 @@ def ingest_command(
 def refresh_command(
     kind: Annotated[str, typer.Argument(
         help="Source kind with an online fetcher (hub, registry, pypi-downloads, github, jobs, "
-             "qa), or all.")],
+             "qa, paper-code, repos, coverage), or all.")],
     db: DbOption = None,
     json_out: JsonFlag = False,
     limit: Annotated[int | None, typer.Option(
@@ -99,7 +99,17 @@ def refresh_command(
         "--max-age", help="registry: skip packages fetched more recently than this "
                           "(e.g. 6h, 2d).")] = None,
     concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", help="registry: concurrent requests (default 8).")] = None,
+        "--concurrency", help="registry: concurrent requests (default 8); repos: concurrent "
+                              "archive downloads (default 8).")] = None,
+    venue: Annotated[str | None, typer.Option(
+        "--venue", help="paper-code: the Paper Copilot venue (cvpr, iccv, …); repos: only "
+                        "this venue's links.")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="paper-code: the edition's year; repos: only this year's links.")]
+    = None,
+    versions: Annotated[list[str] | None, typer.Option(
+        "--versions", help="coverage: the transformers releases to count (repeat the option; "
+                           "default: the bundled releases).")] = None,
     repos: Annotated[Path | None, typer.Option(
         "--repos", help="github: a file of owner/name lines instead of the configured "
                         "framework repositories.")] = None,
@@ -126,7 +136,9 @@ def refresh_command(
 
     options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency,
                                  "repos": repos, "history": history or None,
-                                 "date_from": date_from, "site": site}.items()
+                                 "date_from": date_from, "site": site,
+                                 "venue": venue, "year": year,
+                                 "versions": versions or None}.items()
                if v is not None}
     if kind == "all":
         if options or limit is not None:

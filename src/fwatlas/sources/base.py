@@ -101,6 +101,9 @@ class SourceKind:
     component: str
     refresh_module: str | None = None
     refresh_hint: str = ""
+    #: False where a refresh needs the user's choice (a venue and year) or follows evidence
+    #: already ingested (every linked repository's archive): ``refresh all`` leaves those out.
+    in_refresh_all: bool = True
 
     def load(self) -> SourceModule:
         module: SourceModule = importlib.import_module(self.module)
@@ -165,4 +168,18 @@ register(SourceKind(
 register(SourceKind(
     kind="repos", module="fwatlas.sources.repos", component="repos",
     summary="Code repositories scanned for their framework (directories, git, zip/wheel, tar)",
+    refresh_module="fwatlas.sources.repo_archive_fetch", refresh_hint="fwatlas refresh repos",
+    in_refresh_all=False,
+))
+register(SourceKind(
+    kind="paper-code", module="fwatlas.sources.paper_code", component="paper_code",
+    summary="Paper -> code repository links: venue,year,title,repo_url CSV, Paper Copilot "
+            "<venue><year>.json lists, the Papers with Code links dump",
+    refresh_module="fwatlas.sources.paper_code_fetch", refresh_hint="fwatlas refresh paper-code",
+    in_refresh_all=False,
+))
+register(SourceKind(
+    kind="coverage", module="fwatlas.sources.coverage", component="coverage",
+    summary="Transformers architectures per framework, per release (the coverage CSV)",
+    refresh_module="fwatlas.sources.coverage_fetch", refresh_hint="fwatlas refresh coverage",
 ))

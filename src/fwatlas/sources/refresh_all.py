@@ -59,10 +59,11 @@ class KindOutcome:
 
 
 def fetchable_kinds() -> list[str]:
-    """Every registered kind with an online fetcher, in registration order."""
+    """Every registered kind with an online fetcher that runs on defaults, in registration order."""
     from fwatlas.sources import base
 
-    return [k for k, s in base.KINDS.items() if s.refresh_module is not None]
+    return [k for k, s in base.KINDS.items()
+            if s.refresh_module is not None and s.in_refresh_all]
 
 
 def refresh_all(db: Path | str | None = None, kinds: list[str] | None = None

@@ -27,6 +27,8 @@ COMPONENTS: dict[str, str] = {
     "qa": "fwatlas.sources.qa",
     "registry": "fwatlas.sources.registry",
     "repos": "fwatlas.sources.repos",
+    "paper_code": "fwatlas.sources.paper_code",
+    "coverage": "fwatlas.sources.coverage",
 }
 
 MIGRATIONS: list[str] = [
