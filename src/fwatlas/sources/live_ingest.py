@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,7 +159,3 @@ def nothing_new(notes: tuple[str, ...]) -> IngestResult:
     """The answer of a refresh that found nothing to store (no snapshot is written)."""
     return IngestResult((), (), (), notes)
 
-
-def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
