@@ -140,7 +140,7 @@ def test_an_inactive_path_says_its_status() -> None:
 def test_career_changer_wording_is_the_kb_status() -> None:
     a = advise(situation("career-changer"), kb=KB)
     assert "no longer active" not in a.reasons[0].text
-    assert f"TensorFlow is {KB.entries['tensorflow'].status}" in a.reasons[0].text
+    assert f"TensorFlow's is {KB.entries['tensorflow'].status}" in a.reasons[0].text
 
 
 def test_changes_if_covers_the_new_options() -> None:
