@@ -74,6 +74,14 @@ def test_every_valid_situation_gets_one_explained_answer(s, ruleset) -> None:
     assert a.recommendation in FRAMEWORKS
     assert len(a.reasons) >= 1 and a.reasons[0].text
     assert "{status:" not in a.reasons[0].text and "{tools:" not in a.reasons[0].text
+    if ruleset == "current":  # each status the reason states is in its evidence, dated
+        from fwatlas.advisor.engine import placeholder_entries
+        from fwatlas.advisor.ruleset import load_ruleset
+
+        rule = next(r for r in load_ruleset("current").rules if r.id == a.rule)
+        shown = {e.name for e in a.reasons[0].evidence}
+        for name in placeholder_entries(rule.reason, load_ruleset("current")):
+            assert KB.effective(name).name in shown or name in shown, (a.rule, name)
     d = a.as_dict()
     assert d["recommendation"] == a.recommendation and d["persona"] == s.persona
     for c in a.changes_if[:3]:

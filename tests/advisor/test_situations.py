@@ -140,7 +140,7 @@ def test_an_inactive_path_says_its_status() -> None:
 def test_career_changer_wording_is_the_kb_status() -> None:
     a = advise(situation("career-changer"), kb=KB)
     assert "no longer active" not in a.reasons[0].text
-    assert f"TensorFlow is {KB.entries['tensorflow'].status}" in a.reasons[0].text
+    assert f"TensorFlow's is {KB.entries['tensorflow'].status}" in a.reasons[0].text
 
 
 def test_changes_if_covers_the_new_options() -> None:
@@ -183,3 +183,27 @@ def test_bad_new_option_values_are_usage_errors(option, value) -> None:
     with pytest.raises(InputError) as e:
         situation("industry", **{option: value})
     assert "is not one of" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_career_changer_reads_the_job_posts_where_the_store_has_them(signals) -> None:
+    db = signals({"jobs.value.pytorch": 120, "jobs.value.tensorflow": 80,
+                  "downloads.value.pytorch": 9e8, "downloads.value.tensorflow": 2e8})
+    a = advise(situation("career-changer"), kb=KB, db=db)
+    assert a.rule == "career-changer-job-posts-pytorch"
+    ev = {e.name: e for e in a.reasons[0].evidence}
+    assert ev["signals.jobs.value.pytorch"].status == 120
+    assert ev["signals.jobs.value.tensorflow"].data_date == "2026-10-01"
+    assert ev["signals.jobs.value.tensorflow"].source == "s88"
+    assert "signals.downloads.value.pytorch" in ev
+    b = advise(situation("career-changer"), kb=KB, db=signals(
+        {"jobs.value.pytorch": 50, "jobs.value.tensorflow": 80}))
+    assert (b.recommendation, b.rule) == ("tensorflow", "career-changer-job-posts-tensorflow")
+
+
+def test_industry_shows_adoption_evidence_where_the_store_has_it(signals) -> None:
+    db = signals({"jobs.value.pytorch": 120, "jobs.value.tensorflow": 80,
+                  "downloads.value.pytorch": 9e8, "downloads.value.tensorflow": 2e8})
+    a = advise(situation("industry"), kb=KB, db=db)
+    ev = {e.name: e for e in a.reasons[0].evidence}
+    assert ev["signals.downloads.value.tensorflow"].status == 2e8
+    assert ev["signals.jobs.value.pytorch"].data_date == "2026-10-01"

@@ -312,6 +312,18 @@ def _fill(text: str, rs: Ruleset, ctx: Context) -> str:
     return re.sub(r"\{(status|tools):([a-z0-9.+-]+)\}", one, text)
 
 
+def placeholder_entries(text: str, rs: Ruleset) -> list[str]:
+    """The knowledge-base entries a text's ``{status:…}``/``{tools:…}`` placeholders name."""
+    import re
+
+    out: list[str] = []
+    for kind, name in re.findall(r"\{(status|tools):([a-z0-9.+-]+)\}", text):
+        for n in ([name] if kind == "status" else list(rs.workloads.get(name, ()))):
+            if n not in out:
+                out.append(n)
+    return out
+
+
 def _alternatives(rs: Ruleset, d: Decision, rec: str, ctx: Context
                   ) -> tuple[list[dict[str, Any]], set[str]]:
     """Alternatives and tips: the rule's own, the deploy matrix's paths for the other
@@ -436,7 +448,10 @@ def _reasons(d: Decision, ctx: Context, facts: FactSource, rs: Ruleset | None = 
     for c in d.checks:
         evidence += [e for e in c.evidence if e not in evidence]
         notes += [n for n in c.followed if n not in notes]
-    for name in d.rule.rests_on.kb:
+    named = list(d.rule.rests_on.kb)
+    if rs is not None:  # every status a reason states is shown as evidence with its date
+        named += [n for n in placeholder_entries(d.rule.reason, rs) if n not in named]
+    for name in named:
         ev, more, _ = kb_evidence(ctx, name)
         evidence += [e for e in ev if e not in evidence]
         notes += [n for n in more if n not in notes]
