@@ -77,12 +77,12 @@ def facts_payload(atlas: Atlas, *, prefix: str | None = None) -> dict[str, Any]:
 
 
 def research_payload(atlas: Atlas, *, venue: str | None = None, year_from: int | None = None,
-                     year_to: int | None = None) -> dict[str, Any]:
-    """``fwatlas research [--venue --from --to]``."""
-    from fwatlas.analyses.research import research
+                     year_to: int | None = None, evidence: str = "all") -> dict[str, Any]:
+    """``fwatlas research [--venue --from --to --evidence]``: paper text and linked code."""
+    from fwatlas.analyses.research_code import research_payload as text_and_code
 
-    result = research(atlas, venue=venue, year_from=year_from, year_to=year_to)
-    return envelope({"sources": result.sources(), **result.as_dict()})
+    return envelope(text_and_code(atlas, evidence=evidence, venue=venue, year_from=year_from,
+                                  year_to=year_to))
 
 
 def migration_payload(atlas: Atlas, *, first: int = 2018, second: int = 2019

@@ -29,6 +29,7 @@ COMMANDS: list[list[str]] = [
     ["availability", "--by", "year"],
     ["deploy-matrix"],
     ["research"],
+    ["coverage"],
     ["migration", "--from", "2018", "--to", "2019"],
     ["signals", "--metric", "downloads"],
     ["vitality", "--as-of", AS_OF],

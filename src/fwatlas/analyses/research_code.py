@@ -174,7 +174,8 @@ def year_aggregates(rows: list[CodeRow]) -> list[CodeRow]:
     out = []
     for (year, is_sample), members in sorted(groups.items()):
         counts = {c: sum(m.counts.get(c, 0) for m in members) for c in CATEGORIES}
-        sample = (f"sum of {len(members)} editions' random samples" if is_sample else None)
+        sample = (f"random samples of {len(members)} edition{'s' if len(members) != 1 else ''}"
+                  if is_sample else None)
         out.append(CodeRow(ALL, year, sum(m.repositories for m in members), counts,
                            "computed", sample,
                            tuple(sorted({s for m in members for s in m.snapshot_ids})),

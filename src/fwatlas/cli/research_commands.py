@@ -43,7 +43,7 @@ def research_command(
 
     Example: fwatlas research --venue cvpr --from 2017 --to 2020
     """
-    from fwatlas.analyses.research_code import research_payload
+    from fwatlas.payloads import research_payload
     from fwatlas.store.atlas import open_atlas
 
     payload = research_payload(open_atlas(db), evidence=evidence, venue=venue,

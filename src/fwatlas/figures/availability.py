@@ -325,8 +325,14 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
         figures.append(_task_figure(by_task))
     for also in base.also:
         figures.append(_also_figure(also))
+    from fwatlas.figures.coverage import coverage_part
+
+    lib = coverage_part(atlas)  # what Transformers can load, beside the Hub's counts
+    if lib is not None:
+        figures.append(lib.figure)
+        sources += list(lib.sources)
     comparisons = _comparisons(atlas, base.article)
-    method = [*dict.fromkeys(n for r in f1.values() for n in r.notes),
+    method = [*(lib.method if lib else ()),*dict.fromkeys(n for r in f1.values() for n in r.notes),
               "Shares are of models available in at least one listed framework (the article's "
               "basis); the article compared PyTorch with TensorFlow only, so its comparison rows "
               "use that two-framework view."]
@@ -335,6 +341,7 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
                      "for today's Hub run `fwatlas refresh hub` or `fwatlas ingest hub FILE`")
     return Section(
         KEY, number, TITLE, QUESTION, figures=tuple(figures), tables=tuple(tables),
-        reading=tuple(_reading(f1, comparisons, weights, by_year, top)),
+        reading=(*_reading(f1, comparisons, weights, by_year, top),
+                 *(lib.reading if lib else ())),
         method=tuple(method), comparisons=tuple(comparisons),
         sources=dedupe_sources(sources), notes=tuple(notes))

@@ -231,12 +231,21 @@ def research_section(atlas: Atlas, ctx: ReportContext, number: int = 2) -> Secti
     else:
         notes.append(f"Papers with Code (F5): {t.hint or 'no rows'}")
         missing.append(FILL[1])
+    from fwatlas.figures.research_code import code_part
+
+    code = code_part(atlas, rows)  # text to 2022 and linked code from 2022, one chart
+    if code.figure is not None:
+        figures.insert(1 if figures else 0, code.figure)
+        reading += code.reading
+        sources += code.sources
+    notes += code.notes
     if not figures:
         return missing_section(KEY, number, TITLE, QUESTION, FILL,
                                "no paper evidence to draw")
     article_sources = [s.source() for s in [atlas.newest("article")] if s is not None]
     return Section(KEY, number, TITLE, QUESTION, figures=tuple(figures),
-                   reading=tuple(reading), method=(*res.notes, *(m.notes if m else ()),
+                   reading=tuple(reading), method=(*res.notes, *code.method,
+                                                   *(m.notes if m else ()),
                                                    *(t.notes if t.snapshot else ())),
                    comparisons=tuple(comparisons),
                    sources=dedupe_sources(sources + article_sources),

@@ -267,6 +267,7 @@ def fetch_and_scan(atlas: Any, repos: list[str], *, concurrency: int, batch_size
     from fwatlas.sources.paper_code import repo_key
     from fwatlas.sources.repos import ScanStore
 
+    _fast_failing_sniffio()
     started = time.perf_counter()
     store = ScanStore(atlas, origin=settings.url("FWATLAS_GITHUB_ARCHIVE_URL"),
                       scanner=rules.signature(), data_date=dt.datetime.now(dt.UTC).date(),
@@ -351,6 +352,17 @@ def fetch_and_scan(atlas: Any, repos: list[str], *, concurrency: int, batch_size
     return RepoRefresh(snapshot, len(repos), scanned, 0, skipped, stats,
                        time.perf_counter() - started, concurrency,
                        f"s{store.resumed}" if store.resumed else None)
+
+
+def _fast_failing_sniffio() -> None:
+    """httpcore tries ``import sniffio`` on every request; where it is not installed, each
+    failed import walks the whole ``sys.path`` (a fifth of the client's time at 1,000
+    archives). Marking it absent makes the same import fail at once, with the same outcome."""
+    import importlib.util
+    import sys
+
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 def _scan_job(given: str, data: bytes, url: str, etag: str | None) -> RepoResult | RepoFailed:

@@ -154,10 +154,11 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         venue: Annotated[str | None, Query(max_length=100)] = None,
         year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2200)] = None,
         year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2200)] = None,
+        evidence: Literal["text", "code", "all"] = "all",
     ) -> Response:
-        key = ("research", venue, year_from, year_to)
+        key = ("research", venue, year_from, year_to, evidence)
         return await api(key, lambda a: research_payload(
-            a, venue=venue, year_from=year_from, year_to=year_to))
+            a, venue=venue, year_from=year_from, year_to=year_to, evidence=evidence))
 
     @app.get("/api/migration", tags=["api"], summary="fwatlas migration --json")
     async def api_migration(
