@@ -173,7 +173,14 @@ def _snapshots(atlas: Atlas, kind: str, snapshot_id: str | None) -> list[Snapsho
         if snap.kind != kind:
             raise InputError(f"snapshot {snapshot_id} is {snap.kind} evidence, not {kind}")
         return [snap]
-    return [s for s in atlas.snapshots(kind=kind, include_reference=False)]
+    # a series merges every snapshot of its dataset, unless one was chosen (--snapshot, pin)
+    snaps = atlas.snapshots(kind=kind, include_reference=False)
+    chosen: dict[str, str] = {}
+    for dataset in {s.dataset for s in snaps}:
+        sel = atlas.selection(dataset)
+        if sel is not None and sel.reason in ("--snapshot", "pinned"):
+            chosen[dataset] = sel.read.id
+    return [s for s in snaps if chosen.get(s.dataset, s.id) == s.id]
 
 
 def _rows(atlas: Atlas, sql: str, snaps: list[Snapshot], extra: tuple[Any, ...] = ()

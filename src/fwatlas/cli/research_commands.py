@@ -13,6 +13,7 @@ from fwatlas.cli.options import (
     JsonFlag,
     OutPath,
     SnapshotOption,
+    SnapshotsOption,
     output_format,
 )
 from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
@@ -29,6 +30,7 @@ def research_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """Which frameworks conference papers mention, per venue edition and year (the article's F3).
 
@@ -40,7 +42,8 @@ def research_command(
     from fwatlas.analyses.research import research
     from fwatlas.store.atlas import open_atlas
 
-    result = research(open_atlas(db), venue=venue, year_from=year_from, year_to=year_to)
+    result = research(open_atlas(db, snapshot or ()), venue=venue, year_from=year_from,
+                      year_to=year_to)
     payload = {"sources": result.sources(), **result.as_dict()}
 
     def draw(console: Any) -> None:
@@ -78,6 +81,7 @@ def migration_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """How paper authors' frameworks changed between two years (the article's F4 Sankey).
 
@@ -89,7 +93,7 @@ def migration_command(
     from fwatlas.analyses.migration import migration
     from fwatlas.store.atlas import open_atlas
 
-    result = migration(open_atlas(db), first=first, second=second)
+    result = migration(open_atlas(db, snapshot or ()), first=first, second=second)
     payload = {"sources": result.sources(), **result.as_dict()}
 
     def draw(console: Any) -> None:
