@@ -200,15 +200,17 @@ def facts_command(
         from rich.table import Table
 
         t = Table(title=f"Facts{' under ' + prefix if prefix else ''}")
-        for c in ("name", "value", "unit", "basis", "data date", "source"):
+        for c in ("name", "value", "unit", "n", "95 % CI", "basis", "data date", "source"):
             t.add_column(c, overflow="fold")
         for f in payload["rows"]:
             value = f["value"]
             shown = f"{value:.4g}" if isinstance(value, float) else str(value)
             # a month- or year-precise date is shown as curated, not as its first day
             day = f.get("data_date_as_curated") or f["data_date"] or "–"
-            t.add_row(f["name"], "null" if value is None else shown, f["unit"], f["basis"],
-                      day,
+            ci = f.get("ci95")
+            t.add_row(f["name"], "null" if value is None else shown, f["unit"],
+                      "–" if f.get("n") is None else f"{f['n']:,}",
+                      f"{ci[0]:.3f}–{ci[1]:.3f}" if ci else "–", f["basis"], day,
                       ", ".join(str(s.get("snapshot_id")) for s in f["sources"]))
         console.print(t, markup=False)
 
