@@ -30,12 +30,18 @@ class Fact:
     basis: str
     sources: tuple[dict[str, Any], ...]
     data_date: dt.date | None
+    #: the count behind a share computed from counted items (None: published, or not a share)
+    #: (keyword-only, so subclasses keep their positional fields)
+    n: int | None = field(default=None, kw_only=True)
+    #: its 95 % Wilson score interval (fwatlas.stats), where ``n`` is known
+    ci95: tuple[float, float] | None = field(default=None, kw_only=True)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "value": self.value, "unit": self.unit, "basis": self.basis,
             "sources": list(self.sources),
             "data_date": self.data_date.isoformat() if self.data_date else None,
+            "n": self.n, "ci95": list(self.ci95) if self.ci95 else None,
         }
 
 

@@ -54,14 +54,25 @@ def model_payload(atlas: Atlas, model_id: str, *, snapshot: str | None = None
 def snapshots_payload(atlas: Atlas, *, kind: str | None = None) -> dict[str, Any]:
     """``fwatlas snapshots [--kind]``."""
     snaps = atlas.snapshots(kind=kind, states=("open", "complete", "failed"))
+    selections = {d: atlas.selection(d) for d in {s.dataset for s in snaps}}
+
+    def reading(s: Any) -> dict[str, Any]:
+        sel = selections[s.dataset]
+        if s.state != "complete" or sel is None:
+            return {"read": "not readable", "why": f"the ingest is {s.state}"}
+        if sel.read.id == s.id:
+            return {"read": "read", "why": sel.why()}
+        return {"read": "shadowed", "why": sel.why_shadowed(s)}
+
     rows = [{
         "snapshot_id": s.id, "kind": s.kind, "dataset": s.dataset, "state": s.state,
         "data_date": s.data_date, "data_date_source": s.data_date_source,
         "ingested_at": s.ingested_at, "rows": s.rows, "skipped": s.skipped,
         "skipped_items": list(s.skipped_items), "content_hash": s.content_hash,
-        "origin": s.origin, "basis": s.basis, "reference": s.is_reference,
+        "origin": s.origin, "basis": s.basis, "reference": s.is_reference, **reading(s),
     } for s in snaps]
-    return envelope({"sources": [s.source() for s in snaps], "rows": rows})
+    return envelope({"sources": [s.source() for s in snaps], "rows": rows,
+                     "pins": atlas.pins(), "chosen": dict(atlas.overrides)})
 
 
 def facts_payload(atlas: Atlas, *, prefix: str | None = None) -> dict[str, Any]:

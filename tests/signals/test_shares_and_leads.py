@@ -89,7 +89,8 @@ def _framework_values(path: Path) -> dict[str, tuple[dict[str, int], str]]:
 
 def _oracle_leads(path: Path, since: str | None) -> dict[tuple[str, str], tuple[str, str]]:
     """(a, b) -> (kind, date): the first date a > b right after a point with a <= b (both in
-    range, with the same upstream), else "above throughout" when a > b at every point."""
+    range, with the same upstream) after which a stays above b at every point (a sustained
+    crossover: issue 11), else "above throughout" when a > b at every point."""
     values = _framework_values(path)
     days = sorted(d for d in values if since is None or d >= since)
     out = {}
@@ -99,9 +100,10 @@ def _oracle_leads(path: Path, since: str | None) -> dict[tuple[str, str], tuple[
             if a == b or not both:
                 continue
             v = {d: values[d][0] for d in both}
-            cross = [d for p, d in zip(both, both[1:], strict=False)
+            cross = [d for i, (p, d) in enumerate(zip(both, both[1:], strict=False))
                      if v[d][a] > v[d][b] and v[p][a] <= v[p][b]
-                     and values[p][1] == values[d][1]]
+                     and values[p][1] == values[d][1]
+                     and all(v[x][a] > v[x][b] for x in both[i + 1:])]
             if cross:
                 out[(a, b)] = ("crossover", cross[0])
             elif all(v[d][a] > v[d][b] for d in both):

@@ -17,7 +17,9 @@ from tests.conftest import run_cli
 ADOPTION_METHOD = """
 frameworks: [pytorch, tensorflow, jax, keras]
 margins: {{tie: 0.05, clear: 0.15}}
-evidence: {{min_round: 0.5, min_framework: 0.5}}
+# min_n 1: these files hold a handful of items on purpose (scoring mechanics, not sample size;
+# test_min_n.py tests the bundled default of 30)
+evidence: {{min_round: 0.5, min_framework: 0.5, min_n: 1}}
 rounds:
   - name: adoption
     title: Adoption
@@ -87,7 +89,9 @@ def adoption_store(tmp_path: Path):
         if jobs:
             ingest(db, "jobs", write_jobs(tmp_path / "sites.csv", jobs))
         if questions:
-            ingest(db, "qa", write_questions(tmp_path / "dump.csv", questions))
+            # the dump covers October whole (a partial month is never the latest one read)
+            ingest(db, "qa", write_questions(tmp_path / "dump.csv", questions),
+                   "--data-date", "2026-10-31")
         method = write_method(tmp_path / "method.yaml", jobs_weight, questions_weight)
         return db, method
     return build

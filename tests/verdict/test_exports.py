@@ -50,7 +50,8 @@ ROWLESS: dict[str, list[str]] = {
     "kb show": ["kb", "show", "torchserve"],
 }
 #: commands that are not analyses (they write, serve or validate) or render documents
-NOT_ANALYSES = {"ingest", "refresh", "serve", "kb validate", "report", "scan", "migrate"}
+NOT_ANALYSES = {"ingest", "refresh", "serve", "kb validate", "report", "scan", "migrate",
+                "snapshots use", "snapshots unpin", "snapshots redate"}  # writes, like migrate
 
 
 def _db(args: list[str], db: Path) -> list[str]:

@@ -17,6 +17,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_cube, hub_methods
 from fwatlas.errors import InputError
 from fwatlas.facts import Fact
+from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
@@ -66,6 +67,26 @@ class Availability:
         """Counts and download sums are whole numbers: shown as ints, shares as floats."""
         return {k: _whole(v) if not k.startswith("share") else v
                 for k, v in self.__dict__.items()}
+
+    def intervals(self, counted: bool) -> dict[str, Any]:
+        """``n`` and the 95 % Wilson intervals of both shares. Only shares of counted models
+        have them: a download-weighted share, or published marginals, give ``n: None``."""
+        n = self.with_framework if counted else None
+        if n is None or not n:
+            none: dict[str, list[float] | None] = {f: None for f in vocab.HUB_FRAMEWORKS}
+            return {"n": None if n is None else 0, "share_available_ci95": none,
+                    "share_exclusive_ci95": dict(none)}
+
+        def ci(count: float | None) -> list[float] | None:
+            if count is None:
+                return None
+            interval = wilson_interval(round(count), round(n))
+            return list(interval) if interval else None
+
+        return {"n": round(n),
+                "share_available_ci95": {f: ci(self.available[f]) if self.share_available[f]
+                                         is not None else None for f in vocab.HUB_FRAMEWORKS},
+                "share_exclusive_ci95": {f: ci(self.exclusive[f]) for f in vocab.HUB_FRAMEWORKS}}
 
 
 def _whole(value: Any) -> Any:
@@ -137,6 +158,8 @@ class AvailabilityResult:
     notes: tuple[str, ...]
     article: dict[str, Any]
     also: tuple[dict[str, Any], ...] = field(default=())
+    #: this snapshot in the article's two-framework view (PyTorch vs TensorFlow), beside it
+    article_like_for_like: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         o = self.overall
@@ -150,21 +173,34 @@ class AvailabilityResult:
             "overlaps": whole["overlaps"], "none": whole["none"],
             "share_available": o.share_available,
             "share_exclusive": o.share_exclusive,
+            **o.intervals(self.weight == "count"),
             "share_basis": "models available in at least one listed framework",
-            "notes": list(self.notes), "article_2022": self.article, "also": list(self.also),
+            "notes": list(self.notes), "article_2022": self.article,
+            "article_2022_like_for_like": self.article_like_for_like, "also": list(self.also),
         }
         out["by"] = self.by
-        out["rows"] = tidy_rows(self.groups if self.by else (self.overall,))
+        out["rows"] = tidy_rows(self.groups if self.by else (self.overall,),
+                                counted=self.weight == "count")
         return out
 
 
-def tidy_rows(groups: tuple[Availability, ...]) -> list[dict[str, Any]]:
-    """One row per (group, framework): what ``--format csv|parquet`` writes."""
-    return [{"group": g.group, "framework": fw, "total": _whole(g.total),
-             "with_framework": _whole(g.with_framework), "available": _whole(g.available[fw]),
-             "share_available": g.share_available[fw], "exclusive": _whole(g.exclusive[fw]),
-             "share_exclusive": g.share_exclusive[fw]}
-            for g in groups for fw in vocab.HUB_FRAMEWORKS]
+def tidy_rows(groups: tuple[Availability, ...], counted: bool = True) -> list[dict[str, Any]]:
+    """One row per (group, framework): what ``--format csv|parquet`` writes; ``n`` and the
+    intervals only where the shares are of counted models."""
+    out = []
+    for g in groups:
+        ci = g.intervals(counted)
+        for fw in vocab.HUB_FRAMEWORKS:
+            low_a, high_a = ci["share_available_ci95"][fw] or (None, None)
+            low_e, high_e = ci["share_exclusive_ci95"][fw] or (None, None)
+            out.append({
+                "group": g.group, "framework": fw, "total": _whole(g.total),
+                "with_framework": _whole(g.with_framework), "n": ci["n"],
+                "available": _whole(g.available[fw]), "share_available": g.share_available[fw],
+                "share_available_ci95_low": low_a, "share_available_ci95_high": high_a,
+                "exclusive": _whole(g.exclusive[fw]), "share_exclusive": g.share_exclusive[fw],
+                "share_exclusive_ci95_low": low_e, "share_exclusive_ci95_high": high_e})
+    return out
 
 
 # --- where the cells come from -----------------------------------------------------------------
@@ -354,19 +390,37 @@ def availability(atlas: Atlas, *, method: str = "tags", weight: str = "count",
                     merged[combo] = merged.get(combo, 0.0) + v
             overall = derive("all", merged, frameworks)
             groups = tuple(derive(g, cells[g], frameworks) for g in sorted(cells))
+        # the article compared PyTorch with TensorFlow only: its figures sit beside the same
+        # two-framework view of this snapshot, never beside a three-framework share
+        two = ("pytorch", "tensorflow")
+        merged_all: Cells = {}
+        for c in cells.values():
+            for combo, v in c.items():
+                merged_all[combo] = merged_all.get(combo, 0.0) + v
+        like = derive("all", merged_all, two)
+        like_for_like = {"frameworks": list(two), "share_exclusive": {
+            f: like.share_exclusive[f] for f in two}, "share_available": {
+            f: like.share_available[f] for f in two}, **{
+            k: ({f: v[f] for f in two} if isinstance(v, dict) else v)
+            for k, v in like.intervals(weight == "count").items()}}
         also: list[dict[str, Any]] = []
         fc = _filter_counts(atlas)
         if fc is not None and method == "tags" and weight == "count" and snapshot_id is None:
             fsnap, marg = fc
             a = derive("all", None, frameworks, marg)
+            libs = {k: f.value for k, f in
+                    reference.lookup(FILTER_DATASET, "hub.library_count").items()
+                    if f.value is not None}
             also.append({"snapshot_id": fsnap.id, "data_date": fsnap.data_date,
                          "basis": fsnap.basis, "what": "Hub framework filter counts",
-                         "available": a.available, "exclusive": a.exclusive, "total": None})
+                         "available": a.available, "exclusive": a.exclusive, "total": None,
+                         # Keras is a Hub library, not a framework filter: shown beside them
+                         "library_name_counts": libs})
         return AvailabilityResult(
             method=method, weight=weight, frameworks=frameworks, by=by, snapshot=snap,
             basis="computed", overall=overall, groups=groups,
             notes=(hub_methods.method_note(method, snap.data_date), *notes),
-            article=article_f1(), also=tuple(also))
+            article=article_f1(), also=tuple(also), article_like_for_like=like_for_like)
 
     result: AvailabilityResult = atlas.memo(key, compute)
     return result
@@ -399,17 +453,19 @@ def hub_facts(atlas: Atlas) -> list[Fact]:
                 continue
             r = availability(atlas, method=method, weight=weight).overall
             unit = "models" if weight == "count" else weight.replace("_", " ")
+            ci = r.intervals(weight == "count")
             for fw in vocab.HUB_FRAMEWORKS:
                 q = f"{fw}.{method}.{weight}"
+                ca, ce = ci["share_available_ci95"][fw], ci["share_exclusive_ci95"][fw]
                 facts += [
                     Fact(f"hub.available.{q}", r.available[fw], unit, "computed", src,
                          snap.data_date),
                     Fact(f"hub.exclusive.{q}", r.exclusive[fw], unit, "computed", src,
                          snap.data_date),
                     Fact(f"hub.share_available.{q}", r.share_available[fw], "share", "computed",
-                         src, snap.data_date),
+                         src, snap.data_date, n=ci["n"], ci95=(ca[0], ca[1]) if ca else None),
                     Fact(f"hub.share_exclusive.{q}", r.share_exclusive[fw], "share", "computed",
-                         src, snap.data_date),
+                         src, snap.data_date, n=ci["n"], ci95=(ce[0], ce[1]) if ce else None),
                 ]
             facts.append(Fact(f"hub.total.{method}.{weight}", r.total, unit, "computed", src,
                               snap.data_date))
@@ -418,6 +474,9 @@ def hub_facts(atlas: Atlas) -> list[Fact]:
         fsnap, marg = fc
         for fw, v in marg.items():
             facts.append(Fact(f"hub.filter_count.{fw}", v, "models", "published",
+                              (fsnap.source(),), fsnap.data_date))
+        for lib, f in reference.lookup(FILTER_DATASET, "hub.library_count").items():
+            facts.append(Fact(f"hub.library_count.{lib}", f.value, "models", "published",
                               (fsnap.source(),), fsnap.data_date))
     return facts
 

@@ -41,11 +41,11 @@ def _hub_snapshots(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
             raise InputError(f"{snapshot_id} holds published figures, not models: model "
                              "lookup needs an ingested Hub snapshot")
         return snap
-    ingested = [s for s in atlas.snapshots(include_reference=False) if s.dataset == MODELS_DATASET]
-    if not ingested:
+    newest = atlas.newest_ingested(MODELS_DATASET)
+    if newest is None:
         raise InputError("model lookup needs an ingested Hub snapshot (the bundled reference "
                          "holds figures, not models): run `fwatlas ingest hub FILE`")
-    return max(ingested, key=Snapshot.rank)
+    return newest
 
 
 def close_matches(atlas: Atlas, snap: Snapshot, model_id: str, n: int = 5) -> list[str]:

@@ -90,9 +90,52 @@ class Point:
     share: float | None
     partial: bool
     snapshot_id: str
+    #: counted items behind ``share`` (job posts, questions of the listed frameworks that date);
+    #: None where the share is of downloads, stars or dependents
+    n: int | None = None
+    share_ci95: tuple[float, float] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        d["share_ci95"] = list(self.share_ci95) if self.share_ci95 else None
+        return d
+
+
+#: metrics whose values count items (a post, a question): their shares carry n and an interval,
+#: and their sparse monthly series are read as trailing-12-month sums
+COUNTED: tuple[str, ...] = ("jobs", "questions")
+T12M_MONTHS = 12
+
+
+def is_monthly(dates: list[dt.date]) -> bool:
+    """A series of calendar months (first days), as job-post and Stack Exchange counts are."""
+    ordered = sorted(set(dates))
+    if len(ordered) < 2 or any(d.day != 1 for d in ordered):
+        return False
+    gaps = [(b - a).days for a, b in zip(ordered, ordered[1:], strict=False)]
+    return sorted(gaps)[len(gaps) // 2] <= 31
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def trailing_sums(values: dict[dt.date, float], months: int = T12M_MONTHS
+                  ) -> dict[dt.date, float]:
+    """Trailing ``months``-month sums of a monthly series, at each month that closes a full
+    window (the first ``months - 1`` months have none). A month with no row counts 0: these
+    series count events, and a month without any is a month of none."""
+    if not values:
+        return {}
+    by_index = {_month_index(d): v for d, v in values.items()}
+    first = min(by_index)
+    out = {}
+    for day in sorted(values):
+        i = _month_index(day)
+        if i - first + 1 < months:
+            continue
+        out[day] = float(sum(by_index.get(j, 0.0) for j in range(i - months + 1, i + 1)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -176,7 +219,14 @@ def _snapshots(atlas: Atlas, kind: str, snapshot_id: str | None) -> list[Snapsho
         if snap.kind != kind:
             raise InputError(f"snapshot {snapshot_id} is {snap.kind} evidence, not {kind}")
         return [snap]
-    return [s for s in atlas.snapshots(kind=kind, include_reference=False)]
+    # a series merges every snapshot of its dataset, unless one was chosen (--snapshot, pin)
+    snaps = atlas.snapshots(kind=kind, include_reference=False)
+    chosen: dict[str, str] = {}
+    for dataset in {s.dataset for s in snaps}:
+        sel = atlas.selection(dataset)
+        if sel is not None and sel.reason in ("--snapshot", "pinned"):
+            chosen[dataset] = sel.read.id
+    return [s for s in snaps if chosen.get(s.dataset, s.id) == s.id]
 
 
 def _rows(atlas: Atlas, sql: str, snaps: list[Snapshot], extra: tuple[Any, ...] = ()
@@ -406,9 +456,11 @@ def _bases(metric: str, obs: list[Observation], by: str) -> Bases:
 def first_leads(points: list[Point], names: list[str], *, bases: Bases | None = None,
                 breaks: list[Break] | tuple[Break, ...] = (), by: str = "framework"
                 ) -> list[Lead]:
-    """For each ordered pair, the first crossover – or "above throughout" – in each series.
+    """For each ordered pair, the sustained crossover – or "above throughout" – in each series.
 
-    Only points where both are measured alike count (the same supplying columns, ``bases``);
+    A crossover is claimed only when it is sustained: the leader stays ahead at every later
+    point measured alike (a leader that falls back has no lead). Only points where both are
+    measured alike count (the same supplying columns, ``bases``);
     a crossover needs the pair's preceding such point to have the other ahead or equal, with
     no break (``breaks``: of the series, or of either one) between the two points."""
     bases = bases or {}
@@ -440,9 +492,11 @@ def first_leads(points: list[Point], names: list[str], *, bases: Bases | None = 
                 if not both:
                     continue
                 first = None
-                for prev, day in zip(both, both[1:], strict=False):
+                for i, (prev, day) in enumerate(zip(both, both[1:], strict=False)):
                     if dates[day][a] > dates[day][b] and dates[prev][a] <= dates[prev][b] \
-                            and basis(prev, a) == basis(day, a) and not split(a, b, prev, day):
+                            and basis(prev, a) == basis(day, a) and not split(a, b, prev, day) \
+                            and all(dates[d][a] > dates[d][b] for d in both[i + 1:]):
+                        # sustained: ahead at every later point, so a one-point blip is no lead
                         first = day
                         break
                 kind = "crossover"
@@ -482,10 +536,14 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
     if by == "framework":
         for (series, day), values in sorted(table.items()):
             shares = _shares({fw: v[0] for fw, v in values.items()})
+            n = _count_n(metric, {fw: v[0] for fw, v in values.items()})
+            # a period the data covers only in part is partial for every framework in it
+            period_partial = any(v[2] for v in values.values())
             for fw in frameworks():
-                value, snap_id, partial = values.get(fw, (None, "", False))
+                value, snap_id, partial = values.get(fw, (None, "", period_partial))
                 points.append(Point(series, day, fw, None, value, shares.get(fw), partial,
-                                    snap_id or next(iter(values.values()))[1]))
+                                    snap_id or next(iter(values.values()))[1], n,
+                                    _ci(value, n)))
         names = frameworks()
     else:
         points, names = _package_points(metric, obs)
@@ -495,11 +553,60 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
     breaks = [b for b in all_breaks if (date_from is None or b.date >= date_from)
               and (date_to is None or b.date <= date_to)]
     notes.extend(_basis_notes(metric, obs, all_breaks))
-    leads = first_leads(in_range, names, bases=_bases(metric, obs, by), breaks=all_breaks,
+    # a sparse monthly count (job posts, questions) is read as trailing-12-month sums: a lead
+    # is claimed on those, never on one month's handful
+    lead_points = in_range
+    if metric in COUNTED and by == "framework":
+        lead_points = [p for p in trailing_points(in_range) if not p.partial] or in_range
+    leads = first_leads(lead_points, names, bases=_bases(metric, obs, by), breaks=all_breaks,
                         by=by)
     return SignalsResult(metric, by, UNITS[metric], date_from, date_to, window, definitions,
                          coverage, tuple(in_range), tuple(breaks), tuple(leads), tuple(used),
                          tuple(notes))
+
+
+def _count_n(metric: str, values: dict[str, float | None]) -> int | None:
+    """The items behind one date's shares of a counted metric (None for other metrics)."""
+    if metric not in COUNTED:
+        return None
+    return round(sum(v for v in values.values() if v is not None))
+
+
+def _ci(value: float | None, n: int | None) -> tuple[float, float] | None:
+    from fwatlas.stats import wilson_interval
+
+    if value is None or not n:
+        return None
+    return wilson_interval(min(round(value), n), n)
+
+
+def trailing_points(points: list[Point] | tuple[Point, ...]) -> list[Point]:
+    """Per monthly series, each framework's trailing-12-month sum and share (n = the window's
+    items), at months closing a window with no partial month; other series are left out."""
+    by_series: dict[str, list[Point]] = defaultdict(list)
+    for p in points:
+        by_series[p.series].append(p)
+    out: list[Point] = []
+    for series, pts in sorted(by_series.items()):
+        if not is_monthly([p.date for p in pts]):
+            continue
+        complete = [p for p in pts if not p.partial]
+        sums: dict[str, dict[dt.date, float]] = {}
+        for fw in {p.framework for p in complete}:
+            sums[fw] = trailing_sums({p.date: p.value or 0.0 for p in complete
+                                      if p.framework == fw and p.value is not None})
+        days = sorted({d for v in sums.values() for d in v})
+        snap_of = {p.date: p.snapshot_id for p in complete}
+        for day in days:
+            values = {fw: v.get(day) for fw, v in sums.items()}
+            n = round(sum(v for v in values.values() if v is not None))
+            for fw in sorted(values, key=lambda f: frameworks().index(f)
+                             if f in frameworks() else 99):
+                value = values[fw]
+                share = None if value is None or not n else value / n
+                out.append(Point(series, day, fw, None, value, share, False, snap_of[day], n,
+                                 _ci(value, n)))
+    return out
 
 
 def _basis_notes(metric: str, obs: list[Observation], breaks: list[Break]) -> list[str]:
@@ -562,26 +669,44 @@ def _package_points(metric: str, obs: list[Observation]) -> tuple[list[Point], l
 # --- facts -------------------------------------------------------------------------------------
 
 
+def latest_rows(result: SignalsResult) -> list[Point]:
+    """The rows a "latest" reading uses: the newest *complete* period of the newest series (a
+    period the data covers only in part is never the latest), and for a sparse monthly count
+    the trailing-12-month sums ending there. Empty when there is nothing complete."""
+    complete = [p for p in result.points if not p.partial]
+    if not complete:
+        return []
+    if result.metric in COUNTED:
+        t12 = trailing_points(complete)
+        if t12:
+            # the monthly series with the newest window wins
+            last = max(t12, key=lambda p: (p.date, p.series))
+            return [p for p in t12 if p.series == last.series and p.date == last.date]
+    newest = max(complete, key=lambda p: (p.date, p.series))
+    return [p for p in complete if p.series == newest.series and p.date == newest.date]
+
+
 def signals_facts(atlas: Atlas) -> list[Fact]:
-    """``signals.<metric>.value|share.<framework>`` at the newest date of the newest series,
+    """``signals.<metric>.value|share.<framework>`` at the newest complete period of the newest
+    series (trailing-12-month sums for job posts and questions, see ``latest_rows``),
     ``signals.<metric>.first_lead.<a>.<b>`` (the date a first crossed above b there, null when
     no crossover is seen) and ``signals.<metric>.ahead_throughout.<a>.<b>`` (a above b at every
     point where both are measured alike; null when the series does not cover both)."""
     facts: list[Fact] = []
     for metric in METRICS:
         result = signals(atlas, metric=metric)
-        if not result.points:
+        rows = latest_rows(result)
+        if not rows:
             continue
-        newest = max(result.points, key=lambda p: (p.date, p.series))
+        newest = rows[0]
         series = newest.series
-        rows = [p for p in result.points if p.series == series and p.date == newest.date]
         snap = {s.id: s for s in result.snapshots}
         for p in rows:
             src = (snap[p.snapshot_id].source(),) if p.snapshot_id in snap else ()
             facts.append(Fact(f"signals.{metric}.value.{p.framework}", p.value, UNITS[metric],
                               "computed", src, p.date))
             facts.append(Fact(f"signals.{metric}.share.{p.framework}", p.share, "share",
-                              "computed", src, p.date))
+                              "computed", src, p.date, n=p.n, ci95=p.share_ci95))
         leads = {(x.leader, x.other): x for x in result.leads if x.series == series}
         covered = result.coverage.get(series, {})
         srcs = tuple(s.source() for s in result.snapshots)

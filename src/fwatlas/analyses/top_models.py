@@ -57,13 +57,12 @@ def top_models(atlas: Atlas, *, n: int = 30, rank: str = "downloads", method: st
     notes: tuple[str, ...] = ()
     if snap.is_reference and snapshot_id is None:
         # the reference holds figures, not models: per-model data answers, however old
-        ingested = [s for s in atlas.snapshots(include_reference=False)
-                    if s.dataset == snap.dataset]
-        if ingested:
-            newer_ref = snap
-            snap = max(ingested, key=Snapshot.rank)
-            notes = (f"{newer_ref.id} (data of {newer_ref.data_date}) is newer but holds no "
-                     f"per-model rows; ranked the newest ingested snapshot, {snap.id}",)
+        ingested = atlas.newest_ingested(snap.dataset)
+        if ingested is not None:
+            chosen = snap
+            snap = ingested
+            notes = (f"{chosen.id} (the one read: pinned or chosen) holds no per-model rows; "
+                     f"ranked your newest ingested snapshot, {snap.id}",)
     if snap.is_reference:
         return _published(atlas.newest("article") or snap, n, rank, method)
     cols = supported(atlas, snap)

@@ -25,11 +25,19 @@ def _availability_table(payload: dict[str, Any]) -> Any:
         t = Table(title=f"Hub model availability – method {payload['method']}, "
                         f"weight {payload['weight']}, frameworks {','.join(payload['frameworks'])}")
         t.add_column("framework")
-        for c in ("available", "share", "exclusive", "share excl."):
+        for c in ("available", "share", "95 % CI", "exclusive", "share excl.", "95 % CI",
+                  "n"):
             t.add_column(c, justify="right")
+
+        def ci(key: str, fw: str) -> str:
+            low_high = (payload.get(key) or {}).get(fw)
+            return "–" if not low_high else f"{percent(low_high[0])}–{percent(low_high[1])}"
+
         for fw in fws:
             t.add_row(fw, number(payload["available"][fw]), percent(payload["share_available"][fw]),
-                      number(payload["exclusive"][fw]), percent(payload["share_exclusive"][fw]))
+                      ci("share_available_ci95", fw), number(payload["exclusive"][fw]),
+                      percent(payload["share_exclusive"][fw]), ci("share_exclusive_ci95", fw),
+                      number(payload.get("n")))
         console.print(t)
         over = ", ".join(f"{k} {number(v)}" for k, v in payload["overlaps"].items()
                          if v is not None)
@@ -51,12 +59,19 @@ def _availability_table(payload: dict[str, Any]) -> Any:
             console.print(g)
         art = payload.get("article_2022") or {}
         if art:
-            console.print("The article (2022, published): " + "; ".join(
+            console.print("The article (2022, published, PyTorch vs TensorFlow only): " + "; ".join(
                 f"{k} {percent(v['value'])}" for k, v in art.items()))
+            like = payload.get("article_2022_like_for_like") or {}
+            if like.get("share_exclusive"):
+                console.print("This snapshot in the same two-framework view: " + "; ".join(
+                    f"{fw} exclusive {percent(like['share_exclusive'][fw])}"
+                    for fw in like["frameworks"]) + f" (n = {number(like.get('n'))})")
         for a in payload.get("also", []):
             console.print(f"Also: {a['what']} ({a['basis']}, {a['data_date']}): " + ", ".join(
                 f"{k} {number(v)}" for k, v in a["available"].items())
-                + " (exclusive shares not stated: null)")
+                + " (exclusive shares not stated: null)" + "".join(
+                    f"; library_name {k}: {number(v)}"
+                    for k, v in (a.get("library_name_counts") or {}).items()))
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")

@@ -24,6 +24,11 @@ OutPath = Annotated[Path | None, typer.Option("-o", "--output", help="Write to t
 SnapshotOption = Annotated[str | None, typer.Option(
     "--snapshot", help="Use this snapshot id (see `fwatlas snapshots`) instead of the newest.")]
 
+SnapshotsOption = Annotated[list[str] | None, typer.Option(
+    "--snapshot", metavar="ID",
+    help="Read this snapshot id for its dataset instead of the one chosen "
+                       "(see `fwatlas snapshots`); repeatable, one per dataset.")]
+
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """A YYYY-MM-DD option value, or None; a bad value is a usage error (exit 2)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fwatlas.cli.options import AsOfOption, DbOption, KbOption, parse_date
+from fwatlas.cli.options import AsOfOption, DbOption, KbOption, SnapshotsOption, parse_date
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -20,6 +20,7 @@ def report_command(
     as_of: AsOfOption = None,
     db: DbOption = None,
     kb: KbOption = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """Write the report: every figure of the article, current, dated and sourced.
 
@@ -36,7 +37,7 @@ def report_command(
     if fmt not in ("html", "md"):
         raise InputError(f"--format must be html or md, not {fmt!r}")
     when = parse_date(as_of, "--as-of")
-    atlas = open_atlas(db)
+    atlas = open_atlas(db, snapshot or ())
     try:
         files = write_report(atlas, output, fmt=fmt, as_of=when,  # type: ignore[arg-type]
                              kb_path=str(kb) if kb else None)
@@ -54,6 +55,7 @@ def serve_command(
     as_of: AsOfOption = None,
     db: DbOption = None,
     kb: KbOption = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """Serve the web app: the report's figures live, model lookup, research, deployment, advisor.
 
@@ -73,7 +75,11 @@ def serve_command(
         typer.echo(f"fwatlas: warning: serving on {host}, which is not loopback: anyone who can "
                    "reach this machine can read the store. There is no authentication.",
                    err=True)
-    app = create_app(db=db, kb=kb, as_of=when)
+    if snapshot:  # a bad id fails here, before the server starts
+        from fwatlas.store.atlas import open_atlas
+
+        open_atlas(db, snapshot).close()
+    app = create_app(db=db, kb=kb, as_of=when, snapshots=tuple(snapshot or ()))
     typer.echo(f"fwatlas: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, workers=1, log_level="warning")
 

@@ -13,6 +13,7 @@ from fwatlas.cli.options import (
     JsonFlag,
     OutPath,
     SnapshotOption,
+    SnapshotsOption,
     output_format,
 )
 from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
@@ -32,6 +33,7 @@ def research_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """Which frameworks conference papers mention, per venue edition and year (the article's F3),
     and which framework their linked code is written in (the successor of Papers with Code's
@@ -46,7 +48,7 @@ def research_command(
     from fwatlas.payloads import research_payload
     from fwatlas.store.atlas import open_atlas
 
-    payload = research_payload(open_atlas(db), evidence=evidence, venue=venue,
+    payload = research_payload(open_atlas(db, snapshot or ()), evidence=evidence, venue=venue,
                                year_from=year_from, year_to=year_to)
 
     def draw(console: Any) -> None:
@@ -155,6 +157,7 @@ def migration_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """How paper authors' frameworks changed between two years (the article's F4 Sankey).
 
@@ -166,7 +169,7 @@ def migration_command(
     from fwatlas.analyses.migration import migration
     from fwatlas.store.atlas import open_atlas
 
-    result = migration(open_atlas(db), first=first, second=second)
+    result = migration(open_atlas(db, snapshot or ()), first=first, second=second)
     payload = {"sources": result.sources(), **result.as_dict()}
 
     def draw(console: Any) -> None:

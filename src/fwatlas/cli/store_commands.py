@@ -13,6 +13,7 @@ from fwatlas.cli.options import (
     FormatOption,
     JsonFlag,
     OutPath,
+    SnapshotsOption,
     output_format,
     parse_date,
 )
@@ -187,20 +188,28 @@ def _refresh_all(db: Path | None, json_out: bool) -> None:
 
 
 def snapshots_command(
+    ctx: typer.Context,
     kind: Annotated[str | None, typer.Option("--kind", help="Only this source kind.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
-    """List snapshots: the store's ingests and the bundled reference's datasets.
+    """List snapshots: the store's ingests and the bundled reference's datasets, and per
+    dataset which one is read and why (the others are shadowed).
+
+    Subcommands: `use ID` pins the snapshot read for its dataset, `unpin DATASET` undoes it,
+    `redate ID DATE` corrects a data date.
 
     Example: fwatlas snapshots --kind hub
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from fwatlas.payloads import snapshots_payload
     from fwatlas.store.atlas import open_atlas
 
-    payload = snapshots_payload(open_atlas(db), kind=kind)
+    payload = snapshots_payload(open_atlas(db, snapshot or ()), kind=kind)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -208,13 +217,19 @@ def snapshots_command(
         t = Table(title="Snapshots")
         # ids are what --snapshot takes: never cut or broken; the long origin gives way
         t.add_column("id", no_wrap=True)
-        for c in ("kind", "dataset", "data date", "rows", "skipped", "ingested", "origin"):
+        for c in ("kind", "dataset", "data date", "rows", "skipped", "ingested", "read",
+                  "origin"):
             t.add_column(c, overflow="fold")
         for s in payload["rows"]:
             t.add_row(s["snapshot_id"], s["kind"], s["dataset"], s["data_date"] or "–",
                       f"{s['rows']:,}", str(s["skipped"]),
-                      (s["ingested_at"] or "bundled reference")[:19], s["origin"][:60])
+                      (s["ingested_at"] or "bundled reference")[:19], s["read"],
+                      s["origin"][:60])
         console.print(t, markup=False)
+        for s in payload["rows"]:
+            if s["read"] != "read" or not s["reference"]:
+                console.print(f"{s['snapshot_id']} ({s['dataset']}): {s['read']} – {s['why']}",
+                              markup=False, highlight=False)
 
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
@@ -226,6 +241,7 @@ def facts_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """List every fact analyses publish, with value, unit, basis, sources and date.
 
@@ -236,21 +252,23 @@ def facts_command(
     from fwatlas.payloads import facts_payload
     from fwatlas.store.atlas import open_atlas
 
-    payload = facts_payload(open_atlas(db), prefix=prefix)
+    payload = facts_payload(open_atlas(db, snapshot or ()), prefix=prefix)
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
         t = Table(title=f"Facts{' under ' + prefix if prefix else ''}")
-        for c in ("name", "value", "unit", "basis", "data date", "source"):
+        for c in ("name", "value", "unit", "n", "95 % CI", "basis", "data date", "source"):
             t.add_column(c, overflow="fold")
         for f in payload["rows"]:
             value = f["value"]
             shown = f"{value:.4g}" if isinstance(value, float) else str(value)
             # a month- or year-precise date is shown as curated, not as its first day
             day = f.get("data_date_as_curated") or f["data_date"] or "–"
-            t.add_row(f["name"], "null" if value is None else shown, f["unit"], f["basis"],
-                      day,
+            ci = f.get("ci95")
+            t.add_row(f["name"], "null" if value is None else shown, f["unit"],
+                      "–" if f.get("n") is None else f"{f['n']:,}",
+                      f"{ci[0]:.3f}–{ci[1]:.3f}" if ci else "–", f["basis"], day,
                       ", ".join(str(s.get("snapshot_id")) for s in f["sources"]))
         console.print(t, markup=False)
 
@@ -275,9 +293,74 @@ def migrate_command(db: DbOption = None, json_out: JsonFlag = False) -> None:
     emit(Output(payload, table=draw), Format.json if json_out else Format.table)
 
 
+def use_command(
+    snapshot_id: Annotated[str, typer.Argument(help="The snapshot to read for its dataset.")],
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Pin a snapshot as the one read for its dataset (kept in the store until unpinned).
+
+    Example: fwatlas snapshots use s3
+    """
+    from fwatlas.store.pins import pin
+
+    snap = pin(snapshot_id, db)
+    payload = {"sources": [snap.source()], "pinned": {snap.dataset: snap.id}}
+    emit(Output(payload, table=lambda c: c.print(
+        f"{snap.dataset}: analyses read {snap.id} (data of {snap.data_date}) until "
+        f"`fwatlas snapshots unpin {snap.dataset}`", markup=False)),
+        Format.json if json_out else Format.table)
+
+
+def unpin_command(
+    dataset: Annotated[str, typer.Argument(help="The dataset whose pin to remove (hub/models).")],
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Remove a dataset's pin: its newest snapshot of yours is read again.
+
+    Example: fwatlas snapshots unpin hub/models
+    """
+    from fwatlas.store.pins import unpin
+
+    was = unpin(dataset, db)
+    payload = {"sources": [], "unpinned": {dataset: was}}
+    emit(Output(payload, table=lambda c: c.print(
+        f"{dataset}: no longer pinned to {was}", markup=False)),
+        Format.json if json_out else Format.table)
+
+
+def redate_command(
+    snapshot_id: Annotated[str, typer.Argument(help="One of your snapshots.")],
+    day: Annotated[str, typer.Argument(help="Its correct data date, YYYY-MM-DD.")],
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Correct the data date of one of your snapshots (the old one is kept in its note).
+
+    Example: fwatlas snapshots redate s3 2022-03-01
+    """
+    from fwatlas.store.pins import redate
+
+    when = parse_date(day, "DATE")
+    assert when is not None
+    snap = redate(snapshot_id, when, db)
+    payload = {"sources": [snap.source()], "snapshot_id": snap.id,
+               "data_date": snap.data_date, "data_date_source": snap.data_date_source}
+    emit(Output(payload, table=lambda c: c.print(
+        f"{snap.id}: data of {snap.data_date} ({snap.data_date_source})", markup=False)),
+        Format.json if json_out else Format.table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
     app.command("refresh")(refresh_command)
-    app.command("snapshots")(snapshots_command)
+    snapshots = typer.Typer(invoke_without_command=True, no_args_is_help=False,
+                            help=snapshots_command.__doc__, rich_markup_mode=None)
+    snapshots.callback()(snapshots_command)
+    snapshots.command("use")(use_command)
+    snapshots.command("unpin")(unpin_command)
+    snapshots.command("redate")(redate_command)
+    app.add_typer(snapshots, name="snapshots")
     app.command("facts")(facts_command)
     app.command("migrate")(migrate_command)

@@ -14,6 +14,7 @@ from fwatlas.cli.options import (
     JsonFlag,
     KbOption,
     OutPath,
+    SnapshotsOption,
     output_format,
     parse_date,
 )
@@ -115,6 +116,7 @@ def verdict_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """Who leads each round today, by how much, on which facts – beside the 2022 verdict.
 
@@ -126,7 +128,7 @@ def verdict_command(
     from fwatlas.payloads import verdict_payload
     from fwatlas.store.atlas import open_atlas
 
-    payload = verdict_payload(open_atlas(db), round_name=round_name, method=method,
+    payload = verdict_payload(open_atlas(db, snapshot or ()), round_name=round_name, method=method,
                               as_of=parse_date(as_of, "--as-of"), kb=kb)
     emit(Output(payload, table=_verdict_table(payload)), output_format(fmt, json_out), out)
 
@@ -150,6 +152,15 @@ def _status_table(payload: dict[str, Any]) -> Any:
                       "–" if r["skipped"] is None else str(r["skipped"]),
                       r["state"] + limit, escape(r["refresh"]), style=style)
         console.print(t)
+        for r in payload["rows"]:
+            if r.get("shadowed") or (r["snapshot_id"] and r.get("read_because") and
+                                     not r["read_because"].startswith(("your newest",
+                                                                       "the bundled"))):
+                console.print(f"{escape(r['dataset'] or r['kind'])}: reads "
+                              f"{escape(r['snapshot_id'])}, {escape(r['read_because'] or '')}")
+                for sh in r.get("shadowed", []):
+                    console.print(f"  shadowed: {escape(sh['snapshot_id'])} – "
+                                  f"{escape(sh['why'])}")
         if payload["stale"]:
             console.print(f"[yellow]stale:[/] {escape(', '.join(payload['stale']))} "
                           "(thresholds per kind: docs/verdict.md)")
@@ -164,6 +175,7 @@ def status_command(
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
+    snapshot: SnapshotsOption = None,
 ) -> None:
     """Every source kind's newest evidence: data date, age, rows, skipped items, and the
     exact command that would refresh it; sources older than their kind's threshold are stale.
@@ -173,7 +185,8 @@ def status_command(
     from fwatlas.payloads import status_payload
     from fwatlas.store.atlas import open_atlas
 
-    payload = status_payload(open_atlas(db), as_of=parse_date(as_of, "--as-of"), kb=kb)
+    payload = status_payload(open_atlas(db, snapshot or ()), as_of=parse_date(as_of, "--as-of"),
+                             kb=kb)
     emit(Output(payload, table=_status_table(payload)), output_format(fmt, json_out), out)
 
 

@@ -311,7 +311,9 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
     tables: list[Table] = []
     top = None
     try:
-        top = top_models(atlas, n=TOP_N)
+        # the section's one snapshot: F2 ranks the same snapshot F1 counts (the article's
+        # published top 30 when that is the reference, never another dump)
+        top = top_models(atlas, n=TOP_N, snapshot_id=snap.id)
         top_fig, top_table = _top_figure(top)
         figures.append(top_fig)
         if top_table is not None:
@@ -336,6 +338,9 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
               "Shares are of models available in at least one listed framework (the article's "
               "basis); the article compared PyTorch with TensorFlow only, so its comparison rows "
               "use that two-framework view."]
+    sel = atlas.selection(snap.dataset)
+    method.insert(0, f"Every figure and reading of this section reads {snap.id} (data of "
+                     f"{snap.data_date})" + (f": {sel.why()}" if sel else "") + ".")
     if snap.is_reference:
         notes.append("drawn from the bundled reference (computed from the real 2022 sample); "
                      "for today's Hub run `fwatlas refresh hub` or `fwatlas ingest hub FILE`")

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
@@ -58,13 +58,49 @@ class Snapshot:
             "basis": self.basis,
         }
 
-    def rank(self) -> tuple[dt.date, int, dt.datetime]:
-        """Newest = greatest data date, ties to the ingested one, then the latest ingest."""
+    def rank(self) -> tuple[int, dt.date, dt.datetime]:
+        """Read first = a user's snapshot over the bundled reference whatever the dates (the
+        reference is the offline fallback), then the greatest data date, then the latest
+        ingest."""
         return (
-            self.data_date or dt.date.min,
             0 if self.is_reference else 1,
+            self.data_date or dt.date.min,
             self.ingested_at or dt.datetime.min,
         )
+
+
+#: why a snapshot is the one read for its dataset, in the order they win
+ReadReason = Literal["--snapshot", "pinned", "newest of yours", "bundled reference"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which snapshot of one dataset analyses read, why, and which ones it shadows."""
+
+    dataset: str
+    read: Snapshot
+    reason: ReadReason
+    shadowed: tuple[Snapshot, ...]
+
+    def why(self) -> str:
+        """One line a user can act on."""
+        if self.reason == "--snapshot":
+            return f"chosen with --snapshot {self.read.id}"
+        if self.reason == "pinned":
+            return (f"pinned with `fwatlas snapshots use {self.read.id}` "
+                    f"(undo: fwatlas snapshots unpin {self.dataset})")
+        if self.reason == "newest of yours":
+            return "your newest complete snapshot by data date (it outranks the bundled reference)"
+        return "the bundled reference: you have no complete snapshot of this dataset"
+
+    def why_shadowed(self, snap: Snapshot) -> str:
+        """Why one snapshot of the dataset is not read."""
+        if self.reason in ("--snapshot", "pinned"):
+            return f"{self.read.id} is {self.reason if self.reason == 'pinned' else 'chosen'}"
+        if snap.is_reference:
+            return f"your snapshot {self.read.id} outranks the bundled reference"
+        return (f"{self.read.id} is newer (data of {self.read.data_date}); read this one with "
+                f"--snapshot {snap.id} or pin it with fwatlas snapshots use {snap.id}")
 
 
 _SNAPSHOT_COLUMNS = (
@@ -91,6 +127,8 @@ class Atlas:
     path: Path | None
     read_only: bool
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: dataset -> snapshot id chosen with ``--snapshot`` for this one command
+    overrides: dict[str, str] = field(default_factory=dict)
 
     # --- tables ---
     def has_table(self, name: str) -> bool:
@@ -141,18 +179,74 @@ class Atlas:
                              f"{what} needs a {dataset} snapshot (see fwatlas snapshots)")
         return snap
 
-    def newest(self, dataset: str) -> Snapshot | None:
-        """The newest complete snapshot of one dataset, the reference included."""
+    def pins(self) -> dict[str, str]:
+        """dataset -> snapshot id pinned with ``fwatlas snapshots use``."""
+        if not self.has_table("snapshot_pins"):
+            return {}
+        rows = self.con.execute("SELECT dataset, snapshot_id FROM snapshot_pins").fetchall()
+        return {str(d): str(i) for d, i in rows}
+
+    def use_snapshots(self, snapshot_ids: Sequence[str]) -> None:
+        """``--snapshot ID`` (repeatable): read these for this command, at most one per
+        dataset; unknown ids exit 1, incomplete ones and two of one dataset exit 2."""
+        chosen: dict[str, str] = {}
+        for sid in snapshot_ids:
+            snap = self.snapshot(sid)
+            if snap.state != "complete":
+                raise InputError(f"snapshot {sid} is {snap.state}, not complete: it cannot be read")
+            if snap.dataset in chosen and chosen[snap.dataset] != sid:
+                raise InputError(f"--snapshot {chosen[snap.dataset]} and --snapshot {sid} are "
+                                 f"both {snap.dataset}: give one snapshot per dataset")
+            chosen[snap.dataset] = sid
+        self.overrides = chosen
+        self._memo.clear()
+
+    def selection(self, dataset: str) -> Selection | None:
+        """The snapshot read for one dataset: ``--snapshot``, else the pin, else the user's
+        newest complete snapshot, else the bundled reference (None: nothing at all)."""
+        key = ("selection", dataset, tuple(sorted(self.overrides.items())))
+        if key in self._memo:
+            cached: Selection | None = self._memo[key]
+            return cached
         candidates = [s for s in self.snapshots() if s.dataset == dataset]
-        return max(candidates, key=Snapshot.rank) if candidates else None
+        result: Selection | None = None
+        if candidates:
+            by_id = {s.id: s for s in candidates}
+            read: Snapshot | None = None
+            reason: ReadReason
+            if dataset in self.overrides and self.overrides[dataset] in by_id:
+                read, reason = by_id[self.overrides[dataset]], "--snapshot"
+            elif self.pins().get(dataset) in by_id:
+                read, reason = by_id[self.pins()[dataset]], "pinned"
+            if read is None:
+                read = max(candidates, key=Snapshot.rank)
+                reason = "bundled reference" if read.is_reference else "newest of yours"
+            shadowed = tuple(sorted((s for s in candidates if s.id != read.id),
+                                    key=Snapshot.rank, reverse=True))
+            result = Selection(dataset, read, reason, shadowed)
+        self._memo[key] = result
+        return result
+
+    def newest(self, dataset: str) -> Snapshot | None:
+        """The snapshot analyses read for one dataset (see ``selection``): despite the name, a
+        user's snapshot outranks the reference and a pin or ``--snapshot`` outranks both."""
+        sel = self.selection(dataset)
+        return sel.read if sel else None
+
+    def newest_ingested(self, dataset: str) -> Snapshot | None:
+        """The snapshot read for a dataset when per-row data is needed (the reference holds
+        figures only): the selection if it is the user's, else the user's newest."""
+        sel = self.newest(dataset)
+        if sel is not None and not sel.is_reference:
+            return sel
+        ingested = [s for s in self.snapshots(include_reference=False) if s.dataset == dataset]
+        return max(ingested, key=Snapshot.rank) if ingested else None
 
     def newest_per_dataset(self, dataset_prefix: str) -> list[Snapshot]:
-        """The newest snapshot of every dataset under a prefix (e.g. ``papers``)."""
-        best: dict[str, Snapshot] = {}
-        for s in self.snapshots(dataset_prefix=dataset_prefix):
-            if s.dataset not in best or s.rank() > best[s.dataset].rank():
-                best[s.dataset] = s
-        return sorted(best.values(), key=lambda s: s.dataset)
+        """The snapshot read for every dataset under a prefix (e.g. ``papers``)."""
+        datasets = {s.dataset for s in self.snapshots(dataset_prefix=dataset_prefix)}
+        out = [self.newest(d) for d in datasets]
+        return sorted((s for s in out if s is not None), key=lambda s: s.dataset)
 
     def memo(self, key: Any, compute: Any) -> Any:
         """Memoise a computation per key (callers include the snapshot ids in the key)."""
@@ -209,8 +303,9 @@ def migrate(db: Path | str | None = None) -> dict[str, tuple[int, int]]:
     return {c: (before.get(c, 0), v) for c, v in after.items()}
 
 
-def open_atlas(db: Path | str | None = None) -> Atlas:
-    """Open the store read-only (or an empty in-memory one) with the reference attached."""
+def open_atlas(db: Path | str | None = None, snapshots: Sequence[str] = ()) -> Atlas:
+    """Open the store read-only (or an empty in-memory one) with the reference attached;
+    ``snapshots`` are the ``--snapshot`` ids this command reads (see ``Atlas.use_snapshots``)."""
     path = Path(db) if db else settings.default_db_path()
     if path.exists():
         con = _connect(path, read_only=True)
@@ -219,7 +314,10 @@ def open_atlas(db: Path | str | None = None) -> Atlas:
         con = duckdb.connect(":memory:")
     _configure(con)
     reference.attach(con)
-    return Atlas(con=con, path=path if path.exists() else None, read_only=True)
+    atlas = Atlas(con=con, path=path if path.exists() else None, read_only=True)
+    if snapshots:
+        atlas.use_snapshots(snapshots)
+    return atlas
 
 
 @contextmanager

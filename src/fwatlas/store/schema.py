@@ -52,6 +52,15 @@ MIGRATIONS: list[str] = [
     """,
     # 2: a snapshot of published figures (e.g. a tracker's own counts) says so
     "ALTER TABLE snapshots ADD COLUMN basis VARCHAR NOT NULL DEFAULT 'computed';",
+    # 3: `fwatlas snapshots use ID` pins the snapshot read for a dataset (a user's choice
+    #    outlives the command; the reference's id may be pinned too, so it is a string)
+    """
+    CREATE TABLE snapshot_pins (
+        dataset VARCHAR PRIMARY KEY,
+        snapshot_id VARCHAR NOT NULL,
+        pinned_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 

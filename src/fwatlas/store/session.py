@@ -194,14 +194,15 @@ def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
 
 
 def _shadowed(atlas: Atlas, created: tuple[Snapshot, ...]) -> list[str]:
-    """Say so when a new snapshot is not the one analyses will read (an older data date)."""
+    """Say so when a new snapshot is not the one analyses will read: an older data date than
+    another of the user's snapshots, or a pin (the bundled reference never shadows it)."""
     notes = []
     for s in created:
-        newest = atlas.newest(s.dataset)
-        if newest is not None and newest.id != s.id:
+        sel = atlas.selection(s.dataset)
+        if sel is not None and sel.read.id != s.id:
             notes.append(
-                f"{s.id} (data of {s.data_date}) is not the newest snapshot of {s.dataset}: "
-                f"{newest.id} (data of {newest.data_date}) is, so analyses read that one; pass "
-                f"--snapshot {s.id}, or ingest with --data-date if the data is newer than it "
-                "says")
+                f"{s.id} (data of {s.data_date}) is not the snapshot read for {s.dataset}: "
+                f"{sel.read.id} (data of {sel.read.data_date}) is – {sel.why()}; pass "
+                f"--snapshot {s.id}, pin it with `fwatlas snapshots use {s.id}`, or correct its "
+                f"date with `fwatlas snapshots redate {s.id} YYYY-MM-DD`")
     return notes

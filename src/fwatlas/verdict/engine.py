@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fwatlas.stats import intervals_overlap
 from fwatlas.verdict.method import Criterion, FactRef, Method, Round
 
 if TYPE_CHECKING:
@@ -29,6 +30,31 @@ def _number(value: object) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     return None
+
+
+def not_counted(fact: Fact | None, min_n: int) -> str | None:
+    """Why a fact does not count for its criterion (None: it counts). Only a fact computed from
+    counted items has an ``n``; published figures and statuses always count."""
+    if fact is None or fact.n is None or fact.n >= min_n:
+        return None
+    return f"n = {fact.n} is below the criterion's min_n {min_n}"
+
+
+def counted_lookup(lookup: Lookup, min_n: int) -> Lookup:
+    """The lookup a criterion scores with: facts below its ``min_n`` read as missing."""
+    def get(name: str) -> Fact | None:
+        fact = lookup(name)
+        return None if not_counted(fact, min_n) else fact
+    return get
+
+
+def ref_interval(ref: FactRef, lookup: Lookup) -> tuple[float, float] | None:
+    """The 95 % interval of the value one reference contributes (1 - it for a complement)."""
+    fact = lookup(ref.name)
+    if fact is None or fact.ci95 is None:
+        return None
+    low, high = fact.ci95
+    return (1.0 - high, 1.0 - low) if ref.complement else (low, high)
 
 
 def ref_value(ref: FactRef, lookup: Lookup, status_scores: Mapping[str, float]) -> float | None:
@@ -99,6 +125,8 @@ class Outcome:
     tied: tuple[str, ...] = ()
     unranked: tuple[str, ...] = ()
     lacking: tuple[str, ...] = field(default=())  # criteria without evidence
+    #: counted criteria where the leader's and runner-up's 95 % intervals overlap
+    overlapping: tuple[str, ...] = field(default=())
 
     @property
     def signature(self) -> str | None:
@@ -108,8 +136,15 @@ class Outcome:
         return "tie" if self.leader is None else self.leader
 
 
-def evaluate(rnd: Round, values: Mapping[str, Values], method: Method) -> Outcome:
-    """Score a round from its criteria's raw values (see the method file's header, 1-5)."""
+Intervals = dict[str, dict[str, "tuple[float, float] | None"]]
+
+
+def evaluate(rnd: Round, values: Mapping[str, Values], method: Method,
+             intervals: Intervals | None = None) -> Outcome:
+    """Score a round from its criteria's raw values (see the method file's header, 1-5).
+
+    With ``intervals`` (criterion -> framework -> 95 % interval), a lead whose leader and
+    runner-up intervals overlap in any counted criterion is at most narrow, never clear."""
     total = rnd.total_weight
     evidenced = [c for c in rnd.criteria
                  if sum(v is not None for v in values[c.name].values()) >= 2]
@@ -141,10 +176,31 @@ def evaluate(rnd: Round, values: Mapping[str, Values], method: Method) -> Outcom
         return Outcome("tie", None, None, margin, scores, coverage, share, tied=tied,
                        unranked=unranked, lacking=lacking)
     confidence = "clear" if margin >= method.clear else "narrow"
+    overlapping: tuple[str, ...] = ()
+    if intervals:
+        overlapping = tuple(
+            c.name for c in evidenced
+            if (a := intervals.get(c.name, {}).get(order[0])) is not None
+            and (b := intervals.get(c.name, {}).get(order[1])) is not None
+            and intervals_overlap(a, b))
+        if overlapping and confidence == "clear":
+            confidence = "narrow"
     return Outcome(confidence, order[0], order[1], margin, scores, coverage, share,
-                   unranked=unranked, lacking=lacking)
+                   unranked=unranked, lacking=lacking, overlapping=overlapping)
 
 
 def round_values(rnd: Round, lookup: Lookup, method: Method) -> dict[str, Values]:
     """Raw values of every criterion of a round (weights play no part: computed once)."""
-    return {c.name: criterion_values(c, lookup, method.status_scores) for c in rnd.criteria}
+    return {c.name: criterion_values(c, counted_lookup(lookup, c.min_n), method.status_scores)
+            for c in rnd.criteria}
+
+
+def round_intervals(rnd: Round, lookup: Lookup) -> Intervals:
+    """95 % intervals of the single-fact (``read: value``) criteria, counted facts only."""
+    out: Intervals = {}
+    for c in rnd.criteria:
+        if c.read != "value":
+            continue
+        get = counted_lookup(lookup, c.min_n)
+        out[c.name] = {fw: ref_interval(refs[0], get) for fw, refs in c.facts.items()}
+    return out

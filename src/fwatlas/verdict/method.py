@@ -43,6 +43,8 @@ class Criterion:
     facts: dict[str, tuple[FactRef, ...]]
     direction: str = "higher"
     ingest: str = ""
+    #: a fact computed from fewer counted items than this is shown but does not count
+    min_n: int = 30
 
     def fact_names(self) -> list[str]:
         return sorted({r.name for refs in self.facts.values() for r in refs})
@@ -79,6 +81,8 @@ class Method:
     min_framework: float
     max_factor: float
     rounds: tuple[Round, ...]
+    #: the default ``min_n`` of every criterion (``evidence.min_n``)
+    min_n: int = 30
 
     def round(self, name: str) -> Round:
         for r in self.rounds:
@@ -143,7 +147,8 @@ def _facts(raw: dict[str, Any], read: str, frameworks: tuple[str, ...], where: s
     return out
 
 
-def _criterion(raw: Any, frameworks: tuple[str, ...], where: str, label: str) -> Criterion:
+def _criterion(raw: Any, frameworks: tuple[str, ...], where: str, label: str,
+               min_n: int = 30) -> Criterion:
     _need(isinstance(raw, dict), where, "expected a mapping", label)
     name = raw.get("name")
     _need(isinstance(name, str) and name != "", where, "every criterion needs a name", label)
@@ -155,18 +160,20 @@ def _criterion(raw: Any, frameworks: tuple[str, ...], where: str, label: str) ->
     return Criterion(name=name, label=str(raw.get("label", name)),
                      weight=_number(raw.get("weight", 1), f"{where}.weight", label),
                      read=read, facts=_facts(raw, read, frameworks, where, label),
-                     direction=direction, ingest=str(raw.get("ingest", "")))
+                     direction=direction, ingest=str(raw.get("ingest", "")),
+                     min_n=int(_number(raw.get("min_n", min_n), f"{where}.min_n", label)))
 
 
-def _round(raw: Any, frameworks: tuple[str, ...], where: str, label: str) -> Round:
+def _round(raw: Any, frameworks: tuple[str, ...], where: str, label: str,
+           min_n: int = 30) -> Round:
     _need(isinstance(raw, dict) and isinstance(raw.get("name"), str), where,
           "every round needs a name", label)
     name = raw["name"]
     crits = raw.get("criteria")
     _need(isinstance(crits, list) and bool(crits), f"round {name}", "needs a list of criteria",
           label)
-    criteria = tuple(_criterion(c, frameworks, f"round {name}: criterion #{i + 1}", label)
-                     for i, c in enumerate(crits))
+    criteria = tuple(_criterion(c, frameworks, f"round {name}: criterion #{i + 1}", label,
+                                min_n) for i, c in enumerate(crits))
     names = [c.name for c in criteria]
     _need(len(set(names)) == len(names), f"round {name}", "criterion names must be unique",
           label)
@@ -203,7 +210,8 @@ def parse_method(text: str, label: str) -> Method:
     rounds_raw = doc.get("rounds")
     if not isinstance(rounds_raw, list) or not rounds_raw:
         raise InputError("rounds: needs a list of rounds", path=label)
-    rounds = tuple(_round(r, frameworks, f"round #{i + 1}", label)
+    min_n = int(_number(evidence.get("min_n", 30), "evidence.min_n", label))
+    rounds = tuple(_round(r, frameworks, f"round #{i + 1}", label, min_n)
                    for i, r in enumerate(rounds_raw))
     names = [r.name for r in rounds]
     _need(len(set(names)) == len(names), "rounds", "round names must be unique", label)
@@ -213,7 +221,7 @@ def parse_method(text: str, label: str) -> Method:
         min_framework=_number(evidence.get("min_framework", 0.5), "evidence.min_framework",
                               label),
         max_factor=_number(sens.get("max_factor", 16), "sensitivity.max_factor", label, low=1),
-        rounds=rounds)
+        rounds=rounds, min_n=min_n)
 
 
 def load_method(path: Path | None = None) -> Method:

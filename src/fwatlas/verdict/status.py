@@ -17,7 +17,7 @@ from fwatlas.verdict import freshness as fresh
 
 if TYPE_CHECKING:
     from fwatlas.kb.base import KnowledgeBase
-    from fwatlas.store.atlas import Atlas, Snapshot
+    from fwatlas.store.atlas import Atlas, Selection, Snapshot
 
 #: states a row can be in
 FRESH, STALE, MISSING, UNDATED, HISTORICAL = "fresh", "stale", "missing", "undated", "historical"
@@ -43,6 +43,10 @@ class StatusRow:
     state: str
     refresh: str
     origin: str | None
+    #: why this snapshot is the one read (--snapshot, pin, newest of yours, the reference)
+    read_because: str | None = None
+    #: the dataset's other complete snapshots, not read: (id, why)
+    shadowed: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "dataset": self.dataset, "snapshot_id": self.snapshot_id,
@@ -50,7 +54,9 @@ class StatusRow:
                 "age_days": self.age_days, "rows": self.rows, "skipped": self.skipped,
                 "skipped_items": list(self.skipped_items), "reference": self.reference,
                 "snapshots": self.snapshots, "stale_days": self.stale_days,
-                "state": self.state, "refresh": self.refresh, "origin": self.origin}
+                "state": self.state, "refresh": self.refresh, "origin": self.origin,
+                "read_because": self.read_because,
+                "shadowed": [{"snapshot_id": i, "why": w} for i, w in self.shadowed]}
 
 
 @dataclass(frozen=True)
@@ -78,12 +84,14 @@ def _state(kind: str, day: dt.date | None, as_of: dt.date) -> str:
     return UNDATED if stale is None else (STALE if stale else FRESH)
 
 
-def _row(kind: str, newest: Snapshot, count: int, as_of: dt.date) -> StatusRow:
+def _row(kind: str, sel: Selection, count: int, as_of: dt.date) -> StatusRow:
     f = fresh.freshness(kind)
+    newest = sel.read
     return StatusRow(kind, newest.dataset, newest.id, newest.data_date,
                      fresh.age_days(newest.data_date, as_of), newest.rows, newest.skipped,
                      newest.skipped_items, newest.is_reference, count, f.stale_days,
-                     _state(kind, newest.data_date, as_of), f.refresh, newest.origin)
+                     _state(kind, newest.data_date, as_of), f.refresh, newest.origin,
+                     sel.why(), tuple((s.id, sel.why_shadowed(s)) for s in sel.shadowed))
 
 
 def _kb_rows(kb: KnowledgeBase, as_of: dt.date) -> list[StatusRow]:
@@ -122,9 +130,9 @@ def source_status(atlas: Atlas, *, as_of: dt.date | None = None, kb: Path | None
                                   f.stale_days, MISSING, f.refresh, None))
             continue
         for dataset in sorted(by_dataset):
-            group = by_dataset[dataset]
-            newest = max(group, key=lambda s: s.rank())
-            rows.append(_row(kind, newest, len(group), as_of))
+            sel = atlas.selection(dataset)
+            if sel is not None:
+                rows.append(_row(kind, sel, len(by_dataset[dataset]), as_of))
     knowledge = load_kb(kb)
     rows += _kb_rows(knowledge, as_of)
     sources = [s.source() for s in snaps

@@ -20,8 +20,11 @@ from fwatlas.verdict.engine import (
     NOT_ENOUGH,
     Outcome,
     evaluate,
+    not_counted,
+    ref_interval,
     ref_value,
     relative_scores,
+    round_intervals,
     round_values,
 )
 from fwatlas.verdict.factsource import fact_book
@@ -49,13 +52,25 @@ class FactUse:
     data_date: dt.date | None
     age_days: int | None
     stale: bool | None
+    n: int | None = None
+    ci95: tuple[float, float] | None = None
+    #: None when the fact counts; else why it is shown but not scored (below min_n)
+    why_not_counted: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        return self.value is not None and self.why_not_counted is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "framework": self.framework, "fact": self.name,
-                "value": self.value, "unit": self.unit, "basis": self.basis,
-                "sources": [s.get("snapshot_id") for s in self.sources],
-                "data_date": self.data_date.isoformat() if self.data_date else None,
-                "age_days": self.age_days, "stale": self.stale}
+        out = {"criterion": self.criterion, "framework": self.framework, "fact": self.name,
+               "value": self.value, "unit": self.unit, "basis": self.basis,
+               "sources": [s.get("snapshot_id") for s in self.sources],
+               "data_date": self.data_date.isoformat() if self.data_date else None,
+               "age_days": self.age_days, "stale": self.stale, "n": self.n,
+               "ci95": list(self.ci95) if self.ci95 else None, "counted": self.counted}
+        if not self.counted:
+            out["why_not_counted"] = self.why_not_counted or "no evidence: the fact is missing"
+        return out
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,10 @@ class RoundVerdict:
         if o.confidence == "clear":
             return (f"clear: {gap} is at or above the clear margin {self.clear:g} "
                     f"(below {self.tie:g} is a tie)")
+        if o.overlapping and o.margin >= self.clear:
+            return (f"narrow: {gap} is at or above the clear margin {self.clear:g}, but the "
+                    f"95 % intervals of {o.leader} and {o.runner_up} overlap in "
+                    f"{', '.join(o.overlapping)}")
         return (f"narrow: {gap} is at or above the tie margin {self.tie:g} and below the "
                 f"clear margin {self.clear:g}")
 
@@ -167,6 +186,7 @@ class RoundVerdict:
             "scores": {k: round(v, 4) for k, v in o.scores.items()},
             "coverage": {k: round(v, 4) for k, v in o.coverage.items()},
             "unranked": list(o.unranked),
+            "overlapping_intervals": list(o.overlapping),
             "evidence_share": round(o.evidence_share, 4),
             "evidence_from": min(dates).isoformat() if dates else None,
             "evidence_to": max(dates).isoformat() if dates else None,
@@ -249,7 +269,8 @@ def _uses(rnd: Round, book: FactBook, as_of: dt.date, status_scores: Mapping[str
                     c.name, fw, ref.label(), _shown_value(ref, fact, status_scores),
                     fact.unit, fact.basis, fact.sources,
                     day, fresh.age_days(day, as_of),
-                    fresh.is_stale(kind, day, as_of) if kind else None))
+                    fresh.is_stale(kind, day, as_of) if kind else None,
+                    fact.n, ref_interval(ref, book.get), not_counted(fact, c.min_n)))
     return out
 
 
@@ -257,14 +278,25 @@ def evaluate_round(rnd: Round, book: FactBook, method: Method, as_of: dt.date,
                    article: ArticleVerdict | None = None) -> RoundVerdict:
     """One round's verdict, its facts, what would flip it and what to ingest if too thin."""
     values = round_values(rnd, book.get, method)
-    outcome = evaluate(rnd, values, method)
-    missing = tuple({"criterion": c.name, "label": c.label, "ingest": c.ingest}
+    outcome = evaluate(rnd, values, method, round_intervals(rnd, book.get))
+    uses = tuple(_uses(rnd, book, as_of, method.status_scores))
+
+    def enough(c: Any) -> str:
+        small = [u for u in uses if u.criterion == c.name and u.why_not_counted]
+        if small:
+            return (f"{c.min_n} or more items per framework (it has "
+                    + ", ".join(f"{u.framework} n = {u.n}" for u in small)
+                    + f"); more evidence: {c.ingest}")
+        return f"evidence for at least two frameworks: {c.ingest}"
+
+    missing = tuple({"criterion": c.name, "label": c.label, "ingest": c.ingest,
+                     "would_be_enough": enough(c)}
                     for c in rnd.criteria if c.name in outcome.lacking)
     criteria = tuple(CriterionScore(c.name, c.label, c.weight, c.read, values[c.name],
                                     relative_scores(values[c.name], c.direction),
                                     c.name not in outcome.lacking) for c in rnd.criteria)
     return RoundVerdict(rnd.name, rnd.title, rnd.anchor, rnd.question, outcome, article,
-                        tuple(_uses(rnd, book, as_of, method.status_scores)),
+                        uses,
                         tuple(flips(rnd, values, method, outcome)), missing, criteria,
                         method.tie, method.clear, method.min_round)
 

@@ -66,9 +66,12 @@ def _static_path(name: str) -> Path:
 
 
 def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
-               as_of: dt.date | None = None, idle_close_s: float | None = None) -> FastAPI:
-    """The app for one store; ``as_of`` fixes "today" (default: the day of each request)."""
-    gate = StoreGate(db) if idle_close_s is None else StoreGate(db, idle_close_s=idle_close_s)
+               as_of: dt.date | None = None, idle_close_s: float | None = None,
+               snapshots: tuple[str, ...] = ()) -> FastAPI:
+    """The app for one store; ``as_of`` fixes "today" (default: the day of each request);
+    ``snapshots`` are ``serve --snapshot`` ids read instead of the chosen ones."""
+    gate = StoreGate(db, snapshots=snapshots) if idle_close_s is None else \
+        StoreGate(db, idle_close_s=idle_close_s, snapshots=snapshots)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -31,8 +31,9 @@ class StoreGate:
     """One read-only Atlas at a time, opened on demand, closed when idle; a bounded memo."""
 
     def __init__(self, db: Path | str | None = None, *, idle_close_s: float = IDLE_CLOSE_S,
-                 memo_entries: int = MEMO_ENTRIES) -> None:
+                 memo_entries: int = MEMO_ENTRIES, snapshots: tuple[str, ...] = ()) -> None:
         self.path = Path(db) if db else settings.default_db_path()
+        self.snapshots = snapshots  # `fwatlas serve --snapshot ID`: read these throughout
         self.idle_close_s = idle_close_s
         self.memo_entries = memo_entries
         self._lock = threading.RLock()
@@ -65,10 +66,11 @@ class StoreGate:
     def _open(self) -> Atlas:
         if self._atlas is None:
             fp = self.fingerprint()
-            atlas = open_atlas(self.path)
+            atlas = open_atlas(self.path, self.snapshots)
             self.opens += 1
             key = tuple((s.id, s.state, s.data_date, s.ingested_at, s.rows)
-                        for s in atlas.snapshots(states=("open", "complete", "failed")))
+                        for s in atlas.snapshots(states=("open", "complete", "failed"))
+                        ) + tuple(sorted(atlas.pins().items()))
             if key != self._snapshot_key:
                 self._memo.clear()
             self._atlas, self._fingerprint, self._snapshot_key = atlas, fp, key
@@ -85,7 +87,8 @@ class StoreGate:
             con = base.con.cursor()
             con.execute("SET preserve_insertion_order = false")
             reference.attach(con)
-            local.atlas = Atlas(con=con, path=base.path, read_only=True)
+            local.atlas = Atlas(con=con, path=base.path, read_only=True,
+                                overrides=dict(base.overrides))
             local.generation = generation
             with self._lock:
                 self._cursors.append(local.atlas)
