@@ -129,6 +129,12 @@ class IngestSession:
 
     def _complete(self) -> None:
         for b in self.builders:
+            if b.rows == 0 and b.skipped_items:
+                # every item skipped: an empty snapshot would become the newest one and hide
+                # the evidence before it, so the ingest is rejected whole (issue 15)
+                raise InputError(
+                    f"every item of {b.dataset} was skipped ({len(b.skipped_items)}; first: "
+                    f"{b.skipped_items[0]})".replace("\n", " "), path=self.origin)
             if b.data_date is None:
                 raise InputError(
                     "the data carries no date; pass --data-date YYYY-MM-DD", path=self.origin
