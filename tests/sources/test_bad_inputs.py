@@ -273,3 +273,56 @@ def test_a_manifest_file_outside_its_folder_is_refused(tmp_path: Path, db: Path)
     (item,) = run.json()["skipped_items"]
     assert item.startswith("pypi:keras: file refused: '../secret.json' points outside"), item
     assert run.json()["created"][0]["rows"] == 1
+
+
+# --- the Hub reader follows the item-level policy -----------------------------------------------
+
+
+def _model(i: int, **extra: object) -> str:
+    return json.dumps({"modelId": f"org/m{i}", "tags": ["pytorch"], "downloads": i,
+                       "lastModified": "2022-01-01T00:00:00.000Z", **extra}) + "\n"
+
+
+@pytest.mark.parametrize("bad,why", [
+    ('{"modelId": "org/bad", "tags": ["pytorch"], "downloads": "many"}\n',
+     "downloads is a JSON str, not a whole number"),
+    ('{"modelId": "org/bad", "tags": "pytorch"}\n', "tags is not a list of strings"),
+    ('{"modelId": "org/bad", "tags": ["pytorch"], "library_name": ["x"]}\n',
+     "library_name is a JSON list, not a string"),
+    ('{"modelId": "org/bad", "tags": [\n', "line 101: not valid JSON"),
+])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_one_bad_hub_record_is_a_listed_item_at_its_own_line(bad: str, why: str,
+                                                              compressed: bool,
+                                                              tmp_path: Path, db: Path) -> None:
+    body = "".join(_model(i) for i in range(100)) + bad + "".join(
+        _model(i) for i in range(100, 150))
+    f = tmp_path / ("dump.jsonl.gz" if compressed else "dump.jsonl")
+    f.write_bytes(gzip.compress(body.encode()) if compressed else body.encode())
+    run = run_cli("ingest", "hub", str(f), "--db", str(db), "--json")
+    assert run.code == 0, run.err
+    (item,) = run.json()["skipped_items"]
+    assert item.startswith("line 101: ") and why.removeprefix("line 101: ") in item, item
+    assert run.json()["created"][0]["rows"] == 150
+
+
+def test_negative_hub_downloads_are_skipped_items(tmp_path: Path, db: Path) -> None:
+    f = tmp_path / "dump.jsonl"
+    f.write_text(_model(1) + _model(2, downloads=-5))
+    run = run_cli("ingest", "hub", str(f), "--db", str(db), "--json")
+    assert run.code == 0, run.err
+    assert run.json()["skipped_items"] == ["1 record(s): a negative downloads or likes count"]
+    assert run.json()["created"][0]["rows"] == 1
+
+
+def test_a_hub_csv_row_with_the_wrong_field_count_is_a_listed_item(tmp_path: Path,
+                                                                    db: Path) -> None:
+    f = tmp_path / "dump.csv"
+    f.write_text('modelId,tags,lastModified\norg/a,"[\'pytorch\']",2022-01-01T00:00:00Z\n'
+                 "org/b,oops\n"
+                 'org/c,"[\'tf\']",2022-01-02T00:00:00Z\n')
+    run = run_cli("ingest", "hub", str(f), "--db", str(db), "--json")
+    assert run.code == 0, run.err
+    (item,) = run.json()["skipped_items"]
+    assert item == "row 'org/b,oops': 2 fields, expected 3", item
+    assert run.json()["created"][0]["rows"] == 2
