@@ -302,6 +302,8 @@ def parse_published_row(fields: list[str]) -> PublishedRow:
     for name, v in (("pytorch-only", pt), ("tensorflow-only", tf), ("total", total)):
         if not v.isdigit():
             raise ValueError(f"{name} count {v!r} is not a whole number")
+        if len(v) > 18:  # beyond the store's BIGINT; found by the fuzzer
+            raise ValueError(f"{name} count {v[:24]!r} is out of range")
         counts.append(int(v))
     if counts[0] + counts[1] > counts[2]:
         raise ValueError("framework counts exceed the total")

@@ -364,6 +364,13 @@ def _manifest_entry(folder: Path, n: int, item: Any) -> Entry:
     return Entry(registry, package, file, status, problem, fetched)
 
 
+def _check_types(p: Parsed) -> None:
+    """Every value of one package as the declared column types (raises, never coerces)."""
+    pa.Table.from_pylist([p.package], schema=PACKAGES)
+    pa.Table.from_pylist(p.releases, schema=RELEASES)
+    pa.Table.from_pylist(p.files, schema=FILES)
+
+
 def _entries_hash(items: list[Entry]) -> str:
     """Content of the package documents (not the fetch times): same documents, same hash."""
     h = hashlib.sha256()
@@ -394,7 +401,9 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
             doc = load_json(e.file)
             try:
                 p = parse_document(doc, None if single else e.registry, e.package)
-            except (AttributeError, KeyError, TypeError) as exc:  # a field of the wrong type
+                _check_types(p)
+            except (AttributeError, KeyError, TypeError, OverflowError,
+                    pa.ArrowException) as exc:
                 raise ValueError(f"a field has the wrong type ({type(exc).__name__}: "
                                  f"{exc})".splitlines()[0]) from exc
         except ValueError as exc:

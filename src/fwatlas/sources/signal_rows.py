@@ -60,6 +60,8 @@ def to_int(text: Any) -> int | None:
     value = _to_int(text)
     if value is not None and value < 0:
         raise ValueError(f"negative count {value}")
+    if value is not None and value >= 1 << 63:  # the store's BIGINT
+        raise ValueError(f"count out of range ({str(value)[:24]}…)")
     return value
 
 
