@@ -6,7 +6,7 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export RAY_USAGE_STATS_ENABLED := 0
 
-.PHONY: demo test lint typecheck unit bench browser clean
+.PHONY: demo test lint typecheck unit bench browser fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ unit: $(VENV)/.dev browser
 
 ## test: set up and run ruff, mypy and pytest
 test: lint typecheck unit
+
+## fuzz: the long property-based run – 1,000 mutated inputs per reader; figures in
+## test-artifacts/fuzz-figures.json (make test runs 20 per reader)
+fuzz: $(VENV)/.dev
+	FWATLAS_FUZZ_EXAMPLES=$${FWATLAS_FUZZ_EXAMPLES:-1000} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 ## bench: the speed and memory benchmarks (figures and ratios against baselines)
 bench: $(VENV)/.dev

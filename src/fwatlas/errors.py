@@ -39,6 +39,13 @@ class StoreOutdated(InputError):
     """The store was written by an older fwatlas; `fwatlas migrate` upgrades it (exit 2)."""
 
 
+class StoreCorrupt(InputError):
+    """The store file is not a readable fwatlas store (damaged, or another kind of file).
+
+    Exit 2 on the command line; the web app answers 503, since the server's store, not the
+    request, is at fault."""
+
+
 class NotFound(FwatlasError, LookupError):
     """An unknown model, tool, package or snapshot (exit 1); carries close matches."""
 

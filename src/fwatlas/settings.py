@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FWATLAS_PAPERLISTS_URL",
             "https://raw.githubusercontent.com/papercopilot/paperlists/main",
             "raw-file base of the Paper Copilot lists (`refresh paper-code`)"),
+    Setting("FWATLAS_WEB_CACHE_MB", "64",
+            "memory the web app's answer cache may hold, in MiB (oldest answers go first)"),
 )
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
 
@@ -134,6 +136,11 @@ def registry_concurrency() -> int:
 def registry_max_age() -> str | None:
     """The text of ``FWATLAS_REGISTRY_MAX_AGE`` (parsed by the registry fetcher)."""
     return _get("FWATLAS_REGISTRY_MAX_AGE")
+
+
+def web_cache_bytes() -> int:
+    """The byte bound of ``fwatlas serve``'s answer cache (``FWATLAS_WEB_CACHE_MB``)."""
+    return positive_int("FWATLAS_WEB_CACHE_MB", int(_DEFAULTS["FWATLAS_WEB_CACHE_MB"])) << 20
 
 
 def url(name: str) -> str:

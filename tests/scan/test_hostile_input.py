@@ -10,8 +10,11 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from fwatlas.scan.detect import RepoTask, ScanOptions, scan_repository
 from fwatlas.scan.model import RepoFailed, RepoResult
+from tests.conftest import run_cli
 from tests.scan.conftest import write_tree
 
 TORCH = "import torch\n"
@@ -132,3 +135,56 @@ def test_nothing_from_the_repository_is_imported_or_run(tmp_path: Path):
     r = scan(repo)
     assert r.primary == "pytorch"
     assert not marker.exists()
+
+
+# --- issue 15: unreadable folders, decompression bombs, nothing readable -----------------------
+
+
+def test_a_folder_that_cannot_be_listed_is_unreadable(tmp_path, monkeypatch):
+    import os as _os
+
+    from fwatlas.scan.readers import DirectoryReader, UnreadableRepository
+
+    real = _os.scandir
+
+    def refuse(path="."):
+        if str(path) == str(tmp_path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(_os, "scandir", refuse)
+    with pytest.raises(UnreadableRepository, match="cannot list the folder"):
+        DirectoryReader(tmp_path)
+
+
+def test_a_small_tar_bz2_bomb_is_refused_quickly(tmp_path):
+    import bz2
+    import io
+    import tarfile
+    import time
+
+    from fwatlas.scan.readers import TarReader, UnreadableRepository
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        info = tarfile.TarInfo("pkg/zeros.py")
+        info.size = 80 << 20
+        tar.addfile(info, io.BytesIO(bytes(info.size)))
+    bomb = tmp_path / "bomb.tar.bz2"
+    bomb.write_bytes(bz2.compress(raw.getvalue(), 9))
+    assert bomb.stat().st_size < 4096
+    start = time.monotonic()
+    with pytest.raises(UnreadableRepository, match="decompresses to more than"):
+        TarReader(bomb)
+    assert time.monotonic() - start < 8
+
+
+def test_a_scan_where_nothing_can_be_read_exits_2(tmp_path):
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    worse = tmp_path / "broken.tar.gz"
+    worse.write_bytes(b"\x1f\x8b not really a tar")
+    db = tmp_path / "a.duckdb"
+    run = run_cli("scan", str(bad), str(worse), "--db", str(db), "--workers", "1")
+    assert run.code == 2, (run.code, run.err)
+    assert run.err.strip().startswith("fwatlas: error: no repository could be read (2 skipped")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import typer
 
@@ -58,6 +59,16 @@ def build_app() -> typer.Typer:
     return app
 
 
+def _interrupted(commits_before: int) -> None:
+    from fwatlas.store.session import COMMITS
+
+    if COMMITS[0] != commits_before:  # too late to undo: say what is true
+        typer.echo("fwatlas: interrupted after the ingest was stored", err=True)
+    else:
+        typer.echo("fwatlas: interrupted; the store is unchanged", err=True)
+    sys.exit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; fwatlas errors become one line and the contract's exit code.
 
@@ -66,6 +77,23 @@ def main(argv: list[str] | None = None) -> None:
     from fwatlas.errors import FwatlasError
 
     command = typer.main.get_command(build_app())
+    invoke = command.invoke
+
+    def interruptible(ctx: Any) -> Any:
+        # Click would print "Aborted!" (exit 1); every write is one transaction that rolls
+        # back, so the one true thing to say is that the store is unchanged (exit 130)
+        loaded = sys.modules.get("fwatlas.store.session")  # not imported just for this
+        before = loaded.COMMITS[0] if loaded is not None else 0
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted(before)
+        except Exception as exc:
+            if type(exc).__name__ == "InterruptException":  # DuckDB's own Ctrl-C
+                _interrupted(before)
+            raise
+
+    command.invoke = interruptible  # type: ignore[method-assign]
     try:
         command.main(args=argv, prog_name="fwatlas", standalone_mode=True)
     except FwatlasError as exc:

@@ -51,7 +51,7 @@ def report_command(
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Interface to bind (loopback by "
                                                      "default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option("--port", help="TCP port (1-65535).")] = 8000,
     as_of: AsOfOption = None,
     db: DbOption = None,
     kb: KbOption = None,
@@ -71,6 +71,10 @@ def serve_command(
     from fwatlas.web.app import create_app
 
     when = parse_date(as_of, "--as-of")
+    if not 1 <= port <= 65535:  # uvicorn would fail with a traceback (OverflowError)
+        from fwatlas.errors import InputError
+
+        raise InputError(f"--port must be a TCP port from 1 to 65535, not {port}")
     if host not in LOOPBACK:
         typer.echo(f"fwatlas: warning: serving on {host}, which is not loopback: anyone who can "
                    "reach this machine can read the store. There is no authentication.",

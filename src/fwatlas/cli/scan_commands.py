@@ -165,6 +165,13 @@ def scan_command(
         finally:
             if bar is not None:
                 bar.stop()
+        if not outcome.results and not outcome.already and store.num is None \
+                and (problems or outcome.failed):
+            first = problems[0] if problems else (outcome.failed[0].path,
+                                                  outcome.failed[0].reason)
+            n = len(problems) + len(outcome.failed)
+            raise InputError(f"no repository could be read ({n} skipped; first: "
+                             f"{first[0]}: {first[1]})")
         for item, reason in problems:
             store.skip(item, reason)
         for failed in outcome.failed:

@@ -15,7 +15,7 @@ from fwatlas.errors import FwatlasError
 from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
-from fwatlas.figures.model import Figure, Section, dedupe_sources
+from fwatlas.figures.model import Figure, Section, dedupe_sources, escape_label
 from fwatlas.store.atlas import Atlas
 
 KEY = "ecosystem"
@@ -74,10 +74,11 @@ def signal_figure(result: Any) -> Figure:
             if not pts:
                 continue
             fig.add_trace(go.Scatter(
-                name=f"{style.label(fw)} · {s}", x=[p.date.isoformat() for p in pts],
+                name=escape_label(f"{style.label(fw)} · {s}"),
+                x=[p.date.isoformat() for p in pts],
                 y=[p.value for p in pts], mode="lines",
                 line={"color": style.colour(fw), "dash": DASHES[i % len(DASHES)]},
-                hovertemplate="%{x}: %{y:,.0f}<extra>" + style.label(fw) + " · " + s
+                hovertemplate="%{x}: %{y:,.0f}<extra>" + escape_label(f"{style.label(fw)} · {s}")
                               + "</extra>"))
     shapes, annotations = [], []
     # one dotted line per date (several series can break on the same day); labels only while

@@ -23,6 +23,34 @@ def escape_label(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: the only markup fwatlas's own figure text uses (hover boxes: ``<extra>…</extra>``)
+_OWN_TAGS = (("<extra>", "\x00e\x00"), ("</extra>", "\x00/e\x00"))
+
+
+def text_only(value: Any) -> Any:
+    """A figure's JSON with every string drawn as text: Plotly renders ``<b>``, ``<br>`` and
+    ``<a href>`` inside legends, axes, hover boxes and annotations, so each ``<`` and ``>``
+    (except fwatlas's own ``<extra>`` tags) becomes an entity. Idempotent – strings already
+    passed through :func:`escape_label` hold no ``<`` or ``>`` – so it is safe to apply to
+    the whole figure, whichever builder forgot to escape a label (issue 15)."""
+    if isinstance(value, str):
+        if "<" not in value and ">" not in value:
+            return value
+        for tag, mark in _OWN_TAGS:
+            value = value.replace(tag, mark)
+        value = value.replace("<", "&lt;").replace(">", "&gt;")
+        for tag, mark in _OWN_TAGS:
+            value = value.replace(mark, tag)
+        return value
+    if isinstance(value, dict):
+        return {k: text_only(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [text_only(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays of labels
+        return text_only(value.tolist())
+    return value
+
+
 def script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` survive
     literally, so a ``</script>`` in a model id cannot close the element it sits in."""
@@ -43,7 +71,7 @@ class Figure:
 
     def plotly_json(self) -> str:
         """The figure as script-safe JSON (``{"data": [...], "layout": {...}}``)."""
-        return script_json(self.figure.to_plotly_json())
+        return script_json(text_only(self.figure.to_plotly_json()))
 
     def csv_text(self) -> str:
         """The rows as CSV (columns in first-seen order; nested values as JSON)."""

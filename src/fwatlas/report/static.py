@@ -41,7 +41,10 @@ def light(figure: Any) -> Any:
     """A copy of the figure for a white page (the HTML sets colours from its CSS instead)."""
     import plotly.graph_objects as go
 
-    fig = go.Figure(figure)
+    from fwatlas.figures.model import text_only
+
+    fig = go.Figure(text_only(figure.to_plotly_json() if hasattr(figure, "to_plotly_json")
+                              else figure))
     fig.update_layout(paper_bgcolor="white", plot_bgcolor="white", font={"color": "#1d2329"})
     return fig
 

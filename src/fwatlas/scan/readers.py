@@ -106,6 +106,11 @@ class DirectoryReader(RepoReader):
     def __init__(self, path: Path, max_bytes: int = rules.MAX_FILE_BYTES) -> None:
         super().__init__(path, max_bytes)
         self.root = os.path.realpath(path)
+        try:  # os.walk would silently yield nothing for a folder it cannot list
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            raise UnreadableRepository(f"cannot list the folder ({exc.strerror})") from exc
         if (path / ".git").exists():
             self.source_type = "git"
 
@@ -116,7 +121,13 @@ class DirectoryReader(RepoReader):
     def members(self) -> tuple[list[Member], list[str]]:
         found: list[Member] = []
         refused: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(self.path, followlinks=False):
+
+        def unlistable(exc: OSError) -> None:  # a subfolder that cannot be listed is named
+            rel = os.path.relpath(str(exc.filename or "?"), self.path).replace(os.sep, "/")
+            refused.append(f"{rel}/: unreadable folder ({exc.strerror})")
+
+        for dirpath, dirnames, filenames in os.walk(self.path, followlinks=False,
+                                                    onerror=unlistable):
             dirnames[:] = sorted(d for d in dirnames if d not in rules.SKIP_DIRS
                                  and not os.path.islink(os.path.join(dirpath, d)))
             rel_dir = os.path.relpath(dirpath, self.path)
@@ -262,11 +273,32 @@ class ZipReader(RepoReader):
         self.zip.close()
 
 
+def _check_ratio(path: Path) -> None:
+    """Refuse a compressed tar that expands past the readers' ratio bound (a bomb), before
+    tarfile walks all of it; costs one bounded decompression pass."""
+    from fwatlas.errors import InputError
+    from fwatlas.hashing import compression_of
+    from fwatlas.sources.limits import open_decompressed
+
+    try:
+        kind = compression_of(path)
+        if kind is None:
+            return
+        with open_decompressed(path, kind) as f:
+            while f.read(1 << 20):
+                pass
+    except InputError as exc:
+        raise UnreadableRepository(exc.message.split(": ", 1)[-1]) from None
+    except (OSError, EOFError, ValueError):
+        return  # corrupt: tarfile reports it in its own words
+
+
 class TarReader(RepoReader):
     source_type = "tar"
 
     def __init__(self, path: Path, max_bytes: int = rules.MAX_FILE_BYTES) -> None:
         super().__init__(path, max_bytes)
+        _check_ratio(path)
         try:
             self.tar = tarfile.open(path, "r:*")
             self.infos = {m.name: m for m in self.tar.getmembers()}

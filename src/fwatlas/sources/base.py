@@ -29,6 +29,7 @@ class GuardedReader:
     path: str
     error: FwatlasError | None = None
     skipped: list[str] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C arrived while DuckDB was pulling batches
 
     def _guard(self) -> Iterator[pa.RecordBatch]:
         try:
@@ -38,6 +39,9 @@ class GuardedReader:
                 yield batch
         except FwatlasError as exc:
             self.error = exc
+            raise
+        except KeyboardInterrupt:
+            self.interrupted = True  # DuckDB re-raises it as text with a traceback in it
             raise
         except Exception as exc:  # noqa: BLE001 - any failure of the input as a whole
             self.error = InputError(describe(exc), path=self.path)

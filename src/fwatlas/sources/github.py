@@ -138,7 +138,8 @@ def kind_of(path: Path) -> str | None:
 
 def best_of_stream(path: Path) -> GuardedReader:
     """One best-of-ml-python file; the date comes from ``snapshot_date`` or the file name."""
-    header, records = csv_rows(path)
+    skipped: list[str] = []
+    header, records = csv_rows(path, skipped=skipped)
     dated = _DATED_NAME.match(path.name)
     cols = pick_columns(header, BEST_OF_ALIASES, ("repo", "stars"), path,
                         "a best-of-ml-python projects file")
@@ -147,7 +148,6 @@ def best_of_stream(path: Path) -> GuardedReader:
                          "(<YYYY-MM-DD>_projects.csv)", path=str(path))
     file_date = dt.date.fromisoformat(dated.group(1)) if dated else None
     idx = {k: header.index(v) for k, v in cols.items()}
-    skipped: list[str] = []
 
     def get(rec: list[str], key: str) -> str:
         i = idx.get(key)
@@ -187,7 +187,13 @@ def tracked_owners(folder: Path) -> dict[str, str]:
     if not listing.exists():
         return {}
     out: dict[str, str] = {}
-    for line in listing.read_text(encoding="utf-8").splitlines():
+    try:
+        text = listing.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        from fwatlas.sources.base import describe
+
+        raise InputError(describe(exc), path=str(listing)) from None
+    for line in text.splitlines():
         full = line.strip()
         if "/" in full:
             out[full.split("/", 1)[1].lower()] = full
@@ -200,12 +206,12 @@ _RENAMED = {"lightning": "pytorch-lightning", "mxnet": "incubator-mxnet"}
 
 def daily_stream(path: Path) -> GuardedReader:
     """The daily star TSV; ``owner/`` is restored from the tracked list where it is known."""
-    header, records = csv_rows(path, delimiter="\t")
+    skipped: list[str] = []
+    header, records = csv_rows(path, delimiter="\t", skipped=skipped)
     cols = pick_columns(header, DAILY_ALIASES, ("timestamp", "repo", "stars"), path,
                         "a daily GitHub star series")
     owners = tracked_owners(path.parent)
     idx = {k: header.index(v) for k, v in cols.items()}
-    skipped: list[str] = []
 
     def get(rec: list[str], key: str) -> str:
         i = idx.get(key)

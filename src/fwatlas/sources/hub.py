@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader
+from fwatlas.sources.base import GuardedReader, describe
 from fwatlas.store.rows import first_row
 
 DATASET = "hub/models"
@@ -110,6 +110,9 @@ class HubDump:
         self.columns = _columns(path, self.layout)  # normalised name -> source name
         self.without_id = 0  # records dropped for having no id (item-level problems)
         self.unreadable: dict[str, int] = {}  # column -> values that were not a date
+        self.negative = 0  # records dropped for a negative count (item-level problems)
+        self.skipped: list[str] = []  # records that could not be read as the declared types
+        self.unlisted = 0  # more of them than MAX_LISTED: counted, not listed
         missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
             raise InputError(f"required column {missing[0]!r} missing (a Hub dump needs "
@@ -135,19 +138,69 @@ class HubDump:
 
         schema = _jsonl_schema(self.path, self.columns)
         stream = pa.input_stream(str(self.path), compression=_compression(self.path))
-        reader = pj.open_json(stream, read_options=pj.ReadOptions(block_size=8 << 20),
-                              parse_options=pj.ParseOptions(
-                                  explicit_schema=schema, unexpected_field_behavior="ignore"))
-        for batch in reader:
-            yield self._normalise(batch)
+        done = 0  # records read by the fast path; the slow one resumes after them
+        try:
+            reader = pj.open_json(stream, read_options=pj.ReadOptions(block_size=8 << 20),
+                                  parse_options=pj.ParseOptions(
+                                      explicit_schema=schema,
+                                      unexpected_field_behavior="ignore"))
+            for batch in reader:
+                done += batch.num_rows
+                yield self._normalise(batch)
+        except pa.ArrowInvalid:
+            # a record Arrow cannot read as the schema: the item-level policy reads the rest
+            # record by record in Python, skipping (and listing) the ones that do not fit
+            yield from self._jsonl_records(schema, done)
+
+    def _jsonl_records(self, schema: pa.Schema, start: int) -> Iterator[pa.RecordBatch]:
+        from fwatlas.sources.limits import open_decompressed, parse_json
+
+        rows: list[dict[str, Any]] = []
+        record = 0
+        with open_decompressed(self.path, _compression(self.path)) as raw:
+            for line_no, line in enumerate(raw, start=1):
+                if not line.strip():
+                    continue
+                record += 1
+                if record <= start:
+                    continue
+                try:
+                    obj = parse_json(line.decode("utf-8"))
+                    if not isinstance(obj, dict):
+                        raise ValueError(f"a JSON {type(obj).__name__}, not a model object")
+                    rows.append({f.name: _typed(obj.get(f.name), f) for f in schema})
+                except (ValueError, UnicodeDecodeError) as exc:
+                    why = f"not valid JSON ({exc.msg})" if isinstance(
+                        exc, json.JSONDecodeError) else describe(exc)
+                    if len(self.skipped) < MAX_LISTED:
+                        self.skipped.append(f"line {line_no}: {why}".splitlines()[0])
+                    else:
+                        self.unlisted += 1
+                    continue
+                if len(rows) >= BATCH_ROWS:
+                    yield self._normalise(pa.RecordBatch.from_pylist(rows, schema=schema))
+                    rows = []
+        if rows:
+            yield self._normalise(pa.RecordBatch.from_pylist(rows, schema=schema))
 
     def _csv(self) -> Iterator[pa.RecordBatch]:
         import pyarrow.csv as pcsv
 
         names = list(self.columns.values())
+        def invalid(row: Any) -> str:  # a row with the wrong field count: a listed item
+            if len(self.skipped) < MAX_LISTED:
+                where = f"row {row.number}" if row.number is not None else \
+                    f"row {row.text[:60]!r}"
+                self.skipped.append(f"{where}: {row.actual_columns} fields, "
+                                    f"expected {row.expected_columns}")
+            else:
+                self.unlisted += 1
+            return "skip"
+
         reader = pcsv.open_csv(
             pa.input_stream(str(self.path), compression=_compression(self.path)),
             read_options=pcsv.ReadOptions(block_size=8 << 20),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
                 include_columns=names, column_types={n: pa.string() for n in names},
                 strings_can_be_null=True),
@@ -176,6 +229,14 @@ class HubDump:
         if dropped:
             self.without_id += dropped
             normal = normal.filter(has_id)
+        counts_ok = pc.and_(pc.and_(
+            pc.fill_null(pc.greater_equal(normal.column("downloads"), 0), True),
+            pc.fill_null(pc.greater_equal(normal.column("downloads_all_time"), 0), True)),
+            pc.fill_null(pc.greater_equal(normal.column("likes"), 0), True))
+        negative = normal.num_rows - int(pc.sum(counts_ok.cast(pa.int64())).as_py() or 0)
+        if negative:  # a negative count is a skipped item, never a stored -5
+            self.negative += negative
+            normal = normal.filter(counts_ok)
         return normal
 
 
@@ -234,17 +295,23 @@ def _columns(path: Path, layout: str) -> dict[str, str]:
                     raise InputError("empty file", path=str(path))
                 return _pick(header)
             keys: list[str] = []
+            bad = 0  # a bad record is an item the stream skips; only a file of them is bad
             for i, line in enumerate(f):
                 if i >= JSONL_SAMPLE_LINES:
                     break
                 if not line.strip():
                     continue
-                record = json.loads(line)
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError):
+                    record = None
                 if not isinstance(record, dict):
-                    raise InputError("not JSON Lines of model objects", path=str(path))
+                    bad += 1
+                    continue
                 keys += [k for k in record if k not in keys]
             if not keys:
-                raise InputError("empty file", path=str(path))
+                raise InputError("not JSON Lines of model objects" if bad else "empty file",
+                                 path=str(path))
             picked = _pick(keys)
             # optional columns absent from the first lines may still appear later: read them
             for norm, aliases in ALIASES.items():
@@ -265,7 +332,11 @@ def _jsonl_schema(path: Path, columns: dict[str, str]) -> pa.Schema:
     sibling_type: pa.DataType = pa.list_(pa.string())
     with opener(path, "rt", encoding="utf-8") as f:
         for i, line in enumerate(f):
-            sib = json.loads(line).get(columns.get("siblings", ""), None) if line.strip() else None
+            try:
+                record = json.loads(line) if line.strip() else None
+            except (ValueError, RecursionError):
+                record = None
+            sib = record.get(columns.get("siblings", "")) if isinstance(record, dict) else None
             if isinstance(sib, list) and sib:
                 if isinstance(sib[0], dict):
                     sibling_type = pa.list_(pa.struct([("rfilename", pa.string())]))
@@ -348,6 +419,36 @@ def _coerce(col: pa.Array | pa.ChunkedArray, field: pa.Field, path: str) -> pa.A
                          path=path) from exc
 
 
+#: item-level problems listed one by one; beyond this many they are counted in one line
+MAX_LISTED = 1_000
+
+
+def _typed(value: Any, field: pa.Field) -> Any:
+    """One JSON value checked against the declared Arrow type (never coerced); ValueError."""
+    if value is None:
+        return None
+    t = field.type
+    if pa.types.is_integer(t):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{field.name} is a JSON {type(value).__name__}, not a whole number")
+        if not -(1 << 63) <= value < (1 << 63):
+            raise ValueError(f"{field.name} is out of range")
+        return value
+    if pa.types.is_list(t):
+        vt = t.value_type
+        if not isinstance(value, list) or not all(
+                isinstance(v, str) if pa.types.is_string(vt)
+                else isinstance(v, dict) and isinstance(v.get("rfilename"), str)
+                for v in value):
+            raise ValueError(f"{field.name} is not a list of "
+                             f"{'strings' if pa.types.is_string(vt) else 'file objects'}")
+        return value if pa.types.is_string(vt) else [{"rfilename": v["rfilename"]}
+                                                      for v in value]
+    if not isinstance(value, str):
+        raise ValueError(f"{field.name} is a JSON {type(value).__name__}, not a string")
+    return value
+
+
 def _drop_duplicate_ids(con: Any, builder: Any) -> None:
     """One row per model: a repeated id keeps its first record; the others are skipped items."""
     duplicates = con.execute(
@@ -376,6 +477,11 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     builder.insert("hub_models", dump.stream())
     if dump.without_id:
         builder.skip(f"{dump.without_id} record(s)", "no id or modelId")
+    builder.skipped_items.extend(dump.skipped)
+    if dump.unlisted:
+        builder.skip(f"{dump.unlisted} more record(s)", "not readable as the declared types")
+    if dump.negative:
+        builder.skip(f"{dump.negative} record(s)", "a negative downloads or likes count")
     for column, count in dump.unreadable.items():
         builder.skip(f"{count} {column} value(s)", "not an ISO 8601 date; kept the models "
                      "with no date")

@@ -202,7 +202,8 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
 
 
 def _ingest_file(session: Any, path: Path, data_date: dt.date | None) -> None:
-    header, records = csv_rows(path)
+    cut: list[str] = []  # a last row cut short: an item-level problem
+    header, records = csv_rows(path, skipped=cut)
     layout = _layout(header)
     if layout is None:
         raise InputError("not a job-post file: expected the HN hiring-terms columns (month, "
@@ -215,6 +216,7 @@ def _ingest_file(session: Any, path: Path, data_date: dt.date | None) -> None:
     if builder is None:
         return
     builder.insert("job_postings", stream)
+    builder.skipped_items.extend(cut)
     if layout == "hn":
         builder.note = NOTE_SUM
     if builder.data_date is None:

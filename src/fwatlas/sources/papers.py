@@ -211,9 +211,14 @@ def read_paper_list(path: Path) -> Edition:
         if authors is None:
             edition.skipped.append((label, "authors is not a list of names"))
             continue
-        meta = item.get("metadata") or {}
+        meta = item.get("metadata")
+        meta = {} if meta is None else meta
         words = meta.get("words") if isinstance(meta, dict) else None
-        words = [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
+        if not isinstance(meta, dict) or not (words is None or isinstance(words, list)
+                                              and all(isinstance(w, str) for w in words)):
+            edition.skipped.append((label, "metadata.words is not a list of words"))
+            continue  # a mistyped record is a listed item, never read as "no evidence"
+        words = words or []
         any_words = any_words or bool(words)
         match = frameworks_from_words(words, paper_year)
         found.update(match.frameworks)
@@ -297,6 +302,8 @@ def parse_published_row(fields: list[str]) -> PublishedRow:
     for name, v in (("pytorch-only", pt), ("tensorflow-only", tf), ("total", total)):
         if not v.isdigit():
             raise ValueError(f"{name} count {v!r} is not a whole number")
+        if len(v) > 18:  # beyond the store's BIGINT; found by the fuzzer
+            raise ValueError(f"{name} count {v[:24]!r} is out of range")
         counts.append(int(v))
     if counts[0] + counts[1] > counts[2]:
         raise ValueError("framework counts exceed the total")
@@ -309,7 +316,10 @@ def read_published(path: Path) -> tuple[list[PublishedRow], list[tuple[str, str]
         text = path.read_text("utf-8")
     except Exception as exc:  # noqa: BLE001
         raise InputError(describe(exc), path=str(path)) from exc
-    lines = [r for r in csv.reader(io.StringIO(text)) if any(f.strip() for f in r)]
+    try:
+        lines = [r for r in csv.reader(io.StringIO(text)) if any(f.strip() for f in r)]
+    except csv.Error as exc:
+        raise InputError(describe(exc), path=str(path)) from None
     if not lines:
         raise InputError("empty file", path=str(path))
     try:
@@ -368,9 +378,15 @@ def _metadata_records(path: Path) -> list[dict[str, Any]]:
         except Exception as exc:  # noqa: BLE001
             raise InputError(describe(exc), path=str(path)) from exc
         reader = csv.DictReader(io.StringIO(text))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        records: list[dict[str, Any]] = list(reader)
+        try:
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            reader.fieldnames = header
+            records: list[dict[str, Any]] = list(reader)
+        except csv.Error as exc:
+            raise InputError(f"line {reader.line_num}: {describe(exc)}", path=str(path)) \
+                from None
+        if records and not text.endswith(("\n", "\r")) and None in records[-1].values():
+            records[-1] = {**records[-1], CUT_ROW: True}  # listed as a skipped item
     elif suffix in (".json", ".jsonl"):
         data = _load_json(path) if suffix == ".json" else _load_jsonl(path)
         if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
@@ -388,6 +404,10 @@ def _metadata_records(path: Path) -> list[dict[str, Any]]:
     if not any(str(r.get("id") or "").strip() for r in records):
         raise InputError("no paper has an id", path=str(path))
     return records
+
+
+#: marks a metadata record whose row the file cut short (never a real column name)
+CUT_ROW = "\0cut"
 
 
 def _load_jsonl(path: Path) -> list[Any]:
@@ -438,6 +458,9 @@ def _ingest_files(session: Any, path: Path, metadata: Path, data_date: dt.date |
         venue = str(rec.get("venue") or "").strip()
         year = parse_year(rec.get("year"))
         label = f"{metadata.name} row {n}" + (f" ({pid})" if pid else "")
+        if rec.get(CUT_ROW):
+            loose.append((label, "the last row is cut (the file ends mid-row)"))
+            continue
         if not pid:
             loose.append((label, "no paper id"))
             continue

@@ -15,7 +15,6 @@ can have is the final dump's.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import io
 import json
@@ -30,6 +29,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
 from fwatlas.sources.base import GuardedReader, describe
+from fwatlas.sources.limits import MAX_ELEMENT_CHARS, open_decompressed
 from fwatlas.store.rows import first_row
 
 KIND = "pwc"
@@ -83,8 +83,8 @@ def open_text(path: Path) -> IO[str]:
     """A text stream of a JSON or gzipped JSON file (gzip detected by its magic bytes)."""
     with path.open("rb") as f:
         magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
+    if magic == b"\x1f\x8b":  # bounded: a gzip bomb is rejected, not expanded
+        return io.TextIOWrapper(open_decompressed(path, "gzip"), encoding="utf-8")
     return path.open(encoding="utf-8")
 
 
@@ -97,11 +97,15 @@ def iter_json_objects(stream: IO[str], chunk: int = 1 << 20) -> Iterator[Any]:
     decoder = json.JSONDecoder()
     buf, pos, eof = "", 0, False
 
-    def fill() -> bool:
+    def fill(grow: bool = False) -> bool:
         nonlocal buf, pos, eof
         if eof:
             return False
-        data = stream.read(chunk)
+        pending = len(buf) - pos
+        if grow and pending > MAX_ELEMENT_CHARS:
+            raise ValueError(f"one element is longer than {MAX_ELEMENT_CHARS:,} characters")
+        # an element that spans reads doubles the read, so decoding it stays linear
+        data = stream.read(max(chunk, pending) if grow else chunk)
         if not data:
             eof = True
             return False
@@ -149,8 +153,10 @@ def iter_json_objects(stream: IO[str], chunk: int = 1 << 20) -> Iterator[Any]:
                     raise json.JSONDecodeError("value may continue", buf, pos)
                 break
             except json.JSONDecodeError:
-                if not fill():
+                if not fill(grow=True):
                     raise
+            except RecursionError:
+                raise ValueError("an element is nested too deeply") from None
         pos = end
         expect_value = False
         yield value
@@ -244,9 +250,24 @@ class LinksDump:
             raise InputError("the dump holds no links (empty input)", path=str(self.path))
 
 
+#: the declared type of each field a link may carry (absent or null is always allowed)
+FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "paper_url": str, "paper_title": str, "paper_arxiv_id": str, "repo_url": str,
+    "is_official": bool, "mentioned_in_paper": bool, "mentioned_in_github": bool,
+    "framework": str,
+}
+
+
 def _link_row(obj: dict[str, Any], n: int, skipped: list[str]) -> dict[str, Any] | None:
     repo = _str(obj.get("repo_url"))
-    label = f"link {n} ({obj.get('paper_url') or 'no paper'} -> {repo or 'no repository'})"
+    paper = obj.get("paper_url") if isinstance(obj.get("paper_url"), str) else None
+    label = f"link {n} ({paper or 'no paper'} -> {repo or 'no repository'})"
+    wrong = next((k for k, t in FIELD_TYPES.items()
+                  if obj.get(k) is not None and not isinstance(obj[k], t)), None)
+    if wrong is not None:  # type checked, never stored as NULL without a word
+        skipped.append(f"{label}: {wrong} is a JSON {type(obj[wrong]).__name__}, not a "
+                       f"{'boolean' if FIELD_TYPES[wrong] is bool else 'string'}")
+        return None
     if repo is None:
         skipped.append(f"{label}: no repo_url")
         return None
@@ -328,7 +349,12 @@ def _apply_dates(session: Any, num: int, abstracts: Path) -> None:
             raise InputError(f"cannot read the dates: {exc}".splitlines()[0],
                              path=str(abstracts)) from exc
         finally:
-            con.unregister("_pwc_incoming_dates")
+            import contextlib
+
+            import duckdb
+
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
+                con.unregister("_pwc_incoming_dates")
         if reader.error is not None:
             raise reader.error
         con.execute(
@@ -336,7 +362,12 @@ def _apply_dates(session: Any, num: int, abstracts: Path) -> None:
             "FROM (SELECT paper_url, min(date) AS date FROM _pwc_dates GROUP BY paper_url) d "
             "WHERE pwc_links.snapshot_id = ? AND pwc_links.paper_url = d.paper_url", [num])
     finally:
-        con.execute("DROP TABLE IF EXISTS _pwc_dates")
+        import contextlib
+
+        import duckdb
+
+        with contextlib.suppress(duckdb.Error):
+            con.execute("DROP TABLE IF EXISTS _pwc_dates")
 
 
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,

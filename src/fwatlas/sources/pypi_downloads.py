@@ -15,7 +15,6 @@ ClickHouse), the dump size N and the window – so the analysis can flag them fr
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import pyarrow as pa
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
 from fwatlas.sources.base import GuardedReader, describe
+from fwatlas.sources.limits import load_json
 from fwatlas.sources.signal_rows import (
     batches,
     csv_rows,
@@ -88,10 +88,9 @@ def dump_window(path: Path) -> str:
 def read_dump(path: Path) -> tuple[dt.datetime, str, list[Any]]:
     """Parse a dump whole (it is one small JSON object); reject it when it is not one."""
     try:
-        with path.open(encoding="utf-8") as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as exc:
-        raise InputError(describe(exc), path=str(path)) from exc
+        doc = load_json(path)
+    except ValueError as exc:
+        raise InputError(str(exc), path=str(path)) from None
     if not isinstance(doc, dict) or "rows" not in doc or "last_update" not in doc:
         raise InputError("not a top-pypi-packages dump (needs last_update and rows)",
                          path=str(path))
@@ -133,10 +132,10 @@ def dump_stream(path: Path, stamp: dt.datetime, upstream: str, rows: list[Any]
 
 def series_stream(path: Path) -> GuardedReader:
     """The long CSV: one row per (dump, project); bad rows are skipped and listed."""
-    header, records = csv_rows(path)
+    skipped: list[str] = []
+    header, records = csv_rows(path, skipped=skipped)
     cols = pick_columns(header, ALIASES, REQUIRED, path, "a PyPI downloads series")
     idx = {k: header.index(v) for k, v in cols.items()}
-    skipped: list[str] = []
 
     def get(rec: list[str], key: str) -> str:
         i = idx.get(key)

@@ -87,12 +87,13 @@ def _is_list(path: Path) -> bool:
     return path.name.lower().endswith("_questions_list.csv")
 
 
-def so_counts(paths: list[Path]) -> dict[tuple[int, str], int | None]:
+def so_counts(paths: list[Path], skipped: list[str] | None = None
+              ) -> dict[tuple[int, str], int | None]:
     """(year, tag) -> count from the count files; the first file naming a tag wins."""
     out: dict[tuple[int, str], int | None] = {}
     seen: set[str] = set()
     for path in paths:
-        header, records = csv_rows(path)
+        header, records = csv_rows(path, skipped=skipped)
         if "Date" not in [h.strip() for h in header]:
             raise InputError("required column 'Date' missing (not a Stack Overflow yearly "
                              "count file)", path=str(path))
@@ -105,19 +106,22 @@ def so_counts(paths: list[Path]) -> dict[tuple[int, str], int | None]:
         for line, rec in enumerate(records, start=2):
             try:
                 year = int(str(to_int(rec[date_i])))
-                for i, tag in new.items():
-                    out[(year, tag)] = to_int(rec[i])
+                row = {(year, tag): to_int(rec[i]) for i, tag in new.items()}
             except (ValueError, IndexError) as exc:
-                raise InputError(f"line {line}: {exc}", path=str(path)) from exc
+                if skipped is None:
+                    raise InputError(f"line {line}: {exc}", path=str(path)) from exc
+                skipped.append(f"{path.name} line {line}: {exc}")  # one record, not the file
+                continue
+            out.update(row)
         seen |= set(tags.values())
     return out
 
 
-def newest_listed(paths: list[Path]) -> dt.date | None:
+def newest_listed(paths: list[Path], skipped: list[str] | None = None) -> dt.date | None:
     """The newest question date in ``*_questions_list.csv`` files (their ``Date`` column)."""
     newest: dt.date | None = None
     for path in paths:
-        header, records = csv_rows(path)
+        header, records = csv_rows(path, skipped=skipped)
         names = [h.strip() for h in header]
         if "Date" not in names:
             continue
@@ -154,11 +158,11 @@ def so_rows(counts: dict[tuple[int, str], int | None]) -> Iterator[dict[str, Any
 
 def dsse_stream(path: Path) -> GuardedReader:
     """Monthly counts per framework tag and distinct questions per framework."""
-    header, records = csv_rows(path)
+    skipped: list[str] = []
+    header, records = csv_rows(path, skipped=skipped)
     cols = pick_columns(header, DSSE_ALIASES, ("created", "tags"), path,
                         "a Stack Exchange question dump (CreationDate, Tags)")
     ci, ti = header.index(cols["created"]), header.index(cols["tags"])
-    skipped: list[str] = []
 
     def gen() -> Iterator[dict[str, Any]]:
         tag_counts: dict[tuple[dt.date, str], int] = {}
@@ -229,8 +233,9 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     dumps = [f for f in dumps if _looks_like_dump(f)] if counts or len(files) > 1 else dumps
     session.ignored.extend(f.name for f in files if f not in counts + lists + dumps)
     if counts:
+        cut: list[str] = []  # last rows cut short: item-level problems
         table = so_counts(sorted(counts, key=lambda p: (not p.name.lower().startswith(
-            "frameworks"), p.name)))
+            "frameworks"), p.name)), cut)
         builder = session.new_snapshot(
             kind="qa", dataset=STACKOVERFLOW, content_hash=_dir_hash(counts + lists),
             data_date=data_date, data_date_source="--data-date" if data_date else None,
@@ -240,9 +245,10 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
             builder.insert("qa_counts", pa.Table.from_pylist(rows, schema=SCHEMA))
             builder.note = NOTE_SUM
             if builder.data_date is None and lists:
-                builder.data_date = newest_listed(lists)
+                builder.data_date = newest_listed(lists, cut)
                 builder.data_date_source = "the data: newest question in " + ", ".join(
                     p.name for p in lists)
+            builder.skipped_items.extend(cut)
     for dump in dumps:
         stream = dsse_stream(dump)
         builder = session.new_snapshot(
@@ -273,7 +279,7 @@ def _looks_like_dump(path: Path) -> bool:
 
 
 def _newest_question(path: Path) -> dt.date | None:
-    header, records = csv_rows(path)
+    header, records = csv_rows(path, skipped=[])  # the cut row is listed by dsse_stream
     cols = pick_columns(header, DSSE_ALIASES, ("created", "tags"), path, "a question dump")
     i = header.index(cols["created"])
     newest: dt.date | None = None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ import pyarrow as pa
 
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
-from fwatlas.sources.base import describe
 from fwatlas.sources.signal_rows import parse_timestamp, signals_config
 
 DATASET = "registry/packages"
@@ -282,11 +280,10 @@ def parse_document(doc: Any, registry: str | None = None, name: str | None = Non
 
 
 def load_json(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError) as exc:
-        raise ValueError(describe(exc)) from exc
+    """A document (bounded nesting); unreadable or malformed raises ``ValueError``."""
+    from fwatlas.sources import limits
+
+    return limits.load_json(path)
 
 
 # --- ingest ------------------------------------------------------------------------------------
@@ -308,21 +305,19 @@ def entries(folder: Path) -> list[Entry]:
     """The packages of a folder: from ``manifest.json`` when present, else every document."""
     manifest = folder / MANIFEST
     if manifest.exists():
+        from fwatlas.sources import limits
+
         try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-            items = data["packages"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"unreadable manifest ({describe(exc)})", path=str(manifest)) \
-                from exc
+            data = limits.load_json(manifest)
+        except ValueError as exc:
+            raise InputError(f"unreadable manifest ({exc})", path=str(manifest)) from None
+        items = data.get("packages") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise InputError("not a registry manifest (needs a list under \"packages\")",
+                             path=str(manifest))
         out = []
-        for item in items:
-            status = item.get("status")
-            problem = item.get("problem")
-            if status == 404 and not problem:
-                problem = "package does not exist (HTTP 404)"
-            fetched = _ts(item.get("fetched_at"))
-            file = folder / item["file"] if item.get("file") and not problem else None
-            out.append(Entry(item["registry"], item["package"], file, status, problem, fetched))
+        for n, item in enumerate(items):
+            out.append(_manifest_entry(folder, n, item))
         return out
     out = []
     for registry in REGISTRIES:
@@ -336,6 +331,44 @@ def entries(folder: Path) -> list[Entry]:
         raise InputError("no registry documents (pypi/*.json, npm/*.json) and no manifest.json",
                          path=str(folder))
     return out
+
+
+def _manifest_entry(folder: Path, n: int, item: Any) -> Entry:
+    """One manifest entry, type checked; a mistyped entry or a file outside the folder is an
+    entry with a problem (a skipped, listed item), never an exception or a file read."""
+    from fwatlas.sources import limits
+
+    if not isinstance(item, dict):
+        return Entry("manifest", f"entry {n}", None, None,
+                     f"manifest entry is a JSON {type(item).__name__}, not an object", None)
+    registry, package = item.get("registry"), item.get("package")
+    if registry not in REGISTRIES or not isinstance(package, str) or not package:
+        return Entry("manifest", f"entry {n}", None, None,
+                     "manifest entry without a registry (pypi, npm) and a package name", None)
+    status = item.get("status")
+    problem = item.get("problem")
+    status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    problem = problem if isinstance(problem, str) else None
+    if status == 404 and not problem:
+        problem = "package does not exist (HTTP 404)"
+    try:
+        fetched = _ts(item.get("fetched_at"))
+    except ValueError as exc:
+        return Entry(registry, package, None, status, f"fetched_at: {exc}", None)
+    file = None
+    if item.get("file") and not problem:
+        try:
+            file = limits.inside(folder, item["file"])
+        except ValueError as exc:
+            return Entry(registry, package, None, status, f"file refused: {exc}", fetched)
+    return Entry(registry, package, file, status, problem, fetched)
+
+
+def _check_types(p: Parsed) -> None:
+    """Every value of one package as the declared column types (raises, never coerces)."""
+    pa.Table.from_pylist([p.package], schema=PACKAGES)
+    pa.Table.from_pylist(p.releases, schema=RELEASES)
+    pa.Table.from_pylist(p.files, schema=FILES)
 
 
 def _entries_hash(items: list[Entry]) -> str:
@@ -366,7 +399,13 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
             continue
         try:
             doc = load_json(e.file)
-            p = parse_document(doc, None if single else e.registry, e.package)
+            try:
+                p = parse_document(doc, None if single else e.registry, e.package)
+                _check_types(p)
+            except (AttributeError, KeyError, TypeError, OverflowError,
+                    pa.ArrowException) as exc:
+                raise ValueError(f"a field has the wrong type ({type(exc).__name__}: "
+                                 f"{exc})".splitlines()[0]) from exc
         except ValueError as exc:
             if single:
                 raise InputError(str(exc), path=str(path)) from exc

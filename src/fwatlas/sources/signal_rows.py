@@ -52,7 +52,20 @@ def pick_columns(header: Sequence[str], aliases: dict[str, tuple[str, ...]],
 
 
 def to_int(text: Any) -> int | None:
-    """``"91042.0"``, ``"91042"``, ``91042`` -> 91042; empty -> None; anything else raises."""
+    """``"91042.0"``, ``"91042"``, ``91042`` -> 91042; empty -> None; anything else raises.
+
+    Every number these readers read is a count (downloads, stars, questions, postings, a
+    year), so a negative one raises too: the record is a skipped item, not a stored -5.
+    """
+    value = _to_int(text)
+    if value is not None and value < 0:
+        raise ValueError(f"negative count {value}")
+    if value is not None and value >= 1 << 63:  # the store's BIGINT
+        raise ValueError(f"count out of range ({str(value)[:24]}…)")
+    return value
+
+
+def _to_int(text: Any) -> int | None:
     if text is None:
         return None
     if isinstance(text, bool):
@@ -103,24 +116,52 @@ def parse_month(text: str) -> dt.date:
     return dt.date.fromisoformat(s[:10]).replace(day=1)
 
 
-def csv_rows(path: Path, *, delimiter: str = ",") -> tuple[list[str], Iterator[list[str]]]:
-    """The header and a lazy iterator over the records of a UTF-8 CSV/TSV file."""
+def csv_rows(path: Path, *, delimiter: str = ",", skipped: list[str] | None = None
+             ) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and a lazy iterator over the records of a UTF-8 CSV/TSV file.
+
+    A field over :data:`~fwatlas.sources.limits.MAX_CSV_FIELD` or bytes that are not UTF-8
+    reject the file (one line naming the line); a last row cut short (fewer fields than the
+    header, no final newline) is not yielded but listed in ``skipped`` – an item-level problem.
+    """
+    from fwatlas.sources.base import describe
+    from fwatlas.sources.limits import ends_mid_row
+
     f = path.open(newline="", encoding="utf-8")
     reader = csv.reader(f, delimiter=delimiter)
     try:
         header = next(reader, None)
     except (UnicodeDecodeError, csv.Error) as exc:
         f.close()
-        from fwatlas.sources.base import describe
-
         raise InputError(describe(exc), path=str(path)) from exc
     if not header:
         f.close()
         raise InputError("empty file", path=str(path))
+    cut = ends_mid_row(path)
 
     def records() -> Iterator[list[str]]:
         with f:
-            yield from reader
+            previous: list[str] | None = None
+            try:
+                for rec in reader:
+                    if previous is not None:
+                        yield previous
+                    previous = rec
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise InputError(f"line {reader.line_num}: {describe(exc)}",
+                                 path=str(path)) from None
+            if previous is None:
+                return
+            if cut and len(previous) < len(header):
+                if skipped is None:
+                    raise InputError(f"line {reader.line_num}: the last row is cut "
+                                     f"({len(previous)} of {len(header)} fields)",
+                                     path=str(path))
+                skipped.append(f"{path.name} line {reader.line_num}: the last row is cut "
+                               f"({len(previous)} of {len(header)} fields; the file ends "
+                               "mid-row)")
+                return
+            yield previous
     return header, records()
 
 

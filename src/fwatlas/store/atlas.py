@@ -17,7 +17,7 @@ from typing import Any, Literal
 import duckdb
 
 from fwatlas import settings
-from fwatlas.errors import InputError, NotFound, StoreBusy, StoreOutdated
+from fwatlas.errors import InputError, NotFound, StoreBusy, StoreCorrupt, StoreOutdated
 from fwatlas.store import reference, schema
 from fwatlas.store.rows import first_row
 
@@ -272,14 +272,26 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 f"{path}: the store is in use by another process",
                 hint="DuckDB allows one writer; stop `fwatlas serve` or the other ingest first",
             ) from exc
-        raise InputError(f"cannot open the store: {exc}", path=str(path)) from exc
+        raise StoreCorrupt(f"cannot open the store: {exc}".splitlines()[0],
+                           path=str(path)) from exc
     except duckdb.Error as exc:
-        raise InputError(f"not a fwatlas store: {exc}", path=str(path)) from exc
+        raise StoreCorrupt(f"not a fwatlas store: {exc}".splitlines()[0],
+                           path=str(path)) from exc
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """A store written by an older fwatlas is refused with the fix (read-only: no migration)."""
-    for component, have in schema.current_versions(con).items():
+    try:
+        versions = schema.current_versions(con)
+    except duckdb.Error as exc:  # a DuckDB file, but not a fwatlas store (or a damaged one)
+        con.close()
+        raise StoreCorrupt(f"not a fwatlas store: {exc}".splitlines()[0], path=str(path)) \
+            from exc
+    if "core" not in versions:
+        con.close()
+        raise StoreCorrupt("not a fwatlas store (no schema_version of its core tables)",
+                           path=str(path))
+    for component, have in versions.items():
         if component not in schema.COMPONENTS:
             continue
         want = len(schema.migrations_of(component))

@@ -58,6 +58,11 @@ class SnapshotBuilder:
                 f"SELECT ?, {', '.join(cols)} FROM _fwatlas_incoming", [self.num]
             )
         except Exception as exc:
+            import duckdb
+
+            if guard is not None and guard.interrupted or isinstance(
+                    exc, duckdb.InterruptException):
+                raise KeyboardInterrupt from None  # Ctrl-C, not bad data
             if guard is not None and guard.error is not None:
                 raise guard.error from exc
             if isinstance(exc, FwatlasError):
@@ -129,6 +134,12 @@ class IngestSession:
 
     def _complete(self) -> None:
         for b in self.builders:
+            if b.rows == 0 and b.skipped_items:
+                # every item skipped: an empty snapshot would become the newest one and hide
+                # the evidence before it, so the ingest is rejected whole (issue 15)
+                raise InputError(
+                    f"every item of {b.dataset} was skipped ({len(b.skipped_items)}; first: "
+                    f"{b.skipped_items[0]})".replace("\n", " "), path=self.origin)
             if b.data_date is None:
                 raise InputError(
                     "the data carries no date; pass --data-date YYYY-MM-DD", path=self.origin
@@ -175,6 +186,10 @@ def _snapshot_dict(s: Snapshot) -> dict[str, Any]:
     }
 
 
+#: ingests committed in this process (the CLI tells a Ctrl-C before a commit from one after)
+COMMITS = [0]
+
+
 def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
     """Run ``work(session)`` in one transaction; commit only if it and every check succeed."""
     session = IngestSession(atlas=atlas, origin=origin)
@@ -184,6 +199,7 @@ def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
         work(session)
         session._complete()
         con.execute("COMMIT")
+        COMMITS[0] += 1
     except BaseException:
         con.execute("ROLLBACK")
         raise

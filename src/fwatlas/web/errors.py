@@ -22,6 +22,7 @@ from fwatlas.errors import (
     NotFound,
     SourceUnavailable,
     StoreBusy,
+    StoreCorrupt,
     StoreOutdated,
 )
 
@@ -88,6 +89,8 @@ def install(app: FastAPI) -> None:
             return respond(request, 503, "store_busy", str(exc))
         if isinstance(exc, StoreOutdated):  # the server's store, not the request, is at fault
             return respond(request, 503, "store_outdated", str(exc))
+        if isinstance(exc, StoreCorrupt):
+            return respond(request, 503, "store_corrupt", str(exc))
         if isinstance(exc, SourceUnavailable):
             return respond(request, 503, "unavailable", str(exc))
         if isinstance(exc, InputError):

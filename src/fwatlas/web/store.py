@@ -31,11 +31,16 @@ class StoreGate:
     """One read-only Atlas at a time, opened on demand, closed when idle; a bounded memo."""
 
     def __init__(self, db: Path | str | None = None, *, idle_close_s: float = IDLE_CLOSE_S,
-                 memo_entries: int = MEMO_ENTRIES, snapshots: tuple[str, ...] = ()) -> None:
+                 memo_entries: int = MEMO_ENTRIES, memo_bytes: int | None = None,
+                 snapshots: tuple[str, ...] = ()) -> None:
         self.path = Path(db) if db else settings.default_db_path()
         self.snapshots = snapshots  # `fwatlas serve --snapshot ID`: read these throughout
         self.idle_close_s = idle_close_s
         self.memo_entries = memo_entries
+        #: the memo's size bound: entries alone do not bound memory (one answer can be MBs)
+        self.memo_bytes = settings.web_cache_bytes() if memo_bytes is None else memo_bytes
+        self.memo_size = 0  # bytes the memo holds now (estimated for non-bytes values)
+        self._sizes: dict[Hashable, int] = {}
         self._lock = threading.RLock()
         self._atlas: Atlas | None = None
         self._fingerprint: tuple[Any, ...] | None = None
@@ -73,6 +78,8 @@ class StoreGate:
                         ) + tuple(sorted(atlas.pins().items()))
             if key != self._snapshot_key:
                 self._memo.clear()
+                self._sizes.clear()
+                self.memo_size = 0
             self._atlas, self._fingerprint, self._snapshot_key = atlas, fp, key
             self._generation += 1
         return self._atlas
@@ -146,10 +153,24 @@ class StoreGate:
                 self._close_later()
         with self._lock:
             if generation == self._generation:
-                self._memo[key] = value
-                if len(self._memo) > self.memo_entries:
-                    self._memo.popitem(last=False)
+                self._remember(key, value)
         return self._unwrap(value)
+
+    def _remember(self, key: Hashable, value: Any) -> None:
+        """Keep ``value``; evict the least recently used until both bounds hold."""
+        size = _size(value)
+        if size > self.memo_bytes:
+            return  # larger than the whole cache: computed, answered, not kept
+        if key in self._memo:
+            self.memo_size -= self._sizes.pop(key, 0)
+        self._memo[key] = value
+        self._memo.move_to_end(key)
+        self._sizes[key] = size
+        self.memo_size += size
+        while self._memo and (len(self._memo) > self.memo_entries
+                              or self.memo_size > self.memo_bytes):
+            old, _ = self._memo.popitem(last=False)
+            self.memo_size -= self._sizes.pop(old, 0)
 
     def peek_json(self, key: Hashable) -> bytes | None:
         """A memoised JSON answer without opening anything, or None (then call run_json)."""
@@ -176,6 +197,23 @@ class StoreGate:
         if isinstance(value, _Failure):
             raise value.error
         return value
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """Bytes a memoised value holds: exact for encoded answers (bytes, text), a bounded
+    estimate for other values (containers summed two levels deep)."""
+    import sys
+
+    if isinstance(value, bytes | bytearray | str):
+        return len(value) + 64
+    if isinstance(value, _Failure):
+        return 512 + len(str(value.error))
+    size = sys.getsizeof(value, 256)
+    if depth < 2 and isinstance(value, dict):
+        size += sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in value.items())
+    elif depth < 2 and isinstance(value, list | tuple | set | frozenset):
+        size += sum(_size(v, depth + 1) for v in value)
+    return size
 
 
 def encode(payload: dict[str, Any]) -> bytes:
