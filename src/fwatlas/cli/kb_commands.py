@@ -71,22 +71,13 @@ def list_command(
     Example: fwatlas kb list --framework pytorch --target mobile --status active
     """
     from fwatlas.kb import load_kb
-    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, target_option
+    from fwatlas.payloads import kb_list_payload
 
-    _choice(framework, FRAMEWORKS, "--framework")
-    _choice(kind, KINDS, "--kind")
-    _choice(status, STATUSES, "--status")
-    targets = target_option(target)
     day = _as_of(as_of)
-    kb = load_kb(kb_path)
-    rows = [e.row(day) for e in sorted(kb.entries.values(), key=lambda e: e.name)
-            if (framework is None or framework in e.frameworks)
-            and (not targets or set(targets) & set(e.targets))
-            and (kind is None or e.kind == kind) and (status is None or e.status == status)
-            and (not in_article or e.in_article)]
-    scope = kb.as_of_scope(day, [r["name"] for r in rows])
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
-                               **scope.as_dict(), "rows": rows}
+    payload = kb_list_payload(framework=framework, target=target, kind=kind, status=status,
+                              in_article=in_article, as_of=day, kb_path=kb_path)
+    rows = payload["rows"]
+    scope = load_kb(kb_path).as_of_scope(day, [r["name"] for r in rows])
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -122,17 +113,12 @@ def show_command(
     Example: fwatlas kb show torchserve
     """
     from fwatlas.kb import load_kb
+    from fwatlas.payloads import kb_show_payload
 
     day = _as_of(as_of)
-    kb = load_kb(kb_path)
-    entry = kb.get(name)
-    row = entry.row(day)
-    hops = kb.follow(entry.name)
-    row["successor"] = hops[-1].name if len(hops) > 1 else None
-    row["snapshot_id"] = kb.source_of(entry.name)
-    scope = kb.as_of_scope(day, [entry.name])
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
-                               **scope.as_dict(), **row}
+    payload = kb_show_payload(name, as_of=day, kb_path=kb_path)
+    entry = load_kb(kb_path).get(name)
+    row = payload
 
     def draw(console: Any) -> None:
         from rich.table import Table

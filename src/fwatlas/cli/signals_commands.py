@@ -135,14 +135,13 @@ def signals_command(
 
     Example: fwatlas signals --metric downloads --share --from 2023-01-01
     """
-    from fwatlas.analyses.signals import signals
+    from fwatlas.payloads import signals_payload
     from fwatlas.store.atlas import open_atlas
 
-    atlas = open_atlas(db)
-    result = signals(atlas, metric=metric, date_from=parse_date(date_from, "--from"),
-                     date_to=parse_date(date_to, "--to"), by=by, window=window,
-                     snapshot_id=snapshot)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = signals_payload(open_atlas(db), metric=metric,
+                              date_from=parse_date(date_from, "--from"),
+                              date_to=parse_date(date_to, "--to"), by=by, window=window,
+                              snapshot=snapshot)
     emit(Output(payload, table=_signals_table(payload, share)), output_format(fmt, json_out),
          out)
 
@@ -161,12 +160,11 @@ def vitality_command(
 
     Example: fwatlas vitality --as-of 2026-06-01
     """
-    from fwatlas.analyses.vitality import vitality
+    from fwatlas.payloads import vitality_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = vitality(open_atlas(db), as_of=parse_date(as_of, "--as-of"),
-                      snapshot_id=snapshot, kb_path=kb)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = vitality_payload(open_atlas(db), as_of=parse_date(as_of, "--as-of"),
+                               snapshot=snapshot, kb=kb)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -209,12 +207,11 @@ def support_command(
 
     Example: fwatlas support --python 3.13 --os windows --arch arm64
     """
-    from fwatlas.analyses.support import support
+    from fwatlas.payloads import support_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = support(open_atlas(db), python=python, os=os, arch=arch, snapshot_id=snapshot)
-    payload = {"sources": [result.snapshot.source()] if result.snapshot else [],
-               **result.as_dict()}
+    payload = support_payload(open_atlas(db), python=python, os=os, arch=arch,
+                              snapshot=snapshot)
 
     def draw(console: Any) -> None:
         from rich.table import Table

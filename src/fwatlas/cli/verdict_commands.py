@@ -252,11 +252,11 @@ def compare_command(
 
     Example: fwatlas compare --old s3 --new s7
     """
+    from fwatlas.payloads import compare_payload
     from fwatlas.store.atlas import open_atlas
-    from fwatlas.verdict.compare import compare
 
-    result = compare(open_atlas(db), old, new, kb=kb, method=method, file_as=file_as)
-    payload = result.as_dict()
+    payload = compare_payload(open_atlas(db), old=old, new=new, method=method, file_as=file_as,
+                              kb=kb)
     emit(Output(payload, table=_compare_table(payload)), output_format(fmt, json_out), out)
 
 
