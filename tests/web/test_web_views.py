@@ -105,3 +105,38 @@ def test_navigation_reaches_every_page(client):
     assert "/advisor" in hrefs
     for href in hrefs:
         assert client.get(href).status_code == 200, href
+
+
+def test_docs_work_offline_from_the_apps_own_assets(client):
+    r = client.get("/docs")
+    assert r.status_code == 200
+    refs = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert refs and not [u for u in refs if u.startswith(("http:", "https:", "//"))]
+    for ref in refs:
+        if ref.startswith("/docs/assets/"):
+            assert client.get(ref).status_code == 200, ref
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    spec = client.get("/openapi.json").json()
+    for v in views():
+        if v.build is not None:
+            assert v.api_path in spec["paths"], v.api_path  # every twin is documented
+    params = {p["name"]: p for p in spec["paths"]["/api/support"]["get"]["parameters"]}
+    assert params["os"]["schema"]["enum"] == ["linux", "macos", "windows"]
+
+
+def test_serve_banner_names_only_what_exists(client, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from fwatlas.cli import build_app
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    out = CliRunner().invoke(build_app(), ["serve", "--port", "8765"])
+    assert out.exit_code == 0, out.output
+    text = out.stderr
+    paths = re.findall(r"(?<![\w<])(/[\w/.{}-]*)", text.split("serving on")[1])
+    assert "/docs" in paths and "/verdict" in paths
+    for p in paths:
+        if p.startswith("/api"):
+            continue
+        assert client.get(p).status_code == 200, p

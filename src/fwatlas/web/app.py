@@ -24,7 +24,7 @@ from fwatlas.payloads import (
     model_payload,
 )
 from fwatlas.store.atlas import Atlas
-from fwatlas.web import errors, pages, views
+from fwatlas.web import docs, errors, pages, views
 from fwatlas.web.store import StoreGate
 
 #: Content-Security-Policy of every page: scripts only from this server, no inline script.
@@ -126,5 +126,6 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
                             headers={"Cache-Control": "public, max-age=3600"})
 
     views.install(app, gate, api)
+    docs.install(app)
     pages.install(app, gate)
     return app

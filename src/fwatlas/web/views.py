@@ -359,7 +359,9 @@ def cell(value: Any) -> str:
         return f"{len(value)} items"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {cell(x)}" for k, x in value.items()) or "–"
-    return str(value)
+    from fwatlas.report.credits import shown_origin
+
+    return shown_origin(str(value))  # a page never shows a local directory
 
 
 @dataclass
