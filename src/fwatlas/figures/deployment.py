@@ -86,10 +86,12 @@ def _changes_table(changes: list[Any]) -> Table:
     rows = tuple((c.title, Badge(c.status or "unknown", c.status or "unknown"),
                   c.status_date or "–",
                   (f"{c.replaced_by} ({c.replacement_status})" if c.replaced_by
-                   else "none named"), "stale" if c.stale else "")
+                   else "none named"),
+                  # where to check it, and whether the check is overdue (older than 12 months)
+                  (f"stale – recheck {c.source}" if c.stale else c.source) or "–")
                  for c in changes)
     return Table("deployment-changes", "The article's tools that are no longer active",
-                 ("tool", "status", "since", "replaced by", "check"), rows)
+                 ("tool", "status", "since", "replaced by", "check (primary source)"), rows)
 
 
 def deployment_section(atlas: Atlas, ctx: ReportContext, number: int = 3) -> Section:
