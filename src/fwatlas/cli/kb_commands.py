@@ -12,8 +12,10 @@ from fwatlas.cli.options import (
     AsOfOption,
     FormatOption,
     JsonFlag,
+    JsonOnlyFlag,
     KbOption,
     OutPath,
+    Values,
     output_format,
     parse_date,
 )
@@ -50,13 +52,20 @@ def _list(s: list[str]) -> str:
 
 
 def list_command(
-    framework: Annotated[str | None, typer.Option("--framework", help="pytorch, tensorflow, "
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar=Values("fwatlas.kb.schema:FRAMEWORKS"),
+                                                  help="pytorch, tensorflow, "
                                                   "jax, keras, ...")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="A deployment target or group "
+    target: Annotated[str | None, typer.Option(
+        "--target", metavar=Values("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS"),
+                                               help="A deployment target or group "
                                                "(server, mobile, embedded).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="serving, export-bridge, "
+    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.kb.schema:KINDS"),
+                                             help="serving, export-bridge, "
                                              "mobile-edge, browser, hub, ...")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active, maintenance, "
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar=Values("fwatlas.kb.schema:STATUSES"),
+                                               help="active, maintenance, "
                                                "deprecated, archived or renamed.")] = None,
     in_article: Annotated[bool, typer.Option("--in-article", help="Only tools the 2022 "
                                              "article names.")] = False,
@@ -201,7 +210,7 @@ def validate_command(
     path: Annotated[Path | None, typer.Argument(
         help="A knowledge-base file to check merged over the bundled one (default: the "
              "bundled one alone).", show_default=False)] = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Validate a knowledge-base file against the schema; every problem names file, entry, field.
 
@@ -242,9 +251,13 @@ def validate_command(
 
 
 def deploy_matrix_command(
-    framework: Annotated[str | None, typer.Option("--framework", help="Only this framework "
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar=Values("fwatlas.kb.matrix:MATRIX_FRAMEWORKS"),
+                                                  help="Only this framework "
                                                   "(pytorch, tensorflow, jax, keras).")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Only this target or group "
+    target: Annotated[str | None, typer.Option(
+        "--target", metavar=Values("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS"),
+                                               help="Only this target or group "
                                                "(server, mobile, embedded).")] = None,
     kb_path: KbOption = None,
     fmt: FormatOption = Format.table,

@@ -14,6 +14,7 @@ from fwatlas.cli.options import (
     KbOption,
     OutPath,
     SnapshotOption,
+    Values,
     output_format,
     parse_date,
 )
@@ -112,18 +113,23 @@ def _print_breaks(console: Any, breaks: list[dict[str, Any]], limit: int = 12) -
 
 def signals_command(
     metric: Annotated[str, typer.Option(
-        "--metric", help="downloads, stars, dependents, jobs or questions.")] = "downloads",
-    date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")]
+        "--metric", metavar=Values("fwatlas.analyses.signals:METRICS"),
+        help="downloads, stars, dependents, jobs or questions.")] = "downloads",
+    date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD",
+                                                           help="First date.")]
     = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD",
+                                                         help="Last date.")] = None,
     share: Annotated[bool, typer.Option(
         "--share", help="Show each framework's (with --by package: each package's) share "
                         "of those with a value at that date.")] = False,
     by: Annotated[str, typer.Option(
-        "--by", help="framework (default) or package: the per-package (term, tag) series.")]
+        "--by", metavar=Values("fwatlas.analyses.signals:By"),
+        help="framework (default) or package: the per-package (term, tag) series.")]
     = "framework",
     window: Annotated[str, typer.Option(
-        "--window", help="downloads: 30d (default) or 365d dumps.")] = "30d",
+        "--window", metavar=Values("fwatlas.analyses.signals:WINDOWS"),
+        help="downloads: 30d (default) or 365d dumps.")] = "30d",
     snapshot: SnapshotOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -193,8 +199,10 @@ def vitality_command(
 def support_command(
     python: Annotated[str, typer.Option("--python", help="Python version, e.g. 3.13.")]
     = "3.13",
-    os: Annotated[str, typer.Option("--os", help="linux, macos or windows.")] = "linux",
-    arch: Annotated[str, typer.Option("--arch", help="x86_64 or arm64 (aarch64 is an alias).")]
+    os: Annotated[str, typer.Option("--os", metavar=Values("fwatlas.analyses.support:Os"),
+                                    help="linux, macos or windows.")] = "linux",
+    arch: Annotated[str, typer.Option("--arch", metavar=Values("fwatlas.analyses.support:Arch"),
+                                      help="x86_64 or arm64 (aarch64 is an alias).")]
     = "x86_64",
     snapshot: SnapshotOption = None,
     db: DbOption = None,

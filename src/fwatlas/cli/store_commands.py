@@ -12,7 +12,9 @@ from fwatlas.cli.options import (
     DbOption,
     FormatOption,
     JsonFlag,
+    JsonOnlyFlag,
     OutPath,
+    Values,
     output_format,
     parse_date,
 )
@@ -55,7 +57,7 @@ def ingest_command(
                            "pwc: the papers-with-abstracts dump (for dates)."
     )] = None,
     db: DbOption = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Ingest a file or directory of evidence as a new snapshot.
 
@@ -85,51 +87,73 @@ def ingest_command(
          Format.json if json_out else Format.table)
 
 
-def refresh_command(
-    kind: Annotated[str, typer.Argument(help="Source kind with an online fetcher (hub, …).")],
-    db: DbOption = None,
-    json_out: JsonFlag = False,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", help="hub: page list_models and stop after this many models; "
-                        "registry: only the first N packages.")] = None,
-    max_age: Annotated[str | None, typer.Option(
-        "--max-age", help="registry: skip packages fetched more recently than this "
-                          "(e.g. 6h, 2d).")] = None,
-    concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", help="registry: concurrent requests (default 8).")] = None,
-) -> None:
-    """Fetch current evidence from its public service, then ingest it.
+#: The options of each kind's online fetcher – ``fwatlas refresh KIND --help`` shows exactly
+#: these. A new kind with a fetcher adds its line here (a test checks that every kind with a
+#: ``refresh_module`` has one).
+REFRESH_OPTIONS: dict[str, tuple[str, ...]] = {
+    "hub": ("limit",),
+    "pypi-downloads": (),
+    "registry": ("limit", "max_age", "concurrency"),
+}
 
-    Only this command touches the network. Offline it says so and exits 3.
+_OPTION_HELP = {
+    "limit": (int | None, "--limit", "Stop after this many items (hub: models, paged from "
+                                     "list_models; registry: the first N packages)."),
+    "max_age": (str | None, "--max-age", "Skip packages fetched more recently than this "
+                                         "(e.g. 6h, 2d)."),
+    "concurrency": (int | None, "--concurrency", "Concurrent requests (default 8)."),
+}
 
-    Example: fwatlas refresh hub
-    """
+
+def _refresh(kind: str, db: Path | None, json_out: bool, options: dict[str, Any]) -> None:
+    """Fetch current evidence of ``kind`` from its public service, then ingest it."""
     import importlib
 
-    from fwatlas.errors import InputError
     from fwatlas.sources import base
 
     source = base.get(kind)
-    if source.refresh_module is None:
-        raise InputError(f"{kind} has no online fetcher; use fwatlas ingest {kind} PATH")
-    import inspect
-
+    assert source.refresh_module is not None
     module = importlib.import_module(source.refresh_module)
-    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency}.items()
-               if v is not None}
-    params = inspect.signature(module.refresh).parameters
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    for name in options:
-        if not takes_any and name not in params:
-            raise InputError(f"--{name.replace('_', '-')} is not an option of refresh {kind}")
-    result = module.refresh(db=db, limit=limit, **options)
+    given = {k: v for k, v in options.items() if v is not None}
+    limit = given.pop("limit", None)
+    result = module.refresh(db=db, limit=limit, **given)
     payload = result.as_dict()
     emit(Output(payload, table=_ingest_table(payload)),
          Format.json if json_out else Format.table)
 
 
+def refresh_kind_command(kind: str) -> Any:
+    """``fwatlas refresh KIND``: a command with only the options that kind's fetcher takes."""
+    import inspect
+
+    params = [
+        inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None,
+                          annotation=DbOption),
+        inspect.Parameter("json_out", inspect.Parameter.KEYWORD_ONLY, default=False,
+                          annotation=JsonOnlyFlag),
+    ]
+    for name in REFRESH_OPTIONS[kind]:
+        kind_type, flag, text = _OPTION_HELP[name]
+        params.append(inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=None,
+            annotation=Annotated[kind_type, typer.Option(flag, help=text)]))
+
+    def command(**kw: Any) -> None:
+        db, json_out = kw.pop("db"), kw.pop("json_out")
+        _refresh(kind, db, json_out, kw)
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = (f"Fetch current {kind} evidence from its public service, then ingest it."
+                       "\n\nOnly refresh touches the network. Offline it says so and exits 3."
+                       f"\n\nExample: fwatlas refresh {kind}")
+    command.__name__ = f"refresh_{kind.replace('-', '_')}"
+    return command
+
+
 def snapshots_command(
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this source kind.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.sources.base:KINDS"),
+                                             help="Only this source kind.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
@@ -199,7 +223,7 @@ def facts_command(
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
 
-def migrate_command(db: DbOption = None, json_out: JsonFlag = False) -> None:
+def migrate_command(db: DbOption = None, json_out: JsonOnlyFlag = False) -> None:
     """Upgrade a store written by an older fwatlas (read commands refuse it until then).
 
     Example: fwatlas migrate --db atlas.duckdb
@@ -219,7 +243,14 @@ def migrate_command(db: DbOption = None, json_out: JsonFlag = False) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
-    app.command("refresh")(refresh_command)
+    refresh_app = typer.Typer(
+        name="refresh", no_args_is_help=True, rich_markup_mode=None,
+        help="Fetch current evidence from its public service, then ingest it (one subcommand "
+             "per source kind with an online fetcher; `fwatlas refresh KIND --help` lists "
+             "that kind's options). Only this command touches the network.")
+    for kind in REFRESH_OPTIONS:
+        refresh_app.command(kind)(refresh_kind_command(kind))
+    app.add_typer(refresh_app, name="refresh")
     app.command("snapshots")(snapshots_command)
     app.command("facts")(facts_command)
     app.command("migrate")(migrate_command)

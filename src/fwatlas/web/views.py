@@ -255,7 +255,7 @@ def _values() -> dict[str, tuple[str, ...]]:
         "hub_method": tuple(vocab.HUB_METHODS), "weight": tuple(av.WEIGHTS),
         "av_by": get_args(av.By), "rank": get_args(av.Rank),
         "round": tuple(r.name for r in load_method(None).rounds),
-        "metric": tuple(sg.METRICS), "sg_by": get_args(sg.By), "window": ("30d", "365d"),
+        "metric": tuple(sg.METRICS), "sg_by": get_args(sg.By), "window": tuple(sg.WINDOWS),
         "os": get_args(sp.Os), "arch": get_args(sp.Arch),
         "kb_framework": tuple(schema.FRAMEWORKS), "kb_kind": tuple(schema.KINDS),
         "kb_status": tuple(schema.STATUSES),
