@@ -196,7 +196,7 @@ def fitting_console() -> Any:
     from rich.table import Table
 
     class FittingConsole(Console):
-        def print(self, *objects: Any, **kw: Any) -> None:  # type: ignore[override]
+        def print(self, *objects: Any, **kw: Any) -> None:
             fitted = []
             for o in objects:
                 if isinstance(o, Table) and o.row_count and \
