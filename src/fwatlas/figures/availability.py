@@ -144,7 +144,7 @@ def _task_figure(av: Any) -> Figure:
              **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS}} for g in groups]
     fig.update_layout(**style.layout(
         f"Exclusive availability by task ({len(shown)} largest tasks)",
-        percent=False, barmode="stack", height=120 + 26 * len(shown),
+        percent=False, barmode="stack", height=120 + 26 * len(shown), y_title="task",
         xaxis={"tickformat": ".0%", "title": {"text": "share of models in any framework"}},
         margin={"l": 200, "r": 16, "t": 48, "b": 48}))
     return Figure("availability-by-task", "Availability by task", fig, tuple(rows),
