@@ -140,3 +140,12 @@ def test_serve_banner_names_only_what_exists(client, monkeypatch):
         if p.startswith("/api"):
             continue
         assert client.get(p).status_code == 200, p
+
+
+def test_overview_opens_with_the_scorecard(client):
+    html = client.get("/").text
+    assert 'id="scorecard"' in html
+    assert html.index('id="scorecard"') < html.index('<section class="section"')
+    verdict = client.get("/api/verdict").json()
+    for row in verdict["rows"]:
+        assert row["title"].replace("'", "&#39;") in html

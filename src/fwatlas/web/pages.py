@@ -87,6 +87,9 @@ def sections_for(app: FastAPI, gate: StoreGate, keys: list[str], when: dt.date
 def _sections_page(request: Request, gate: StoreGate, app: FastAPI, keys: list[str],
                    title: str, when: dt.date, **extra: Any) -> HTMLResponse:
     sections, creds = sections_for(app, gate, keys, when)
+    extra_creds = extra.pop("card_credits", [])
+    seen = {c.snapshot_id for c in creds}
+    creds = [*creds, *(c for c in extra_creds if c.snapshot_id not in seen)]
     return render(request, "sections.html.j2", title=title, sections=sections, credits=creds,
                   as_of=when, needs_plotly=any(s.figures for s in sections), **extra)
 
@@ -115,8 +118,17 @@ def install(app: FastAPI, gate: StoreGate) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
-        return _sections_page(request, gate, app, section_keys(), "Overview",
-                              today(app, as_of))
+        from pathlib import Path
+
+        from fwatlas.report.credits import credits
+        from fwatlas.verdict.scorecard import scorecard
+
+        when = today(app, as_of)
+        kb = Path(app.state.kb) if app.state.kb else None
+        # the scorecard first: who leads each round today, then the evidence section by section
+        card = gate.run(("scorecard", when), lambda a: scorecard(a, as_of=when, kb=kb))
+        return _sections_page(request, gate, app, section_keys(), "Overview", when,
+                              scorecard=card, card_credits=credits(list(card.sources)))
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
     def model_search(request: Request,
