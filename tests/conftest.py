@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# No test reads or writes the user's own store (a `make demo` leaves one, perhaps of an older
+# schema): the default store of this run lives in a fresh folder.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="fwatlas-test-data-")
+os.environ.pop("FWATLAS_DB", None)
 
 
 def shared_path(*parts: str) -> Path:

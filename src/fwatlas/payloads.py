@@ -203,3 +203,79 @@ def status_payload(atlas: Atlas, *, as_of: Any = None, kb: Any = None) -> dict[s
     from fwatlas.verdict.status import source_status
 
     return envelope(source_status(atlas, as_of=as_of, kb=kb).as_dict())
+
+
+def vitality_payload(atlas: Atlas, *, as_of: Any = None, snapshot: str | None = None,
+                     kb: Any = None) -> dict[str, Any]:
+    """``fwatlas vitality [--as-of --snapshot --kb]``."""
+    from fwatlas.analyses.vitality import vitality
+
+    result = vitality(atlas, as_of=as_of, snapshot_id=snapshot, kb_path=kb)
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def support_payload(atlas: Atlas, *, python: str = "3.13", os: str = "linux",
+                    arch: str = "x86_64", snapshot: str | None = None) -> dict[str, Any]:
+    """``fwatlas support [--python --os --arch --snapshot]``."""
+    from fwatlas.analyses.support import support
+
+    result = support(atlas, python=python, os=os, arch=arch, snapshot_id=snapshot)
+    return envelope({"sources": [result.snapshot.source()] if result.snapshot else [],
+                     **result.as_dict()})
+
+
+def _kb_choice(value: str | None, valid: tuple[str, ...], option: str) -> None:
+    from fwatlas.errors import InputError
+
+    if value is not None and value not in valid:
+        raise InputError(f"{option} {value!r} is not one of: {', '.join(valid)}")
+
+
+def kb_list_payload(*, framework: str | None = None, target: str | None = None,
+                    kind: str | None = None, status: str | None = None,
+                    in_article: bool = False, as_of: Any, kb_path: Any = None
+                    ) -> dict[str, Any]:
+    """``fwatlas kb list [--framework --target --kind --status --in-article --as-of --kb]``."""
+    from pathlib import Path
+
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, target_option
+
+    _kb_choice(framework, FRAMEWORKS, "--framework")
+    _kb_choice(kind, KINDS, "--kind")
+    _kb_choice(status, STATUSES, "--status")
+    targets = target_option(target)
+    kb = load_kb(Path(kb_path) if kb_path else None)
+    rows = [e.row(as_of) for e in sorted(kb.entries.values(), key=lambda e: e.name)
+            if (framework is None or framework in e.frameworks)
+            and (not targets or set(targets) & set(e.targets))
+            and (kind is None or e.kind == kind) and (status is None or e.status == status)
+            and (not in_article or e.in_article)]
+    scope = kb.as_of_scope(as_of, [r["name"] for r in rows])
+    return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), **scope.as_dict(),
+                     "rows": rows})
+
+
+def kb_show_payload(name: str, *, as_of: Any, kb_path: Any = None) -> dict[str, Any]:
+    """``fwatlas kb show NAME [--as-of --kb]``; an unknown name raises NotFound."""
+    from pathlib import Path
+
+    from fwatlas.kb import load_kb
+
+    kb = load_kb(Path(kb_path) if kb_path else None)
+    entry = kb.get(name)
+    row = entry.row(as_of)
+    hops = kb.follow(entry.name)
+    row["successor"] = hops[-1].name if len(hops) > 1 else None
+    row["snapshot_id"] = kb.source_of(entry.name)
+    scope = kb.as_of_scope(as_of, [entry.name])
+    return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), **scope.as_dict(),
+                     **row})
+
+
+def compare_payload(atlas: Atlas, *, old: str, new: str, method: str = "tags",
+                    file_as: str = "auto", kb: Any = None) -> dict[str, Any]:
+    """``fwatlas compare --old --new [--method --file-as --kb]``."""
+    from fwatlas.verdict.compare import compare
+
+    return envelope(compare(atlas, old, new, kb=kb, method=method, file_as=file_as).as_dict())

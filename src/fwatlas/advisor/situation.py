@@ -26,9 +26,16 @@ NEEDS: tuple[str, ...] = ("audio-video", "reinforcement-learning", "tpu", "pytor
 FOCUS: dict[str, tuple[str, ...]] = {"professor": ("industry", "theory"),
                                      "hobbyist": ("project", "learning")}
 EXPERIENCE: tuple[str, ...] = ("none", "keras", "pytorch", "tensorflow", "jax")
+
 OSES: tuple[str, ...] = ("linux", "macos", "windows")
 ARCHES: tuple[str, ...] = ("x86_64", "arm64")
 ARCH_ALIASES: dict[str, str] = {"aarch64": "arm64", "amd64": "x86_64"}
+
+
+def focus_values() -> tuple[str, ...]:
+    """Every --focus value of any persona (for the CLI's help)."""
+    return tuple(dict.fromkeys(f for fs in FOCUS.values() for f in fs))
+
 TARGET_CHOICES: tuple[str, ...] = (*TARGET_GROUPS, *TARGETS)
 FRAMEWORK_CHOICES: tuple[str, ...] = ("pytorch", "tensorflow", "jax", "keras")
 

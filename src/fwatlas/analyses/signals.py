@@ -31,6 +31,7 @@ from fwatlas.store.atlas import Atlas, Snapshot
 Metric = Literal["downloads", "stars", "dependents", "jobs", "questions"]
 METRICS: tuple[str, ...] = ("downloads", "stars", "dependents", "jobs", "questions")
 By = Literal["framework", "package"]
+WINDOWS: tuple[str, ...] = ("30d", "365d")
 UNITS = {"downloads": "downloads", "stars": "stars", "dependents": "dependent projects",
          "jobs": "job posts", "questions": "questions"}
 #: which source kind and table each metric reads, and the `fwatlas ingest` that fills it
@@ -518,7 +519,7 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
         raise InputError(f"unknown metric {metric!r}; valid: {', '.join(METRICS)}")
     if by not in ("framework", "package"):
         raise InputError(f"--by must be framework or package, not {by!r}")
-    if window not in ("30d", "365d"):
+    if window not in WINDOWS:
         raise InputError(f"--window must be 30d or 365d, not {window!r}")
     if date_from and date_to and date_from > date_to:
         raise InputError("--from is after --to")

@@ -13,13 +13,15 @@ from fwatlas.cli.options import (
     JsonFlag,
     KbOption,
     OutPath,
+    Values,
     output_format,
     parse_date,
 )
 from fwatlas.cli.output import Format
 
 PersonaOption = Annotated[str, typer.Option(
-    "--persona", help="industry, researcher, professor, career-changer, hobbyist or beginner.",
+    "--persona", metavar=Values("fwatlas.advisor.situation:PERSONAS"),
+    help="industry, researcher, professor, career-changer, hobbyist or beginner.",
     show_default=False)]
 
 
@@ -126,27 +128,36 @@ def _render(advice: Any, other: Any | None) -> Any:
 def advise_command(
     persona: PersonaOption,
     target: Annotated[list[str] | None, typer.Option(
-        "--target", help="Deployment target (repeatable): server, mobile, embedded, or one of "
+        "--target", metavar=Values("fwatlas.advisor.situation:TARGET_CHOICES"),
+        help="Deployment target (repeatable): server, mobile, embedded, or one of "
                          "server-rest, server-grpc, android, ios, microcontroller, "
                          "embedded-linux, browser, edge-accelerator, desktop, cloud.")] = None,
     need: Annotated[list[str] | None, typer.Option(
-        "--need", help="Repeatable: audio-video, reinforcement-learning, tpu, "
+        "--need", metavar=Values("fwatlas.advisor.situation:NEEDS"),
+        help="Repeatable: audio-video, reinforcement-learning, tpu, "
                        "pytorch-only-models, pythonic, no-new-install, end-to-end-platform."
     )] = None,
     focus: Annotated[str | None, typer.Option(
-        "--focus", help="professor: industry or theory; hobbyist: project or learning "
+        "--focus", metavar=Values("fwatlas.advisor.situation:focus_values()"),
+        help="professor: industry or theory; hobbyist: project or learning "
                         "(required for those two, refused for the others).")] = None,
     experience: Annotated[str | None, typer.Option(
-        "--experience", help="none, keras, pytorch, tensorflow or jax (left out: unknown).")]
+        "--experience", metavar=Values("fwatlas.advisor.situation:EXPERIENCE"),
+        help="none, keras, pytorch, tensorflow or jax (left out: unknown).")]
     = None,
     ruleset: Annotated[str, typer.Option(
-        "--ruleset", help="current (evidence-checked, default) or article-2022.")] = "current",
+        "--ruleset", metavar=Values("fwatlas.advisor.ruleset:RULESETS"),
+        help="current (evidence-checked, default) or article-2022.")] = "current",
     python: Annotated[str | None, typer.Option(
         "--python", help="Your Python version, e.g. 3.13 (with --os and --arch, rules can "
                          "read registry installability facts).")] = None,
-    os_name: Annotated[str | None, typer.Option("--os", help="linux, macos or windows.")]
+    os_name: Annotated[str | None, typer.Option(
+        "--os", metavar=Values("fwatlas.analyses.support:Os"),
+                                                help="linux, macos or windows.")]
     = None,
-    arch: Annotated[str | None, typer.Option("--arch", help="x86_64 or arm64 (alias aarch64).")]
+    arch: Annotated[str | None, typer.Option(
+        "--arch", metavar=Values("fwatlas.analyses.support:Arch"),
+                                             help="x86_64 or arm64 (alias aarch64).")]
     = None,
     accelerator: AcceleratorOption = None,
     workload: WorkloadOption = None,

@@ -12,6 +12,7 @@ from fwatlas.cli.options import (
     JsonFlag,
     OutPath,
     SnapshotOption,
+    Values,
     output_format,
 )
 from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
@@ -104,18 +105,26 @@ def _top_table(payload: dict[str, Any]) -> Any:
 
 
 def availability_command(
-    method: Annotated[str, typer.Option("--method", help="tags (the article's), files or "
+    method: Annotated[str, typer.Option(
+        "--method", metavar=Values("fwatlas.vocabulary:HUB_METHODS"),
+                                        help="tags (the article's), files or "
                                                          "library.")] = "tags",
-    weight: Annotated[str, typer.Option("--weight", help="count, downloads or "
+    weight: Annotated[str, typer.Option(
+        "--weight", metavar=Values("fwatlas.analyses.availability:WEIGHTS"),
+                                        help="count, downloads or "
                                                          "downloads_all_time.")] = "count",
     frameworks: Annotated[str | None, typer.Option(
         "--frameworks", help="Comma list; exclusivity is among these (pytorch,tensorflow is the "
                              "article's view). Default: pytorch,tensorflow,jax.")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Group by year (creation) or task.")]
+    by: Annotated[str | None, typer.Option(
+        "--by", metavar=Values("fwatlas.analyses.availability:By"),
+                                           help="Group by year (creation) or task.")]
     = None,
     top: Annotated[int | None, typer.Option("--top", help="F2: the top N models instead.")]
     = None,
-    rank: Annotated[str, typer.Option("--rank", help="With --top: downloads, likes or "
+    rank: Annotated[str, typer.Option(
+        "--rank", metavar=Values("fwatlas.analyses.availability:Rank"),
+                                      help="With --top: downloads, likes or "
                                                      "downloads_all_time.")] = "downloads",
     snapshot: SnapshotOption = None,
     db: DbOption = None,

@@ -12,8 +12,10 @@ from fwatlas.cli.options import (
     AsOfOption,
     FormatOption,
     JsonFlag,
+    JsonOnlyFlag,
     KbOption,
     OutPath,
+    Values,
     output_format,
     parse_date,
 )
@@ -50,13 +52,20 @@ def _list(s: list[str]) -> str:
 
 
 def list_command(
-    framework: Annotated[str | None, typer.Option("--framework", help="pytorch, tensorflow, "
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar=Values("fwatlas.kb.schema:FRAMEWORKS"),
+                                                  help="pytorch, tensorflow, "
                                                   "jax, keras, ...")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="A deployment target or group "
+    target: Annotated[str | None, typer.Option(
+        "--target", metavar=Values("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS"),
+                                               help="A deployment target or group "
                                                "(server, mobile, embedded).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="serving, export-bridge, "
+    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.kb.schema:KINDS"),
+                                             help="serving, export-bridge, "
                                              "mobile-edge, browser, hub, ...")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active, maintenance, "
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar=Values("fwatlas.kb.schema:STATUSES"),
+                                               help="active, maintenance, "
                                                "deprecated, archived or renamed.")] = None,
     in_article: Annotated[bool, typer.Option("--in-article", help="Only tools the 2022 "
                                              "article names.")] = False,
@@ -71,22 +80,13 @@ def list_command(
     Example: fwatlas kb list --framework pytorch --target mobile --status active
     """
     from fwatlas.kb import load_kb
-    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, target_option
+    from fwatlas.payloads import kb_list_payload
 
-    _choice(framework, FRAMEWORKS, "--framework")
-    _choice(kind, KINDS, "--kind")
-    _choice(status, STATUSES, "--status")
-    targets = target_option(target)
     day = _as_of(as_of)
-    kb = load_kb(kb_path)
-    rows = [e.row(day) for e in sorted(kb.entries.values(), key=lambda e: e.name)
-            if (framework is None or framework in e.frameworks)
-            and (not targets or set(targets) & set(e.targets))
-            and (kind is None or e.kind == kind) and (status is None or e.status == status)
-            and (not in_article or e.in_article)]
-    scope = kb.as_of_scope(day, [r["name"] for r in rows])
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
-                               **scope.as_dict(), "rows": rows}
+    payload = kb_list_payload(framework=framework, target=target, kind=kind, status=status,
+                              in_article=in_article, as_of=day, kb_path=kb_path)
+    rows = payload["rows"]
+    scope = load_kb(kb_path).as_of_scope(day, [r["name"] for r in rows])
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -122,17 +122,12 @@ def show_command(
     Example: fwatlas kb show torchserve
     """
     from fwatlas.kb import load_kb
+    from fwatlas.payloads import kb_show_payload
 
     day = _as_of(as_of)
-    kb = load_kb(kb_path)
-    entry = kb.get(name)
-    row = entry.row(day)
-    hops = kb.follow(entry.name)
-    row["successor"] = hops[-1].name if len(hops) > 1 else None
-    row["snapshot_id"] = kb.source_of(entry.name)
-    scope = kb.as_of_scope(day, [entry.name])
-    payload: dict[str, Any] = {"sources": kb.sources(), "as_of": day.isoformat(),
-                               **scope.as_dict(), **row}
+    payload = kb_show_payload(name, as_of=day, kb_path=kb_path)
+    entry = load_kb(kb_path).get(name)
+    row = payload
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -215,7 +210,7 @@ def validate_command(
     path: Annotated[Path | None, typer.Argument(
         help="A knowledge-base file to check merged over the bundled one (default: the "
              "bundled one alone).", show_default=False)] = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Validate a knowledge-base file against the schema; every problem names file, entry, field.
 
@@ -256,9 +251,13 @@ def validate_command(
 
 
 def deploy_matrix_command(
-    framework: Annotated[str | None, typer.Option("--framework", help="Only this framework "
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar=Values("fwatlas.kb.matrix:MATRIX_FRAMEWORKS"),
+                                                  help="Only this framework "
                                                   "(pytorch, tensorflow, jax, keras).")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Only this target or group "
+    target: Annotated[str | None, typer.Option(
+        "--target", metavar=Values("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS"),
+                                               help="Only this target or group "
                                                "(server, mobile, embedded).")] = None,
     kb_path: KbOption = None,
     fmt: FormatOption = Format.table,

@@ -10,6 +10,60 @@ import typer
 
 from fwatlas.cli.output import Format
 
+
+class Values(str):
+    """A metavar that lists an option's valid values: ``--os [linux|macos|windows]``.
+
+    The values are read from where the library declares them (``module:NAME`` – a tuple, a
+    dict's keys, a Literal – or ``module:function()``), and only when help is drawn, so the
+    CLI's start stays fast and the values are written once.
+    """
+
+    def __new__(cls, *refs: str) -> Values:
+        obj = super().__new__(cls, "VALUE")
+        obj.refs = refs
+        return obj
+
+    refs: tuple[str, ...]
+
+    def values(self) -> list[str]:
+        import enum
+        import importlib
+        from typing import get_args
+
+        out: list[str] = []
+        for ref in self.refs:
+            module, _, name = ref.partition(":")
+            value = getattr(importlib.import_module(module), name.removesuffix("()"))
+            if name.endswith("()"):
+                value = value()
+            if isinstance(value, type) and issubclass(value, enum.Enum):
+                items = [m.value for m in value]
+            else:
+                items = (list(value) if isinstance(value, dict | tuple | list)
+                         else list(get_args(value)))
+            out += [str(v) for v in items if str(v) not in out]
+        return out
+
+    def _text(self) -> str:
+        return "[" + "|".join(self.values()) + "]"
+
+    def __str__(self) -> str:
+        return self._text()
+
+    def __format__(self, spec: str) -> str:
+        return format(self._text(), spec)
+
+    def __add__(self, other: str) -> str:
+        return self._text() + other
+
+    def __radd__(self, other: str) -> str:
+        return other + self._text()
+
+    def __len__(self) -> int:
+        return len(self._text())
+
+
 DbOption = Annotated[Path | None, typer.Option(
     "--db", envvar="FWATLAS_DB",
     help="The evidence store (default ~/.local/share/fwatlas/atlas.duckdb).",
@@ -18,8 +72,11 @@ KbOption = Annotated[Path | None, typer.Option(
     "--kb", envvar="FWATLAS_KB", help="An extra knowledge-base file merged over the bundled one.",
     show_default=False)]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+#: --json of a command without --format (ingest, refresh, migrate): the result as JSON
+JsonOnlyFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 FormatOption = Annotated[Format, typer.Option(
-    "--format", help="table, json, csv or parquet (csv/parquet write the rows to -o PATH).")]
+    "--format", metavar=Values("fwatlas.cli.output:Format"),
+    help="table, json, csv or parquet (csv/parquet write the rows to -o PATH).")]
 OutPath = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")]
 SnapshotOption = Annotated[str | None, typer.Option(
     "--snapshot", help="Use this snapshot id (see `fwatlas snapshots`) instead of the newest.")]
@@ -43,9 +100,11 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", help="'Today' for anything judged by age (YYYY-MM-DD); default: today.")]
+    "--as-of", metavar="YYYY-MM-DD",
+    help="'Today' for anything judged by age; default: today.")]
 DataDateOption = Annotated[str | None, typer.Option(
-    "--data-date", help="The date the data describes (YYYY-MM-DD); default: read from the data.")]
+    "--data-date", metavar="YYYY-MM-DD",
+    help="The date the data describes; default: read from the data.")]
 
 
 def output_format(fmt: Format, json_flag: bool) -> Format:

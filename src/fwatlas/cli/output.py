@@ -123,9 +123,7 @@ def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> N
         else:
             sys.stdout.write(text + "\n")
         return
-    from rich.console import Console
-
-    console = Console()
+    console = fitting_console()
     if out.table is not None:
         out.table(console)
     else:
@@ -154,3 +152,60 @@ def sources_line(sources: list[dict[str, Any]]) -> str:
         date = s.get("data_date") or "undated"
         parts.append(f"{s.get('snapshot_id')} {s.get('origin')} ({s.get('basis')}, data of {date})")
     return "Source: " + "; ".join(parts) if parts else "Source: none"
+
+
+def _cell_text(value: Any, markup: bool) -> Any:
+    from rich.text import Text
+
+    if isinstance(value, Text):
+        return value
+    text = str(value)
+    return Text.from_markup(text) if markup else Text(text)
+
+
+def records(table: Any, markup: bool = True) -> Any:
+    """A table too wide for the terminal as one record per row: the first cell as a heading,
+    then ``column: value`` pairs that wrap between pairs – never a 1-character column or a
+    number cut to "1,0…"."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    parts: list[Any] = []
+    if table.title:
+        parts.append(Text(str(table.title), style="bold"))
+    columns = table.columns
+    for i in range(table.row_count):
+        cells = [c._cells[i] if i < len(c._cells) else "" for c in columns]
+        head = _cell_text(cells[0], markup)
+        head.stylize("bold")
+        line = Text()
+        for k, (col, value) in enumerate(zip(columns[1:], cells[1:], strict=False)):
+            if k:
+                line.append(" · ", style="dim")
+            line.append(f"{' '.join(str(col.header).split())}: ", style="dim")
+            line.append_text(_cell_text(value, markup))
+        parts += [head, Padding(line, (0, 0, 0, 2))]
+    return Group(*parts)
+
+
+def fitting_console() -> Any:
+    """A Console whose tables fit the terminal: a table wider than the screen is printed as
+    records (see :func:`records`) instead of being squeezed until its cells are cut."""
+    from rich.console import Console
+    from rich.table import Table
+
+    class FittingConsole(Console):
+        def print(self, *objects: Any, **kw: Any) -> None:
+            fitted = []
+            for o in objects:
+                if isinstance(o, Table) and o.row_count and \
+                        self.measure(o, options=self.options.update(width=10_000,
+                                                                    max_width=10_000)
+                                     ).maximum > self.width:
+                    fitted.append(records(o, markup=kw.get("markup") is not False))
+                else:
+                    fitted.append(o)
+            super().print(*fitted, **kw)
+
+    return FittingConsole()

@@ -84,7 +84,12 @@ def serve_command(
 
         open_atlas(db, snapshot).close()
     app = create_app(db=db, kb=kb, as_of=when, snapshots=tuple(snapshot or ()))
-    typer.echo(f"fwatlas: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+    from fwatlas.web.views import navigation
+
+    typer.echo(f"fwatlas: serving on http://{host}:{port}/\n"
+               f"  pages: {' '.join(path for path, _ in navigation())}\n"
+               "  JSON: /api/<page path> (exactly the command's --json); interactive API docs "
+               "at /docs (offline); OpenAPI at /openapi.json", err=True)
     uvicorn.run(app, host=host, port=port, workers=1, log_level="warning")
 
 

@@ -14,6 +14,7 @@ from fwatlas.cli.options import (
     KbOption,
     OutPath,
     SnapshotOption,
+    Values,
     output_format,
     parse_date,
 )
@@ -112,18 +113,23 @@ def _print_breaks(console: Any, breaks: list[dict[str, Any]], limit: int = 12) -
 
 def signals_command(
     metric: Annotated[str, typer.Option(
-        "--metric", help="downloads, stars, dependents, jobs or questions.")] = "downloads",
-    date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")]
+        "--metric", metavar=Values("fwatlas.analyses.signals:METRICS"),
+        help="downloads, stars, dependents, jobs or questions.")] = "downloads",
+    date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD",
+                                                           help="First date.")]
     = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD",
+                                                         help="Last date.")] = None,
     share: Annotated[bool, typer.Option(
         "--share", help="Show each framework's (with --by package: each package's) share "
                         "of those with a value at that date.")] = False,
     by: Annotated[str, typer.Option(
-        "--by", help="framework (default) or package: the per-package (term, tag) series.")]
+        "--by", metavar=Values("fwatlas.analyses.signals:By"),
+        help="framework (default) or package: the per-package (term, tag) series.")]
     = "framework",
     window: Annotated[str, typer.Option(
-        "--window", help="downloads: 30d (default) or 365d dumps.")] = "30d",
+        "--window", metavar=Values("fwatlas.analyses.signals:WINDOWS"),
+        help="downloads: 30d (default) or 365d dumps.")] = "30d",
     snapshot: SnapshotOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -135,14 +141,13 @@ def signals_command(
 
     Example: fwatlas signals --metric downloads --share --from 2023-01-01
     """
-    from fwatlas.analyses.signals import signals
+    from fwatlas.payloads import signals_payload
     from fwatlas.store.atlas import open_atlas
 
-    atlas = open_atlas(db)
-    result = signals(atlas, metric=metric, date_from=parse_date(date_from, "--from"),
-                     date_to=parse_date(date_to, "--to"), by=by, window=window,
-                     snapshot_id=snapshot)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = signals_payload(open_atlas(db), metric=metric,
+                              date_from=parse_date(date_from, "--from"),
+                              date_to=parse_date(date_to, "--to"), by=by, window=window,
+                              snapshot=snapshot)
     emit(Output(payload, table=_signals_table(payload, share)), output_format(fmt, json_out),
          out)
 
@@ -161,12 +166,11 @@ def vitality_command(
 
     Example: fwatlas vitality --as-of 2026-06-01
     """
-    from fwatlas.analyses.vitality import vitality
+    from fwatlas.payloads import vitality_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = vitality(open_atlas(db), as_of=parse_date(as_of, "--as-of"),
-                      snapshot_id=snapshot, kb_path=kb)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = vitality_payload(open_atlas(db), as_of=parse_date(as_of, "--as-of"),
+                               snapshot=snapshot, kb=kb)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -195,8 +199,10 @@ def vitality_command(
 def support_command(
     python: Annotated[str, typer.Option("--python", help="Python version, e.g. 3.13.")]
     = "3.13",
-    os: Annotated[str, typer.Option("--os", help="linux, macos or windows.")] = "linux",
-    arch: Annotated[str, typer.Option("--arch", help="x86_64 or arm64 (aarch64 is an alias).")]
+    os: Annotated[str, typer.Option("--os", metavar=Values("fwatlas.analyses.support:Os"),
+                                    help="linux, macos or windows.")] = "linux",
+    arch: Annotated[str, typer.Option("--arch", metavar=Values("fwatlas.analyses.support:Arch"),
+                                      help="x86_64 or arm64 (aarch64 is an alias).")]
     = "x86_64",
     snapshot: SnapshotOption = None,
     db: DbOption = None,
@@ -209,12 +215,11 @@ def support_command(
 
     Example: fwatlas support --python 3.13 --os windows --arch arm64
     """
-    from fwatlas.analyses.support import support
+    from fwatlas.payloads import support_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = support(open_atlas(db), python=python, os=os, arch=arch, snapshot_id=snapshot)
-    payload = {"sources": [result.snapshot.source()] if result.snapshot else [],
-               **result.as_dict()}
+    payload = support_payload(open_atlas(db), python=python, os=os, arch=arch,
+                              snapshot=snapshot)
 
     def draw(console: Any) -> None:
         from rich.table import Table

@@ -12,8 +12,10 @@ from fwatlas.cli.options import (
     DbOption,
     FormatOption,
     JsonFlag,
+    JsonOnlyFlag,
     OutPath,
     SnapshotsOption,
+    Values,
     output_format,
     parse_date,
 )
@@ -56,7 +58,7 @@ def ingest_command(
                            "pwc: the papers-with-abstracts dump (for dates)."
     )] = None,
     db: DbOption = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Ingest a file or directory of evidence as a new snapshot.
 
@@ -86,88 +88,73 @@ def ingest_command(
          Format.json if json_out else Format.table)
 
 
-def refresh_command(
-    kind: Annotated[str, typer.Argument(
-        help="Source kind with an online fetcher (hub, registry, pypi-downloads, github, jobs, "
-             "qa, paper-code, repos, coverage), or all.")],
-    db: DbOption = None,
-    json_out: JsonFlag = False,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", help="hub: page list_models and stop after this many models; "
-                        "registry/github: only the first N packages/repositories; jobs/qa: at "
-                        "most N months, newest first.")] = None,
-    max_age: Annotated[str | None, typer.Option(
-        "--max-age", help="registry: skip packages fetched more recently than this "
-                          "(e.g. 6h, 2d).")] = None,
-    concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", help="registry: concurrent requests (default 8); repos: concurrent "
-                              "archive downloads (default 8).")] = None,
-    venue: Annotated[str | None, typer.Option(
-        "--venue", help="paper-code: the Paper Copilot venue (cvpr, iccv, …); repos: only "
-                        "this venue's links.")] = None,
-    year: Annotated[int | None, typer.Option(
-        "--year", help="paper-code: the edition's year; repos: only this year's links.")]
-    = None,
-    versions: Annotated[list[str] | None, typer.Option(
-        "--versions", help="coverage: the transformers releases to count (repeat the option; "
-                           "default: the bundled releases).")] = None,
-    repos: Annotated[Path | None, typer.Option(
-        "--repos", help="github: a file of owner/name lines instead of the configured "
-                        "framework repositories.")] = None,
-    history: Annotated[bool, typer.Option(
-        "--history", help="github: also rebuild the star history from starred_at pages "
-                          "(repositories under 40,000 stars).")] = False,
-    date_from: Annotated[str | None, typer.Option(
-        "--from", help="jobs/qa: the first month (YYYY-MM) to fetch; default 2015-11.")]
-    = None,
-    site: Annotated[str | None, typer.Option(
-        "--site", help="qa: stackoverflow (default) or datascience.")] = None,
-) -> None:
-    """Fetch current evidence from its public service, then ingest it.
+#: The options of each kind's online fetcher – ``fwatlas refresh KIND --help`` shows exactly
+#: these. A new kind with a fetcher adds its line here (a test checks that every kind with a
+#: ``refresh_module`` has one).
+REFRESH_OPTIONS: dict[str, tuple[str, ...]] = {
+    "hub": ("limit",),
+    "pypi-downloads": (),
+    "github": ("limit", "repos", "history", "concurrency"),
+    "jobs": ("limit", "date_from"),
+    "qa": ("limit", "date_from", "site"),
+    "registry": ("limit", "max_age", "concurrency"),
+    "repos": ("limit", "venue", "year", "concurrency"),
+    "paper-code": ("venue", "year"),
+    "coverage": ("limit", "versions"),
+}
 
-    Only this command touches the network. Offline it says so and exits 3. `all` runs every
-    fetcher and prints one line per kind (exit 3 only when every kind was unreachable).
+#: option name -> (type, flag, help, default); one declaration for every kind that takes it
+_OPTION_HELP: dict[str, tuple[Any, str, str, Any]] = {
+    "limit": (int | None, "--limit", "Stop after this many items (hub: models, paged from "
+                                     "list_models; registry/github: the first N packages or "
+                                     "repositories; jobs/qa: N months, newest first; repos: the "
+                                     "first N repositories; coverage: the first N releases).",
+              None),
+    "max_age": (str | None, "--max-age", "Skip packages fetched more recently than this "
+                                         "(e.g. 6h, 2d).", None),
+    "concurrency": (int | None, "--concurrency", "Concurrent requests (default 8).", None),
+    "venue": (str | None, "--venue", "paper-code: the Paper Copilot venue (cvpr, iccv, …); "
+                                     "repos: only this venue's links.", None),
+    "year": (int | None, "--year", "paper-code: the edition's year; repos: only this year's "
+                                   "links.", None),
+    "versions": (list[str] | None, "--versions", "The transformers releases to count (repeat "
+                                                 "the option; default: the bundled releases).",
+                 None),
+    "repos": (Path | None, "--repos", "A file of owner/name lines instead of the configured "
+                                      "framework repositories.", None),
+    "history": (bool, "--history", "Also rebuild the star history from starred_at pages "
+                                   "(repositories under 40,000 stars).", False),
+    "date_from": (str | None, "--from", "The first month (YYYY-MM) to fetch; default 2015-11.",
+                  None),
+    "site": (str | None, "--site", "stackoverflow (default) or datascience.", None),
+}
 
-    Example: fwatlas refresh all
-    """
+
+def _refresh(kind: str, db: Path | None, json_out: bool, options: dict[str, Any]) -> None:
+    """Fetch current evidence of ``kind`` from its public service, then ingest it."""
     import importlib
 
-    from fwatlas.errors import InputError
     from fwatlas.sources import base
 
-    options = {k: v for k, v in {"max_age": max_age, "concurrency": concurrency,
-                                 "repos": repos, "history": history or None,
-                                 "date_from": date_from, "site": site,
-                                 "venue": venue, "year": year,
-                                 "versions": versions or None}.items()
-               if v is not None}
-    if kind == "all":
-        if options or limit is not None:
-            raise InputError("refresh all runs every fetcher with its defaults; options "
-                             "belong to one kind (fwatlas refresh KIND …)")
-        _refresh_all(db, json_out)
-        return
     source = base.get(kind)
-    if source.refresh_module is None:
-        raise InputError(f"{kind} has no online fetcher; use fwatlas ingest {kind} PATH")
-    import inspect
-
+    assert source.refresh_module is not None
     module = importlib.import_module(source.refresh_module)
-    declared = getattr(module, "OPTIONS", None)
-    params = inspect.signature(module.refresh).parameters
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    for name in options:
-        known = name in declared if declared is not None else (takes_any or name in params)
-        if not known:
-            flag = "--from" if name == "date_from" else f"--{name.replace('_', '-')}"
-            raise InputError(f"{flag} is not an option of refresh {kind}")
-    result = module.refresh(db=db, limit=limit, **options)
+    given = {k: v for k, v in options.items() if v is not None and v is not False and v != []}
+    limit = given.pop("limit", None)
+    result = module.refresh(db=db, limit=limit, **given)
     payload = result.as_dict()
     emit(Output(payload, table=_ingest_table(payload)),
          Format.json if json_out else Format.table)
 
 
-def _refresh_all(db: Path | None, json_out: bool) -> None:
+def refresh_all_command(db: DbOption = None, json_out: JsonOnlyFlag = False) -> None:
+    """Run every fetcher that works on its defaults and print one line per kind.
+
+    Exit 3 only when every kind was unreachable; a kind that needs a choice (paper-code: a
+    venue and year) or follows stored links (repos) runs on its own.
+
+    Example: fwatlas refresh all
+    """
     from fwatlas.errors import SourceUnavailable
     from fwatlas.sources.refresh_all import all_unreachable, refresh_all
 
@@ -187,9 +174,39 @@ def _refresh_all(db: Path | None, json_out: bool) -> None:
     emit(Output(payload, table=draw), Format.json if json_out else Format.table)
 
 
+def refresh_kind_command(kind: str) -> Any:
+    """``fwatlas refresh KIND``: a command with only the options that kind's fetcher takes."""
+    import inspect
+
+    params = [
+        inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None,
+                          annotation=DbOption),
+        inspect.Parameter("json_out", inspect.Parameter.KEYWORD_ONLY, default=False,
+                          annotation=JsonOnlyFlag),
+    ]
+    for name in REFRESH_OPTIONS[kind]:
+        kind_type, flag, text, default = _OPTION_HELP[name]
+        params.append(inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=default,
+            annotation=Annotated[kind_type, typer.Option(flag, help=text)]))
+
+    def command(**kw: Any) -> None:
+        db, json_out = kw.pop("db"), kw.pop("json_out")
+        _refresh(kind, db, json_out, kw)
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = (f"Fetch current {kind} evidence from its public service, then ingest it."
+                       "\n\nOnly refresh touches the network. Offline it says so and exits 3."
+                       f"\n\nExample: fwatlas refresh {kind}")
+    command.__name__ = f"refresh_{kind.replace('-', '_')}"
+    return command
+
+
 def snapshots_command(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this source kind.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.sources.base:KINDS"),
+                                             help="Only this source kind.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
@@ -275,7 +292,7 @@ def facts_command(
     emit(Output(payload, table=draw), output_format(fmt, json_out), out)
 
 
-def migrate_command(db: DbOption = None, json_out: JsonFlag = False) -> None:
+def migrate_command(db: DbOption = None, json_out: JsonOnlyFlag = False) -> None:
     """Upgrade a store written by an older fwatlas (read commands refuse it until then).
 
     Example: fwatlas migrate --db atlas.duckdb
@@ -296,7 +313,7 @@ def migrate_command(db: DbOption = None, json_out: JsonFlag = False) -> None:
 def use_command(
     snapshot_id: Annotated[str, typer.Argument(help="The snapshot to read for its dataset.")],
     db: DbOption = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Pin a snapshot as the one read for its dataset (kept in the store until unpinned).
 
@@ -315,7 +332,7 @@ def use_command(
 def unpin_command(
     dataset: Annotated[str, typer.Argument(help="The dataset whose pin to remove (hub/models).")],
     db: DbOption = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Remove a dataset's pin: its newest snapshot of yours is read again.
 
@@ -334,7 +351,7 @@ def redate_command(
     snapshot_id: Annotated[str, typer.Argument(help="One of your snapshots.")],
     day: Annotated[str, typer.Argument(help="Its correct data date, YYYY-MM-DD.")],
     db: DbOption = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Correct the data date of one of your snapshots (the old one is kept in its note).
 
@@ -354,7 +371,15 @@ def redate_command(
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
-    app.command("refresh")(refresh_command)
+    refresh_app = typer.Typer(
+        name="refresh", no_args_is_help=True, rich_markup_mode=None,
+        help="Fetch current evidence from its public service, then ingest it (one subcommand "
+             "per source kind with an online fetcher, and `all`; `fwatlas refresh KIND --help` "
+             "lists that kind's options). Only this command touches the network.")
+    refresh_app.command("all")(refresh_all_command)
+    for kind in REFRESH_OPTIONS:
+        refresh_app.command(kind)(refresh_kind_command(kind))
+    app.add_typer(refresh_app, name="refresh")
     snapshots = typer.Typer(invoke_without_command=True, no_args_is_help=False,
                             help=snapshots_command.__doc__, rich_markup_mode=None)
     snapshots.callback()(snapshots_command)

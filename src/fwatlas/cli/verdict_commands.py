@@ -15,6 +15,7 @@ from fwatlas.cli.options import (
     KbOption,
     OutPath,
     SnapshotsOption,
+    Values,
     output_format,
     parse_date,
 )
@@ -105,7 +106,8 @@ def _verdict_table(payload: dict[str, Any]) -> Any:
 
 def verdict_command(
     round_name: Annotated[str | None, typer.Option(
-        "--round", help="availability, research, deployment, ecosystem or adoption "
+        "--round", metavar=Values("fwatlas.verdict.method:round_names()"),
+        help="availability, research, deployment, ecosystem or adoption "
                         "(default: every round of the method).")] = None,
     method: Annotated[Path | None, typer.Option(
         "--method", help="A verdict-method YAML file instead of the bundled one "
@@ -247,9 +249,11 @@ def compare_command(
                                                    "file, of the same dataset.",
                                      show_default=False)],
     method: Annotated[str, typer.Option(
-        "--method", help="Hub snapshots: tags (the article's), files or library.")] = "tags",
+        "--method", metavar=Values("fwatlas.vocabulary:HUB_METHODS"),
+        help="Hub snapshots: tags (the article's), files or library.")] = "tags",
     file_as: Annotated[str, typer.Option(
-        "--file-as", help="How a knowledge-base YAML file given as --old/--new is read: "
+        "--file-as", metavar=Values("fwatlas.verdict.compare_kb:FILE_AS"),
+        help="How a knowledge-base YAML file given as --old/--new is read: "
                           "merged (over the bundled knowledge base, as --kb reads it), "
                           "complete (on its own, e.g. another version of tools.yaml) or auto "
                           "(complete when it names at least half of the bundled entries, "
@@ -265,11 +269,11 @@ def compare_command(
 
     Example: fwatlas compare --old s3 --new s7
     """
+    from fwatlas.payloads import compare_payload
     from fwatlas.store.atlas import open_atlas
-    from fwatlas.verdict.compare import compare
 
-    result = compare(open_atlas(db), old, new, kb=kb, method=method, file_as=file_as)
-    payload = result.as_dict()
+    payload = compare_payload(open_atlas(db), old=old, new=new, method=method, file_as=file_as,
+                              kb=kb)
     emit(Output(payload, table=_compare_table(payload)), output_format(fmt, json_out), out)
 
 

@@ -68,7 +68,8 @@ def _figure(rows: list[dict[str, Any]]) -> Figure:
         texttemplate="%{text}", colorscale=scale, showscale=False, xgap=3, ygap=3,
         zmin=0, zmax=n, hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
     fig.update_layout(**style.layout("Recommendation per persona, then and now",
-                                     height=120 + 34 * len(rows),
+                                     height=120 + 34 * len(rows), x_title="ruleset",
+                                     y_title="persona",
                                      yaxis={"autorange": "reversed"},
                                      margin={"l": 170, "r": 16, "t": 48, "b": 40}))
     data = tuple({"persona": r["persona"], "focus": r["focus"],

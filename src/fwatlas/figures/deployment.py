@@ -55,9 +55,13 @@ def _heatmap(m: Any) -> Figure:
         z=z, x=list(m.targets), y=[style.label(f) for f in m.frameworks], text=text,
         texttemplate="%{text}", colorscale=[[0, "#f4d6d2"], [0.2, "#fff0c2"], [1, "#5cb85c"]],
         hovertemplate="%{y} → %{x}: %{z} active path(s); best: %{text}<extra></extra>",
-        colorbar={"title": {"text": "active paths"}}, xgap=2, ygap=2))
-    fig.update_layout(**style.layout("Active deployment paths per framework and target",
-                                     height=360, xaxis={"side": "bottom", "tickangle": -30}))
+        colorbar={"title": {"text": "active paths"}}, xgap=2, ygap=2,
+        textfont={"size": 11}))
+    lay = style.layout("Active deployment paths per framework and target", height=380,
+                       x_title="deployment target", y_title="framework")
+    # merged, not replaced: automargin keeps long target names ("microcontroller") whole
+    lay["xaxis"].update({"side": "bottom", "tickangle": -30})
+    fig.update_layout(**lay)
     return Figure("deployment-matrix", "Deployment matrix", fig, tuple(rows),
                   "Cell text: the best active tool chain today; colour: how many active chains.")
 
@@ -82,10 +86,12 @@ def _changes_table(changes: list[Any]) -> Table:
     rows = tuple((c.title, Badge(c.status or "unknown", c.status or "unknown"),
                   c.status_date or "–",
                   (f"{c.replaced_by} ({c.replacement_status})" if c.replaced_by
-                   else "none named"), "stale" if c.stale else "")
+                   else "none named"),
+                  # where to check it, and whether the check is overdue (older than 12 months)
+                  (f"stale – recheck {c.source}" if c.stale else c.source) or "–")
                  for c in changes)
     return Table("deployment-changes", "The article's tools that are no longer active",
-                 ("tool", "status", "since", "replaced by", "check"), rows)
+                 ("tool", "status", "since", "replaced by", "check (primary source)"), rows)
 
 
 def deployment_section(atlas: Atlas, ctx: ReportContext, number: int = 3) -> Section:

@@ -52,7 +52,8 @@ def tools_figure(kb: Any) -> Figure:
         rows += [{"kind": kind, "framework": f, "active_tools": counts[kind].get(f, 0)}
                  for f in FRAMEWORKS]
     fig.update_layout(**style.layout("Active tools per framework, by kind (knowledge base)",
-                                     y_title="active tools", barmode="stack", height=420))
+                                     y_title="active tools", x_title="framework",
+                                     barmode="stack", height=420))
     return Figure("ecosystem-tools", "Tools by kind", fig, tuple(rows),
                   "Entries of the knowledge base whose status is active, counted once per "
                   "framework they serve.")
@@ -62,11 +63,29 @@ def tools_figure(kb: Any) -> Figure:
 MAX_BREAK_LABELS = 6
 
 
+def _cadence(days: list[Any]) -> str:
+    """How often a series has a value: yearly, monthly, weekly or daily (the median gap)."""
+    if len(days) < 2:
+        return "single date"
+    gaps = sorted((b - a).days for a, b in zip(days, days[1:], strict=False))
+    gap = gaps[len(gaps) // 2]
+    return ("yearly" if gap >= 300 else "monthly" if gap >= 25 else "weekly" if gap >= 6
+            else "daily")
+
+
 def signal_figure(result: Any) -> Figure:
-    """One metric: a line per framework and series; breaks as dashed vertical lines."""
+    """One metric: a line per framework and series; breaks as dotted vertical lines.
+
+    Series of different cadence (yearly totals beside monthly counts) are never drawn on one
+    axis – a yearly total would dwarf the months: each cadence gets its own panel, stacked.
+    """
     go = _go()
     fig = go.Figure()
     series = sorted({p.series for p in result.points})
+    cadence = {s: _cadence(sorted({p.date for p in result.points if p.series == s}))
+               for s in series}
+    panels = list(dict.fromkeys(cadence[s] for s in series))
+    axis_of = {c: ("y" if k == 0 else f"y{k + 1}") for k, c in enumerate(panels)}
     for i, s in enumerate(series):
         for fw in FRAMEWORKS:
             pts = sorted((p for p in result.points if p.series == s and p.framework == fw
@@ -76,33 +95,56 @@ def signal_figure(result: Any) -> Figure:
             fig.add_trace(go.Scatter(
                 name=escape_label(f"{style.label(fw)} · {s}"),
                 x=[p.date.isoformat() for p in pts],
-                y=[p.value for p in pts], mode="lines",
+                y=[p.value for p in pts], mode="lines", yaxis=axis_of[cadence[s]],
                 line={"color": style.colour(fw), "dash": DASHES[i % len(DASHES)]},
                 hovertemplate="%{x}: %{y:,.0f}<extra>" + escape_label(f"{style.label(fw)} · {s}")
                               + "</extra>"))
     shapes, annotations = [], []
-    # one dotted line per date (several series can break on the same day); labels only while
-    # they stay readable – the caption and the CSV list every break
+    # one dotted line per date (several series can break on the same day) while they stay
+    # few; beyond that a short tick on the x axis each, so the lines never cover the data –
+    # the caption and the CSV list every break
     dates = sorted({b.date for b in result.breaks})
-    for day in dates:
+    few = len(dates) <= MAX_BREAK_LABELS
+    for k, day in enumerate(dates):
         x = day.isoformat()
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x,
-                       "y0": 0, "y1": 1, "line": {"dash": "dot", "width": 1,
-                                                  "color": "rgba(128,128,128,0.6)"}})
-        if len(dates) <= MAX_BREAK_LABELS:
-            annotations.append({"x": x, "y": 1, "xref": "x", "yref": "paper",
+                       "y0": 0, "y1": 1 if few else 0.03,
+                       "line": {"dash": "dot" if few else "solid", "width": 1,
+                                "color": "rgba(128,128,128,0.6)"}})
+        if few:  # staggered, so two close breaks' labels do not overlap
+            annotations.append({"x": x, "y": 1 + 0.07 * (k % 2), "xref": "x", "yref": "paper",
                                 "showarrow": False, "text": "source break",
                                 "yanchor": "bottom", "font": {"size": 10}})
+    if dates and not few:
+        annotations.append({"x": 0, "y": 1, "xref": "paper", "yref": "paper",
+                            "showarrow": False, "xanchor": "left", "yanchor": "bottom",
+                            "text": f"ticks on the x axis: {len(dates)} source breaks",
+                            "font": {"size": 10}})
+    extra: dict[str, Any] = {}
+    unit = result.unit
+    if len(panels) > 1:
+        gap, n = 0.08, len(panels)
+        h = (1 - gap * (n - 1)) / n
+        for k, c in enumerate(panels):
+            key = "yaxis" if k == 0 else f"yaxis{k + 1}"
+            top = 1 - k * (h + gap)
+            extra[key] = {"domain": [max(top - h, 0), top], "title": {"text": f"{unit} ({c})"},
+                          "gridcolor": "rgba(128,128,128,0.2)", "automargin": True,
+                          "zeroline": False, **({} if k == 0 else {"anchor": "x"})}
     fig.update_layout(**style.layout(
-        f"{result.metric.capitalize()} per framework ({result.unit})", y_title=result.unit,
-        height=400, shapes=shapes, annotations=annotations, xaxis={"type": "date"}))
+        f"{result.metric.capitalize()} per framework ({unit})",
+        y_title=unit if len(panels) == 1 else f"{unit} ({panels[0]})", x_title="date",
+        height=400 if len(panels) == 1 else 260 + 160 * len(panels), shapes=shapes,
+        annotations=annotations, xaxis={"type": "date"}, **extra))
     rows = tuple({"series": p.series, "date": p.date, "framework": p.framework,
                   "value": p.value, "share": p.share, "partial": p.partial,
                   "snapshot_id": p.snapshot_id} for p in result.points)
     return Figure(f"ecosystem-{result.metric}", f"{result.metric.capitalize()} over time", fig,
-                  rows, "Lines: frameworks; dash: the measuring series (never mixed); dotted "
-                        f"verticals: source breaks ({len(result.breaks)} on {len(dates)} "
-                        "dates). " + " ".join(f"{b.date}: {b.what}." for b in result.breaks[:3])
+                  rows, "Lines: frameworks; dash: the measuring series (never mixed; a yearly "
+                        "and a monthly series get a panel each); "
+                        + ("dotted verticals" if few else "ticks on the x axis")
+                        + f": source breaks ({len(result.breaks)} on {len(dates)} dates). "
+                        + " ".join(f"{b.date}: {b.what}." for b in result.breaks[:3])
                   + (" …" if len(result.breaks) > 3 else ""))
 
 

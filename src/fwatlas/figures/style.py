@@ -57,6 +57,9 @@ def layout(title: str, *, y_title: str = "", x_title: str = "", percent: bool = 
     }
     if percent:
         out["yaxis"]["tickformat"] = ".0%"
+    for key in ("xaxis", "yaxis"):  # merged, so an axis option keeps the title and automargin
+        if isinstance(extra.get(key), dict):
+            out[key] = {**out[key], **extra.pop(key)}
     out.update(extra)
     return out
 

@@ -7,6 +7,7 @@ snapshot a number came from, not only the first. The table of licences is packag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -67,3 +68,54 @@ def credits(sources: list[dict[str, Any]]) -> list[Credit]:
         if sid not in seen:
             seen[sid] = credit(s)
     return list(seen.values())
+
+
+_LOCAL_PATH = re.compile(r"(?:file://)?(?<![\w:/.~@-])(?:~|[A-Za-z]:)?[/\\](?:[^\s/\\'\"<>()]+[/\\])+"
+                         r"([^\s/\\'\"<>(),;]+)")
+
+
+def shown_origin(text: str | None) -> str:
+    """An origin as a page or report shows it: a local file as its name only.
+
+    Ingested files are recorded with their full path, and the store with its own; a page or a
+    report shared with others must not reveal the machine's directories, so every local path
+    becomes its file name (URLs and ``owner/repo@commit`` stay whole). ``--json`` keeps the
+    full path for the person who ran the ingest.
+    """
+    if not text:
+        return text or ""
+    whole = text.strip()
+    if whole.startswith("file://"):
+        whole = whole[len("file://"):]
+    if re.match(r"(~|[A-Za-z]:)?[/\\]", whole) and "\n" not in whole:  # the origin is a path
+        return re.split(r"[/\\]", whole.rstrip("/\\"))[-1]
+    text = re.sub(r"file://\S+", lambda m: re.split(r"[/\\]", m.group(0))[-1], text)
+    return _LOCAL_PATH.sub(lambda m: m.group(1), text)
+
+
+@dataclass(frozen=True)
+class CreditGroup:
+    """One dataset of the footer: its licence and attribution once, its snapshots inside."""
+
+    dataset: str
+    kind: str
+    licence: str
+    attribution: str
+    url: str
+    snapshots: tuple[Credit, ...]
+
+    @property
+    def dates(self) -> str:
+        days = sorted({c.data_date for c in self.snapshots if c.data_date})
+        if not days:
+            return "undated"
+        return days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+
+
+def credit_groups(items: list[Credit]) -> list[CreditGroup]:
+    """Credits grouped by dataset (one row per dataset; ~55 snapshots become a few rows)."""
+    groups: dict[tuple[str, str, str], list[Credit]] = {}
+    for c in items:
+        groups.setdefault((c.dataset or c.kind, c.licence, c.attribution), []).append(c)
+    return [CreditGroup(dataset, cs[0].kind, licence, attribution, cs[0].url, tuple(cs))
+            for (dataset, licence, attribution), cs in groups.items()]

@@ -101,6 +101,10 @@ def environment() -> jinja2.Environment:
     env.filters["csv_uri"] = csv_uri
     env.filters["num"] = _num
     env.filters["share"] = _share
+    from fwatlas.report.credits import credit_groups, shown_origin
+
+    env.filters["public"] = shown_origin
+    env.filters["groups"] = credit_groups
     env.tests["badge"] = lambda v: isinstance(v, Badge)
     return env
 

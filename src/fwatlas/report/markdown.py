@@ -11,6 +11,7 @@ from typing import Any
 
 from fwatlas.figures.model import Badge, Section, Table
 from fwatlas.report.build import Report
+from fwatlas.report.credits import shown_origin
 
 
 def md_text(value: Any) -> str:
@@ -47,7 +48,8 @@ def _table(t: Table) -> list[str]:
 
 def _sources(sources: tuple[dict[str, Any], ...]) -> str:
     return "Sources: " + "; ".join(
-        f"{md_text(s.get('snapshot_id'))} – {md_text(s.get('origin'))} ({md_text(s.get('basis'))}"
+        f"{md_text(s.get('snapshot_id'))} – {md_text(shown_origin(s.get('origin')))} "
+        f"({md_text(s.get('basis'))}"
         f", data of {md_text(s.get('data_date') or 'unknown date')})" for s in sources)
 
 
@@ -103,7 +105,8 @@ def render_markdown(report: Report, assets: str) -> str:
     out += ["## Data sources, licences and attribution", "",
             "| snapshot | source | data date | basis | licence | attribution |",
             "|---|---|---|---|---|---|"]
-    out += [f"| {md_text(c.snapshot_id)} | {md_text(c.origin)} | {md_text(c.data_date)} | "
+    out += [f"| {md_text(c.snapshot_id)} | {md_text(shown_origin(c.origin))} | "
+            f"{md_text(c.data_date)} | "
             f"{md_text(c.basis)} | {md_text(c.licence)} | {md_text(c.attribution)} |"
             for c in report.credits]
     return "\n".join(out) + "\n"

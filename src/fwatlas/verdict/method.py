@@ -236,3 +236,8 @@ def load_method(path: Path | None = None) -> Method:
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", path=str(path)) from None
     return parse_method(text, str(path))
+
+
+def round_names() -> tuple[str, ...]:
+    """The bundled method's rounds (the values ``--round`` takes)."""
+    return tuple(r.name for r in load_method(None).rounds)

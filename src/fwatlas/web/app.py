@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -21,27 +21,11 @@ from starlette.concurrency import run_in_threadpool
 from fwatlas import __version__
 from fwatlas.payloads import (
     advise_payload,
-    availability_payload,
-    deploy_matrix_payload,
-    facts_payload,
-    kb_changes_payload,
-    migration_payload,
     model_payload,
-    pwc_payload,
-    research_payload,
-    signals_payload,
-    snapshots_payload,
-    status_payload,
-    verdict_payload,
 )
 from fwatlas.store.atlas import Atlas
-from fwatlas.web import errors, pages
+from fwatlas.web import docs, errors, pages, views
 from fwatlas.web.store import StoreGate
-
-Method = Literal["tags", "files", "library"]
-Weight = Literal["count", "downloads", "downloads_all_time"]
-By = Literal["year", "task"]
-Rank = Literal["downloads", "likes", "downloads_all_time"]
 
 #: Content-Security-Policy of every page: scripts only from this server, no inline script.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -104,107 +88,16 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         return Response(body, media_type="application/json")
 
     # --- the JSON API -------------------------------------------------------------------------
-    @app.get("/api/availability", tags=["api"], summary="fwatlas availability --json")
-    async def api_availability(
-        method: Method = "tags", weight: Weight = "count",
-        frameworks: Annotated[str | None, Query(max_length=100)] = None,
-        by: By | None = None, top: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-        rank: Rank = "downloads", snapshot: Annotated[str | None, Query(max_length=200)] = None,
-    ) -> Response:
-        key = ("availability", method, weight, frameworks, by, top, rank, snapshot)
-        return await api(key, lambda a: availability_payload(
-            a, method=method, weight=weight, frameworks=frameworks, by=by, top=top, rank=rank,
-            snapshot=snapshot))
-
     @app.get("/api/model/{model_id:path}", tags=["api"], summary="fwatlas model ID --json")
     async def api_model(model_id: Annotated[str, PathParam(max_length=300)],
                   snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
         return await api(("model", model_id, snapshot),
                             lambda a: model_payload(a, model_id, snapshot=snapshot))
 
-    @app.get("/api/snapshots", tags=["api"], summary="fwatlas snapshots --json")
-    async def api_snapshots(kind: Annotated[str | None, Query(max_length=100)] = None
-                      ) -> Response:
-        return await api(("snapshots", kind), lambda a: snapshots_payload(a, kind=kind))
-
-    @app.get("/api/facts", tags=["api"], summary="fwatlas facts --json")
-    async def api_facts(prefix: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return await api(("facts", prefix), lambda a: facts_payload(a, prefix=prefix))
-
-    @app.get("/api/verdict", tags=["api"], summary="fwatlas verdict --json")
-    async def api_verdict(
-        round: Annotated[Literal["availability", "research", "deployment", "ecosystem",
-                                 "adoption"] | None, Query()] = None,
-        as_of: Annotated[dt.date | None, Query()] = None,
-    ) -> Response:
-        when = pages.today(app, as_of)
-        return await api(("verdict", round, when), lambda a: verdict_payload(
-            a, round_name=round, as_of=when, kb=Path(app.state.kb) if app.state.kb else None))
-
-    @app.get("/api/status", tags=["api"], summary="fwatlas status --json")
-    async def api_status(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
-        when = pages.today(app, as_of)
-        return await api(("status", when), lambda a: status_payload(
-            a, as_of=when, kb=Path(app.state.kb) if app.state.kb else None))
-
     @app.get("/api/report", tags=["api"], summary="the report's sections as data")
     async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
         when = pages.today(app, as_of)
         return await api(("report", when), lambda a: pages.report_dict(app, a, when))
-
-    @app.get("/api/research", tags=["api"], summary="fwatlas research --json")
-    async def api_research(
-        venue: Annotated[str | None, Query(max_length=100)] = None,
-        year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2200)] = None,
-        year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2200)] = None,
-        evidence: Literal["text", "code", "all"] = "all",
-    ) -> Response:
-        key = ("research", venue, year_from, year_to, evidence)
-        return await api(key, lambda a: research_payload(
-            a, venue=venue, year_from=year_from, year_to=year_to, evidence=evidence))
-
-    @app.get("/api/migration", tags=["api"], summary="fwatlas migration --json")
-    async def api_migration(
-        first: Annotated[int, Query(alias="from", ge=1900, le=2200)] = 2018,
-        second: Annotated[int, Query(alias="to", ge=1900, le=2200)] = 2019,
-    ) -> Response:
-        return await api(("migration", first, second),
-                            lambda a: migration_payload(a, first=first, second=second))
-
-    @app.get("/api/trends/pwc", tags=["api"], summary="fwatlas trends pwc --json")
-    async def api_pwc(official_only: bool = False,
-                snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return await api(("pwc", official_only, snapshot), lambda a: pwc_payload(
-            a, official_only=official_only, snapshot=snapshot))
-
-    @app.get("/api/deploy-matrix", tags=["api"], summary="fwatlas deploy-matrix --json")
-    async def api_deploy_matrix(
-        framework: Annotated[str | None, Query(max_length=50)] = None,
-        target: Annotated[str | None, Query(max_length=50)] = None,
-    ) -> Response:
-        key = ("deploy-matrix", framework, target)
-        return await api(key, lambda a: deploy_matrix_payload(
-            framework=framework, target=target, kb_path=app.state.kb))
-
-    @app.get("/api/kb/changes", tags=["api"], summary="fwatlas kb changes --json")
-    async def api_kb_changes(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
-        when = pages.today(app, as_of)
-        return await api(("kb-changes", when), lambda a: kb_changes_payload(
-            as_of=when, kb_path=app.state.kb))
-
-    @app.get("/api/signals", tags=["api"], summary="fwatlas signals --json")
-    async def api_signals(
-        metric: Literal["downloads", "stars", "dependents", "jobs", "questions"] = "downloads",
-        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
-        by: Literal["framework", "package"] = "framework",
-        window: Literal["30d", "365d"] = "30d",
-        snapshot: Annotated[str | None, Query(max_length=200)] = None,
-    ) -> Response:
-        key = ("signals", metric, date_from, date_to, by, window, snapshot)
-        return await api(key, lambda a: signals_payload(
-            a, metric=metric, date_from=date_from, date_to=date_to, by=by, window=window,
-            snapshot=snapshot))
 
     @app.get("/api/advise", tags=["api"], summary="fwatlas advise --json")
     async def api_advise(
@@ -242,5 +135,7 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         return FileResponse(_static_path(name), media_type=STATIC[name],
                             headers={"Cache-Control": "public, max-age=3600"})
 
+    views.install(app, gate, api)
+    docs.install(app)
     pages.install(app, gate)
     return app

@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from fwatlas.store.atlas import Atlas
     from fwatlas.web.store import StoreGate
 
-NAV = (("/", "Overview"), ("/model", "Model lookup"), ("/research", "Research"),
-       ("/deployment", "Deployment"), ("/advisor", "Advisor"))
+def nav() -> tuple[tuple[str, str], ...]:
+    """The navigation: every page declared in ``fwatlas.web.views``."""
+    from fwatlas.web.views import navigation
+
+    return navigation()
 
 
 def today(app: FastAPI, as_of: dt.date | None = None) -> dt.date:
@@ -52,7 +55,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
     tpl = environment().get_template(template)
     context.setdefault("needs_plotly", False)
-    html = tpl.render(assets=Assets(inline=False), nav=NAV, path=request.url.path,
+    path = context.pop("nav_path", request.url.path)
+    html = tpl.render(assets=Assets(inline=False), nav=nav(), path=path,
                       version=__version__, **context)
     return HTMLResponse(html, status_code=status)
 
@@ -63,16 +67,29 @@ def error_page(request: Request, status: int, message: str, close_matches: list[
                   close_matches=close_matches)
 
 
-def _sections_page(request: Request, gate: StoreGate, app: FastAPI, keys: list[str],
-                   title: str, when: dt.date, **extra: Any) -> HTMLResponse:
+def sections_for(app: FastAPI, gate: StoreGate, keys: list[str], when: dt.date
+                 ) -> tuple[list[Section], list[Any]]:
+    """The report's sections by key, and their sources' credits (memoised per day)."""
     from fwatlas.figures import build_section
     from fwatlas.report.credits import credits
+
+    if not keys:
+        return [], []
 
     def compute(atlas: Atlas) -> tuple[list[Section], list[Any]]:
         secs = [build_section(atlas, _ctx(app, when), k) for k in keys]
         return secs, credits([s for sec in secs for s in sec.sources])
 
-    sections, creds = gate.run(("sections", tuple(keys), when), compute)
+    out: tuple[list[Section], list[Any]] = gate.run(("sections", tuple(keys), when), compute)
+    return out
+
+
+def _sections_page(request: Request, gate: StoreGate, app: FastAPI, keys: list[str],
+                   title: str, when: dt.date, **extra: Any) -> HTMLResponse:
+    sections, creds = sections_for(app, gate, keys, when)
+    extra_creds = extra.pop("card_credits", [])
+    seen = {c.snapshot_id for c in creds}
+    creds = [*creds, *(c for c in extra_creds if c.snapshot_id not in seen)]
     return render(request, "sections.html.j2", title=title, sections=sections, credits=creds,
                   as_of=when, needs_plotly=any(s.figures for s in sections), **extra)
 
@@ -101,8 +118,17 @@ def install(app: FastAPI, gate: StoreGate) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
-        return _sections_page(request, gate, app, section_keys(), "Overview",
-                              today(app, as_of))
+        from pathlib import Path
+
+        from fwatlas.report.credits import credits
+        from fwatlas.verdict.scorecard import scorecard
+
+        when = today(app, as_of)
+        kb = Path(app.state.kb) if app.state.kb else None
+        # the scorecard first: who leads each round today, then the evidence section by section
+        card = gate.run(("scorecard", when), lambda a: scorecard(a, as_of=when, kb=kb))
+        return _sections_page(request, gate, app, section_keys(), "Overview", when,
+                              scorecard=card, card_credits=credits(list(card.sources)))
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
     def model_search(request: Request,
@@ -139,14 +165,12 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         venue = venue or None
         view = gate.run(("research-page", venue, year_from, year_to),
                         lambda a: research_view(a, venue, year_from, year_to))
+        query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()
+                                        if v != ""])
         return render(request, "research.html.j2", title="Research explorer", view=view,
+                      api_href="/api/research" + (f"?{query}" if query else ""),
                       venue=venue or "", year_from=year_from, year_to=year_to,
                       needs_plotly=view["figure"] is not None)
-
-    @app.get("/deployment", response_class=HTMLResponse, include_in_schema=False)
-    def deployment(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
-        return _sections_page(request, gate, app, ["deployment"], "Deployment matrix",
-                              today(app, as_of))
 
     @app.get("/advisor", response_class=HTMLResponse, include_in_schema=False)
     def advisor(request: Request,

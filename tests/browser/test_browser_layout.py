@@ -1,0 +1,109 @@
+"""Every page and the report, as a person sees them at 1280 px and on a 390 px phone: nothing
+wider than the screen, chart titles whole, axis titles present, no console error, no local
+path in the HTML; /docs works with nothing but this server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (1280, 390)
+
+#: what a page must satisfy, measured in the browser
+PROBE = """() => {
+  const vw = document.documentElement.clientWidth;
+  const figs = [...document.querySelectorAll('[data-figure]')].map(d => {
+    const box = d.getBoundingClientRect();
+    const t = d.querySelector('.gtitle');
+    const tb = t ? t.getBoundingClientRect() : null;
+    const L = d.layout || {};
+    const title = k => (L[k] && L[k].title && L[k].title.text) || '';
+    const cartesian = !!d.querySelector('.xtick');
+    return {id: d.id, title: t ? t.textContent : '',
+            clipped: !!tb && (tb.right > box.right + 1 || tb.left < box.left - 1),
+            axes: !cartesian || (!!title('xaxis') && !!title('yaxis'))};
+  });
+  return {scroll: document.documentElement.scrollWidth, vw, figs};
+}"""
+
+PAGES = {
+    "overview": ["/", "/verdict?as_of=2026-11-01", "/status", "/snapshots"],
+    "hub": ["/availability", "/availability?by=task", "/model", "/model/org/pt-jax"],
+    "research": ["/research", "/migration", "/trends/pwc", "/facts"],
+    "kb": ["/deployment", "/kb", "/kb/changes", "/kb/torchserve"],
+    "signals": ["/signals", "/vitality", "/support", "/compare", "/advisor"],
+}
+
+
+def _context(browser, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    pg = ctx.new_page()
+    pg.problems = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
+    return ctx, pg
+
+
+def _check(pg, where: str, width: int, private: str) -> None:
+    pg.wait_for_function("[...document.querySelectorAll('[data-figure]')].every(d => d.data)")
+    got = pg.evaluate(PROBE)
+    assert got["scroll"] <= width, f"{where} at {width} px is {got['scroll']} px wide"
+    for f in got["figs"]:
+        assert f["title"], f"{where}: {f['id']} has no title"
+        assert not f["clipped"], f"{where} at {width} px: title of {f['id']} is cut"
+        assert f["axes"], f"{where}: {f['id']} lacks an axis title"
+    assert private not in pg.content(), f"{where} shows a local path"
+    assert pg.problems == [], f"{where} at {width} px: {pg.problems}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("group", list(PAGES))
+def test_every_page_fits_the_screen(browser, server, store, group, width):
+    ctx, pg = _context(browser, width)
+    private = str(store.parent)
+    for path in PAGES[group]:
+        pg.problems.clear()
+        pg.goto(server + path)
+        pg.wait_for_load_state("load")
+        _check(pg, path, width, private)
+    shot(pg, f"layout-{group}-{width}", full_page=True)
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_report_fits_the_screen(browser, store, tmp_path, width):
+    out = tmp_path / "report.html"
+    r = run_cli("report", "-o", str(out), "--db", str(store), "--as-of", "2026-11-01")
+    assert r.code == 0, r.err
+    ctx, pg = _context(browser, width)
+    pg.goto(out.as_uri())
+    _check(pg, "the report", width, str(store.parent))
+    # the sources: one row per dataset, the licence on screen without scrolling sideways
+    licence = pg.locator("#credits td[data-label=licence]").first.bounding_box()
+    assert licence is not None and licence["x"] + licence["width"] <= width
+    shot(pg, f"layout-report-{width}", full_page=True)
+    ctx.close()
+
+
+def test_docs_load_with_nothing_but_this_server(browser, server):
+    ctx, pg = _context(browser, 1280)
+    outside: list[str] = []
+
+    def only_here(route):
+        if route.request.url.startswith(server) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", only_here)
+    pg.goto(server + "/docs")
+    pg.wait_for_selector(".opblock", timeout=30_000)
+    assert pg.locator(".opblock").count() >= 15  # one per /api path
+    assert outside == [] and pg.problems == []
+    shot(pg, "docs")
+    ctx.close()

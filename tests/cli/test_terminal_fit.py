@@ -1,0 +1,94 @@
+"""The terminal as people use it: help lists valid values, each refresh kind shows only its own
+options, every --json is real, and tables fit 80 columns without cutting a cell."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from fwatlas.cli import build_app
+from tests.report.helpers import build_store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    return build_store(tmp_path_factory.mktemp("fit"), papers=True)
+
+
+def _run(args: list[str], columns: int = 80, db=None) -> str:
+    env = {"COLUMNS": str(columns)}
+    if db is not None:
+        env["FWATLAS_DB"] = str(db)
+    r = CliRunner().invoke(build_app(), args, env=env)
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def test_metavars_list_the_valid_values():
+    text = _run(["advise", "--help"], columns=200)
+    assert ("--persona [industry|researcher|professor|career-changer|hobbyist|beginner]"
+            in text)
+    assert "--ruleset [article-2022|current]" in text
+    assert "--os [linux|macos|windows]" in _run(["support", "--help"], columns=200)
+    assert "--round [availability|research|deployment|ecosystem|adoption]" in _run(
+        ["verdict", "--help"], columns=200)
+    assert "--format [table|json|csv|parquet]" in _run(["facts", "--help"], columns=200)
+    assert "<str>" not in _run(["kb", "list", "--help"], columns=200).split("--as-of")[0]
+
+
+def test_each_refresh_kind_shows_only_its_options():
+    registry = _run(["refresh", "registry", "--help"], columns=200)
+    assert "--max-age" in registry and "--concurrency" in registry and "--limit" in registry
+    hub = _run(["refresh", "hub", "--help"], columns=200)
+    assert "--limit" in hub and "--max-age" not in hub and "--concurrency" not in hub
+    dump = _run(["refresh", "pypi-downloads", "--help"], columns=200)
+    assert "--limit" not in dump and "--max-age" not in dump
+    for text in (registry, hub, dump):
+        assert "--format" not in text and "Same as --format" not in text
+
+
+def test_every_kind_with_a_fetcher_has_a_refresh_command():
+    from fwatlas.cli.store_commands import REFRESH_OPTIONS
+    from fwatlas.sources.base import KINDS
+
+    assert set(REFRESH_OPTIONS) == {k for k, s in KINDS.items() if s.refresh_module}
+
+
+def test_no_json_option_promises_a_format_that_is_not_there():
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path, cmd
+
+    for path, cmd in walk(typer.main.get_command(build_app()), []):
+        opts = {o: p for p in cmd.params for o in getattr(p, "opts", [])}
+        if "--json" in opts and "--format" not in opts:
+            assert "--format" not in (opts["--json"].help or ""), " ".join(path)
+
+
+CELL_CUT = re.compile(r"\S…")
+
+
+@pytest.mark.parametrize("args", [["status", "--as-of", "2026-11-01"], ["snapshots"],
+                                  ["research"], ["facts"], ["kb", "list"]])
+def test_tables_fit_80_columns_and_no_number_is_cut(store, args):
+    text = _run(args, db=store)
+    lines = text.splitlines()
+    assert max(len(x.rstrip()) for x in lines) <= 80
+    assert not CELL_CUT.search(text), text[:2000]  # no "1,0…" or "hub/fil…"
+    payload = json.loads(_run([*args, "--json"], db=store))
+    flat = " ".join(text.split())
+    # every count of the JSON is printed whole, with its thousands separator
+    for row in payload.get("rows", [])[:60]:
+        for key in ("rows", "papers", "snapshot_id"):
+            value = row.get(key)
+            if isinstance(value, int):
+                assert f"{value:,}" in flat, (key, value)
+            elif isinstance(value, str) and key == "snapshot_id":
+                assert value in flat
