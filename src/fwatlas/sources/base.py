@@ -163,3 +163,7 @@ register(SourceKind(
     kind="repos", module="fwatlas.sources.repos", component="repos",
     summary="Code repositories scanned for their framework (directories, git, zip/wheel, tar)",
 ))
+register(SourceKind(
+    kind="probe", module="fwatlas.sources.probe", component="probe",
+    summary="Deployment-probe results: JSON lines from fwatlas probe run (any machine)",
+))

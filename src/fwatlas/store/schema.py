@@ -27,6 +27,7 @@ COMPONENTS: dict[str, str] = {
     "qa": "fwatlas.sources.qa",
     "registry": "fwatlas.sources.registry",
     "repos": "fwatlas.sources.repos",
+    "probe": "fwatlas.sources.probe",
 }
 
 MIGRATIONS: list[str] = [

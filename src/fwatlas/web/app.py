@@ -180,7 +180,7 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
     ) -> Response:
         key = ("deploy-matrix", framework, target)
         return await api(key, lambda a: deploy_matrix_payload(
-            framework=framework, target=target, kb_path=app.state.kb))
+            a, framework=framework, target=target, kb_path=app.state.kb))
 
     @app.get("/api/kb/changes", tags=["api"], summary="fwatlas kb changes --json")
     async def api_kb_changes(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
