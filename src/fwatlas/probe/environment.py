@@ -17,7 +17,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -125,7 +124,6 @@ def setup(env: Path, *, installer: str | None = None,
     except SourceUnavailable:  # not found where the installer looks: PyTorch's CPU index
         _run((*torch_cmd, "--index-url", TORCH_CPU_INDEX))
     _run(rest_cmd)
-    installed.cache_clear()
     left = lock_mismatches(installed(env))
     if left:
         raise SourceUnavailable(f"the probe environment does not match the lock: "
@@ -167,15 +165,20 @@ class Installed:
         return out
 
 
-@cache
-def installed(env: Path, python: Path | None = None) -> Installed:
-    """Ask the environment's Python what it has installed (one short subprocess)."""
+def installed(env: Path, python: Path | None = None,
+              extra_pythonpath: tuple[Path, ...] = ()) -> Installed:
+    """Ask the environment's Python what it has installed (one short subprocess, asked anew
+    each run: the cache is keyed on the answer)."""
     exe = python or env_python(env)
     if not exe.exists():
         raise InputError(f"no probe environment at {env}",
                          hint="create it with `fwatlas probe setup` (about 4 GiB)")
+    run_env = dict(os.environ)
+    run_env.pop("PYTHONPATH", None)
+    if extra_pythonpath:
+        run_env["PYTHONPATH"] = os.pathsep.join(str(p) for p in extra_pythonpath)
     done = subprocess.run([str(exe), "-c", _VERSIONS_SCRIPT], capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env=run_env)
     if done.returncode != 0:
         raise InputError(f"the probe environment's Python does not run: "
                          f"{(done.stderr.strip().splitlines() or ['?'])[-1]}", path=str(exe))

@@ -34,7 +34,7 @@ from fwatlas.probe.spec import PathSpec, ProbeSpec
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per probe of a run (keyed by identity)
 class Job:
     path: PathSpec
     model: str
@@ -122,7 +122,7 @@ def run_probes(spec: ProbeSpec, env: Path, *, paths: tuple[PathSpec, ...] | None
     """
     t_start = time.perf_counter()
     chosen = paths if paths is not None else spec.paths
-    have = installed(env, python)
+    have = installed(env, python, extra_pythonpath)
     exe = python or env_python(env)
     fp = _Fingerprint.of([runtime_dir(), *extra_pythonpath])
     cache = cache or default_cache()
