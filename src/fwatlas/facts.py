@@ -71,6 +71,8 @@ register("registry", "fwatlas.analyses.support:registry_facts",
 register("vitality", "fwatlas.analyses.vitality:vitality_facts",
          "release cadence and knowledge-base flags per package")
 register("repos", "fwatlas.analyses.repo_trends:repo_facts", "scanned code repositories")
+register("probe", "fwatlas.probe.measured:probe_facts",
+         "deployment paths measured by fwatlas probe (share working per target kind)")
 
 
 def _overlaps(provider_prefix: str, wanted: str | None) -> bool:

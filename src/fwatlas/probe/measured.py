@@ -189,3 +189,27 @@ def annotate_matrix(rows: list[dict[str, Any]], results: ProbeResults | None) ->
             recs = results.for_chain(chain["chain"], spec) if results else []
             chain["measured"] = [r.as_dict() for r in recs] or None
             chain["measured_reading"] = chain_reading(recs, bool(chain["active"]))
+
+
+def probe_facts(atlas: Atlas) -> list[Any]:
+    """``probe.share_working.<framework>.<target>`` (share of the framework's measured paths to
+    that target kind that work), ``probe.paths_measured.<framework>.<target>`` (its n) and
+    ``probe.works.<path>`` – from the probe snapshot read (the bundled run offline)."""
+    from fwatlas.facts import Fact
+
+    results = load_results(atlas)
+    if results is None:
+        return []
+    src = (results.source(),)
+    day = results.snapshot.data_date
+    out = []
+    for s in shares_by_target(results):
+        out.append(Fact(f"probe.share_working.{s.framework}.{s.target}", s.share, "share",
+                        "computed", src, day))
+        out.append(Fact(f"probe.paths_measured.{s.framework}.{s.target}", s.paths, "paths",
+                        "computed", src, day))
+    for p in load_spec().paths:
+        works = path_works(results.for_path(p.id))
+        if works is not None:
+            out.append(Fact(f"probe.works.{p.id}", works, "bool", "computed", src, day))
+    return out

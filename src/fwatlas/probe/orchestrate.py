@@ -66,17 +66,28 @@ def runtime_dir() -> Path:
     return Path(str(resources.files("fwatlas.probe").joinpath("runtime")))
 
 
+#: Worker-side modules every probe runs (a path's own impl module is added per path).
+_SHARED_CODE = ("worker.py", "refmodels.py", "runtimes.py")
+
+
 @dataclass(frozen=True)
 class _Fingerprint:
-    code: str  # sha256 of the worker-side sources
+    """Hashes of the worker-side sources: a probe's key holds the shared modules and its own
+    impl module, so a fix to one framework's code re-measures only that framework's paths."""
+
+    files: dict[str, str]
 
     @staticmethod
     def of(dirs: list[Path]) -> _Fingerprint:
-        h = hashlib.sha256()
+        files: dict[str, str] = {}
         for d in dirs:
             for f in sorted(d.glob("*.py")):
-                h.update(f.name.encode() + b"\0" + f.read_bytes())
-        return _Fingerprint(h.hexdigest())
+                files.setdefault(f.stem, hashlib.sha256(f.read_bytes()).hexdigest())
+        return _Fingerprint(files)
+
+    def code(self, path: PathSpec) -> list[str | None]:
+        module = path.impl.split(":")[0]
+        return [self.files.get(Path(n).stem) for n in _SHARED_CODE] + [self.files.get(module)]
 
 
 def machine() -> dict[str, Any]:
@@ -101,7 +112,7 @@ def machine() -> dict[str, Any]:
 def cache_key(job: Job, spec: ProbeSpec, have: Installed, fp: _Fingerprint) -> str:
     data = {"path": job.path.as_dict(), "model": job.model, "size": job.size,
             "settings": spec.settings(), "versions": have.versions_of(job.path.packages),
-            "code": fp.code}
+            "code": fp.code(job.path)}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
