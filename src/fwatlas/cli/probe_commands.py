@@ -124,6 +124,10 @@ def run_command(
                   f"{run['unsupported']} unsupported by design ({run['measured']} measured, "
                   f"{run['cached']} from the cache) in {run['wall_s']:.0f} s; "
                   f"{run['processes']} processes", markup=False)
+        if run["wall_s"] > 0 and run["measured"]:
+            share = (run["startup_s"] + run["import_s"]) / run["wall_s"]
+            con.print(f"process start-up {run['startup_s']:.1f} s, framework imports "
+                      f"{run['import_s']:.1f} s: {share:.0%} of the wall time", markup=False)
         con.print(f"results: {out}", markup=False)
         if payload["ingest"]:
             for s in payload["ingest"]["created"]:
