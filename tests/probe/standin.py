@@ -103,7 +103,9 @@ def write_standin(root: Path, version: str = "1.0") -> tuple[Path, Path]:
     env = root / "env"
     (env / "bin").mkdir(parents=True, exist_ok=True)
     python = env / "bin" / "python"
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', "utf-8")
+    # the stand-in "environment": this interpreter, with the fake framework on its path
+    python.write_text(f'#!/bin/sh\nPYTHONPATH="${{PYTHONPATH:+$PYTHONPATH:}}{lib}" '
+                      f'exec "{sys.executable}" "$@"\n', "utf-8")
     python.chmod(0o755)
     return lib, env
 
