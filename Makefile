@@ -6,7 +6,7 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export RAY_USAGE_STATS_ENABLED := 0
 
-.PHONY: demo test lint typecheck unit bench browser fuzz clean
+.PHONY: demo test lint typecheck unit bench browser fuzz probe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ demo: $(VENV)/.runtime
 	$(BIN)/fwatlas availability --json > $(OUT)/availability.json
 	$(BIN)/fwatlas report -o $(OUT)/report.html
 	@echo "demo output: $(OUT)/report.html (open it in a browser) and $(OUT)/availability.json"
+
+## probe: build the probe environment from the lock (~4 GiB) and measure every deployment
+## path (not part of `make test`); the results land in $(OUT)/ and the demo store
+PROBE_ENV ?= $(HOME)/.cache/fwatlas/probe-env
+probe: export FWATLAS_DB = $(CURDIR)/$(OUT)/demo.duckdb
+probe: $(VENV)/.runtime
+	@mkdir -p $(OUT)
+	$(BIN)/fwatlas probe setup --env $(PROBE_ENV)
+	$(BIN)/fwatlas probe run --env $(PROBE_ENV) --results $(OUT)/probe-results.jsonl
+	$(BIN)/fwatlas probe results
 
 ## browser: Debian's chromium for the browser tests and static PNG export (root only)
 browser:

@@ -81,6 +81,8 @@ register("research.code", "fwatlas.analyses.research_code:research_code_facts",
          "the framework of papers' linked code repositories")
 register("coverage", "fwatlas.analyses.coverage:coverage_facts",
          "Transformers architectures each framework can load, per release")
+register("probe", "fwatlas.probe.measured:probe_facts",
+         "deployment paths measured by fwatlas probe (share working per target kind)")
 
 
 def _overlaps(provider_prefix: str, wanted: str | None) -> bool:

@@ -114,7 +114,8 @@ def pwc_payload(atlas: Atlas, *, official_only: bool = False, snapshot: str | No
     return envelope({"sources": result.sources(), **result.as_dict()})
 
 
-def deploy_matrix_payload(*, framework: str | None = None, target: str | None = None,
+def deploy_matrix_payload(atlas: Atlas | None = None, *, framework: str | None = None,
+                          target: str | None = None,
                           kb_path: str | None = None) -> dict[str, Any]:
     """``fwatlas deploy-matrix [--framework --target --kb]`` (built inline in
     ``cli/kb_commands.py`` too)."""
@@ -131,7 +132,19 @@ def deploy_matrix_payload(*, framework: str | None = None, target: str | None = 
     targets = target_option(target, TARGETS)
     kb = load_kb(Path(kb_path) if kb_path else None)
     m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
-    return envelope({"sources": kb.sources(), "rows": m.rows()})
+    return envelope(deploy_matrix_measured(m.rows(), kb.sources(), atlas))
+
+
+def deploy_matrix_measured(rows: list[dict[str, Any]], sources: list[dict[str, Any]],
+                           atlas: Atlas | None) -> dict[str, Any]:
+    """The matrix rows with what the probe measured for each chain (the probe snapshot read
+    from ``atlas``, else the bundled run) and its source beside the knowledge base's."""
+    from fwatlas.probe.measured import annotate_matrix, load_results
+    from fwatlas.store.atlas import open_atlas
+
+    results = load_results(atlas if atlas is not None else open_atlas(None))
+    annotate_matrix(rows, results)
+    return {"sources": [*sources, *([results.source()] if results else [])], "rows": rows}
 
 
 def kb_changes_payload(*, as_of: Any, kb_path: str | None = None) -> dict[str, Any]:
@@ -279,3 +292,16 @@ def compare_payload(atlas: Atlas, *, old: str, new: str, method: str = "tags",
     from fwatlas.verdict.compare import compare
 
     return envelope(compare(atlas, old, new, kb=kb, method=method, file_as=file_as).as_dict())
+
+
+def probe_results_payload(atlas: Atlas, *, snapshot: str | None = None) -> dict[str, Any]:
+    """``fwatlas probe results [--snapshot]``: one row per probe record, with the caption
+    (versions, machine) and the per-target shares of working paths."""
+    from fwatlas.probe.measured import load_results, shares_by_target
+
+    results = load_results(atlas, snapshot)
+    if results is None:
+        return envelope({"sources": [], "caption": None, "shares": [], "rows": []})
+    return envelope({"sources": [results.source()], "caption": results.caption(),
+                     "shares": [s.as_dict() for s in shares_by_target(results)],
+                     "rows": [r.as_dict() for r in results.records]})

@@ -40,6 +40,7 @@ COMMANDS: list[list[str]] = [
     ["kb", "changes"],
     ["verdict", "--as-of", AS_OF],
     ["status", "--as-of", AS_OF],
+    ["probe", "results"],
     ["compare", "--old", f"ref:hub/models@{__version__}", "--new",
      f"ref:hub/models@{__version__}"],
 ]
@@ -51,7 +52,8 @@ ROWLESS: dict[str, list[str]] = {
 }
 #: commands that are not analyses (they write, serve or validate) or render documents
 NOT_ANALYSES = {"ingest", "refresh", "serve", "kb validate", "report", "scan", "migrate",
-                "snapshots use", "snapshots unpin", "snapshots redate"}  # writes, like migrate
+                "snapshots use", "snapshots unpin", "snapshots redate",  # writes, like migrate
+                "probe setup", "probe run"}
 
 
 def _db(args: list[str], db: Path) -> list[str]:
@@ -172,7 +174,8 @@ def test_a_command_without_rows_refuses_csv_with_exit_2(store: Path, tmp_path: P
 
 
 def test_every_command_with_format_is_exercised_or_listed() -> None:
-    covered = {" ".join(a[:2]) if a[0] in ("trends", "kb") else a[0] for a in COMMANDS}
+    covered = {" ".join(a[:2]) if a[0] in ("trends", "kb", "probe") else a[0]
+               for a in COMMANDS}
     covered |= set(ROWLESS)
     with_format = {n for n, o in _commands().items() if "--format" in o} - NOT_ANALYSES
     assert sorted(with_format - covered) == []

@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "fwatlas.cli.signals_commands",
     "fwatlas.cli.scan_commands",
     "fwatlas.cli.verdict_commands",
+    "fwatlas.cli.probe_commands",
 ]
 
 

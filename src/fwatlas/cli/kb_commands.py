@@ -10,6 +10,7 @@ import typer
 
 from fwatlas.cli.options import (
     AsOfOption,
+    DbOption,
     FormatOption,
     JsonFlag,
     JsonOnlyFlag,
@@ -260,12 +261,14 @@ def deploy_matrix_command(
                                                help="Only this target or group "
                                                "(server, mobile, embedded).")] = None,
     kb_path: KbOption = None,
+    db: DbOption = None,
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
     out: OutPath = None,
 ) -> None:
     """For each framework × target: the best active tool chain today, the alternatives, and
-    the status today of what the 2022 article recommended for that cell.
+    the status today of what the 2022 article recommended for that cell; beside each chain,
+    what the deployment probe measured for it (the newest probe snapshot, else the bundled run).
 
     Example: fwatlas deploy-matrix --target mobile
     """
@@ -277,8 +280,11 @@ def deploy_matrix_command(
     targets = target_option(target, TARGETS)
     kb = load_kb(kb_path)
     m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
-    rows = m.rows()
-    payload: dict[str, Any] = {"sources": kb.sources(), "rows": rows}
+    from fwatlas.payloads import deploy_matrix_measured
+    from fwatlas.store.atlas import open_atlas
+
+    payload: dict[str, Any] = deploy_matrix_measured(m.rows(), kb.sources(), open_atlas(db))
+    rows = payload["rows"]
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -298,6 +304,10 @@ def deploy_matrix_command(
                      f"{s['title']}: {s['status'] or 'unknown'} {s['status_date'] or ''}".strip())
                     for s in r["article"]) or "–"
                 t.add_row(r["target"], best, alts, art)
+                for chain in ([r["best"]] if r["best"] else []) + r["alternatives"]:
+                    if chain.get("measured_reading"):
+                        t.add_row("", f"  {chain['display']}: {chain['measured_reading']}",
+                                  "", "")
             console.print(t, markup=False)
         console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 

@@ -125,13 +125,22 @@ def deployment_section(atlas: Atlas, ctx: ReportContext, number: int = 3) -> Sec
     notes = [f"{len(stale)} knowledge-base entries were last checked more than 12 months before "
              f"{ctx.as_of}: {', '.join(stale[:10])}{' …' if len(stale) > 10 else ''}"] \
         if stale else []
+    method: tuple[str, ...]
     method = ("A path is the framework, the tools it goes through, and the target's tool; it is "
               "active when every step is active (renamed entries followed to their successor).",
               "Best = the tool the knowledge base prefers for the cell, then a complete "
               "(dated, primary-sourced) entry, then the shortest chain.",
               "Statuses: active, maintenance, deprecated, archived, renamed – each with a date "
               "and the page it was checked against (fwatlas kb show NAME).")
-    return Section(KEY, number, TITLE, QUESTION, figures=(_heatmap(m),),
-                   tables=(_matrix_table(m), _changes_table(changes)),
-                   reading=tuple(reading), method=method,
-                   sources=dedupe_sources(kb.sources()), notes=tuple(notes))
+    from fwatlas.figures.deployment_measured import measured_parts
+    from fwatlas.probe.measured import load_results
+
+    m_figs, m_tables, m_reading, m_sources = measured_parts(load_results(atlas))
+    method += ("Measured: fwatlas probe exports two reference models (a CNN, a transformer "
+               "block; tiny and medium) through each declared path, loads the artifact in its "
+               "runtime and compares its output with the source model's (fwatlas probe "
+               "results).",) if m_figs else ()
+    return Section(KEY, number, TITLE, QUESTION, figures=(_heatmap(m), *m_figs),
+                   tables=(_matrix_table(m), _changes_table(changes), *m_tables),
+                   reading=(*reading, *m_reading), method=method,
+                   sources=dedupe_sources([*kb.sources(), *m_sources]), notes=tuple(notes))

@@ -187,3 +187,7 @@ register(SourceKind(
     summary="Transformers architectures per framework, per release (the coverage CSV)",
     refresh_module="fwatlas.sources.coverage_fetch", refresh_hint="fwatlas refresh coverage",
 ))
+register(SourceKind(
+    kind="probe", module="fwatlas.sources.probe", component="probe",
+    summary="Deployment-probe results: JSON lines from fwatlas probe run (any machine)",
+))

@@ -49,6 +49,7 @@ class _Dataset:
     kind: str
     file: str
     origin: str
+    format: str = "figures"  # or "probe-jsonl": a deployment-probe run (fwatlas.probe)
 
 
 def _root() -> Any:
@@ -77,7 +78,7 @@ def figures(dataset: str | None = None) -> tuple[Figure, ...]:
     """Every reference row, or those of one dataset."""
     out = []
     for d in _index():
-        if dataset is not None and d.dataset != dataset:
+        if (dataset is not None and d.dataset != dataset) or d.format != "figures":
             continue
         text, _ = _read(d.file)
         for row in csv.DictReader(io.StringIO(text)):
@@ -99,8 +100,19 @@ def snapshots() -> tuple[Snapshot, ...]:
 
     out = []
     for d in _index():
-        rows = figures(d.dataset)
         _, sha = _read(d.file)
+        if d.format == "probe-jsonl":
+            records = probe_records(d.dataset)
+            out.append(Snapshot(
+                id=f"ref:{d.dataset}@{__version__}", kind=d.kind, dataset=d.dataset,
+                origin=d.origin, content_hash=sha,
+                data_date=max((d for r in records if (d := r.measured_on)), default=None),
+                data_date_source="the data: newest machine.measured_at", ingested_at=None,
+                state="complete", rows=len(records), skipped=0, basis="computed",
+                is_reference=True,
+            ))
+            continue
+        rows = figures(d.dataset)
         bases = {r.basis for r in rows}
         out.append(Snapshot(
             id=f"ref:{d.dataset}@{__version__}", kind=d.kind, dataset=d.dataset,
@@ -111,6 +123,19 @@ def snapshots() -> tuple[Snapshot, ...]:
             is_reference=True,
         ))
     return tuple(out)
+
+
+@cache
+def probe_records(dataset: str) -> tuple[Any, ...]:
+    """The records of a bundled deployment-probe run (``ProbeRecord`` objects)."""
+    from fwatlas.probe.records import parse_lines
+
+    for d in _index():
+        if d.dataset == dataset and d.format == "probe-jsonl":
+            text, _ = _read(d.file)
+            records, _skipped = parse_lines(text.splitlines(), f"reference {d.file}")
+            return tuple(records)
+    raise KeyError(dataset)
 
 
 def source_of(dataset: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ COMPONENTS: dict[str, str] = {
     "repos": "fwatlas.sources.repos",
     "paper_code": "fwatlas.sources.paper_code",
     "coverage": "fwatlas.sources.coverage",
+    "probe": "fwatlas.sources.probe",
 }
 
 MIGRATIONS: list[str] = [

@@ -185,7 +185,8 @@ def _pwc(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
 def _deployment(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     from fwatlas.payloads import deploy_matrix_payload
 
-    return deploy_matrix_payload(framework=a["framework"], target=a["target"], kb_path=ctx.kb)
+    return deploy_matrix_payload(atlas, framework=a["framework"], target=a["target"],
+                                 kb_path=ctx.kb)
 
 
 def _kb_list(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
