@@ -59,8 +59,10 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
+# one worker per core (TEST_WORKERS=0 runs in one process, e.g. to debug a test)
+TEST_WORKERS ?= auto
 unit: $(VENV)/.dev browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 ## test: set up and run ruff, mypy and pytest
 test: lint typecheck unit
