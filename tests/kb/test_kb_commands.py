@@ -79,8 +79,9 @@ def test_overlay_moves_the_matrix(tmp_path: Path, cli) -> None:
     assert r.code == 0
     (cell,) = r.json()["rows"]
     assert cell["best"] is None
+    # the bundled probe run is the source of the chains' measured readings
     assert [s["snapshot_id"].split("@")[0] for s in r.json()["sources"]] == [
-        "kb:tools.yaml", "kb:flip.yaml"]
+        "kb:tools.yaml", "kb:flip.yaml", "ref:probe/results"]
 
 
 def test_kb_facts_are_listed(cli) -> None:

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from fwatlas.cli.options import DbOption, FormatOption, JsonFlag, OutPath, output_format
+from fwatlas.cli.options import (
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    JsonOnlyFlag,
+    OutPath,
+    output_format,
+)
 from fwatlas.cli.output import Format, Output, emit
 
 EnvOption = Annotated[Path | None, typer.Option(
@@ -59,7 +66,7 @@ def run_command(
     no_ingest: Annotated[bool, typer.Option(
         "--no-ingest", help="Only write the results file; do not ingest it.")] = False,
     db: DbOption = None,
-    json_out: JsonFlag = False,
+    json_out: JsonOnlyFlag = False,
 ) -> None:
     """Run the probes: export each reference model through each path, load and run it, and
     record ok/stage, size, latency and parity; then ingest the file as a `probe` snapshot.

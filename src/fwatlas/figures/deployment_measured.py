@@ -11,14 +11,14 @@ from typing import Any
 
 from fwatlas.figures import style
 from fwatlas.figures.model import Badge, Figure, Table, escape_label
+from fwatlas.probe import spec as spec_module
 from fwatlas.probe.measured import ProbeResults, shares_by_target
 from fwatlas.probe.records import human_bytes
-from fwatlas.probe.spec import load_spec
 
 
 def _framework(path_id: str) -> str:
     try:
-        return load_spec().path(path_id).framework
+        return spec_module.load_spec().path(path_id).framework
     except KeyError:
         return "other"
 

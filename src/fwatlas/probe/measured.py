@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from fwatlas.probe import spec as spec_module  # read at call time: a spec patched in stays local
 from fwatlas.probe.records import ProbeRecord
-from fwatlas.probe.spec import MODELS, SIZES, ProbeSpec, load_spec
+from fwatlas.probe.spec import MODELS, SIZES, ProbeSpec
 from fwatlas.stats import shares_with_intervals
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -35,7 +36,7 @@ class ProbeResults:
     def for_chain(self, chain: list[str] | tuple[str, ...], spec: ProbeSpec | None = None,
                   ) -> list[ProbeRecord]:
         """Records of every declared path that measures this deploy-matrix chain."""
-        spec = spec or load_spec()
+        spec = spec or spec_module.load_spec()
         ids = {p.id for p in spec.paths if p.chain and list(p.chain) == list(chain)}
         return [r for r in self.records if r.path in ids]
 
@@ -103,7 +104,7 @@ def load_results(atlas: Atlas, snapshot_id: str | None = None) -> ProbeResults |
 
 
 def _ordered(records: list[ProbeRecord]) -> list[ProbeRecord]:
-    order = {p.id: i for i, p in enumerate(load_spec().paths)}
+    order = {p.id: i for i, p in enumerate(spec_module.load_spec().paths)}
 
     def key(r: ProbeRecord) -> tuple[int, str, int, int]:
         return (order.get(r.path, len(order)), r.path,
@@ -143,7 +144,7 @@ def shares_by_target(results: ProbeResults, spec: ProbeSpec | None = None) -> li
     A path counts once (all its models and sizes must pass); a path the framework refuses by
     design counts as not working, and is counted separately so a reader can tell the two apart.
     """
-    spec = spec or load_spec()
+    spec = spec or spec_module.load_spec()
     cells: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
     for p in spec.paths:
         recs = results.for_path(p.id)
@@ -183,7 +184,7 @@ def chain_reading(records: list[ProbeRecord], kb_active: bool) -> str | None:
 def annotate_matrix(rows: list[dict[str, Any]], results: ProbeResults | None) -> None:
     """Add ``measured`` (the matching probe records, or null) and ``measured_reading`` to
     every chain of deploy-matrix rows, in place."""
-    spec = load_spec()
+    spec = spec_module.load_spec()
     for row in rows:
         for chain in ([row["best"]] if row["best"] else []) + list(row["alternatives"]):
             recs = results.for_chain(chain["chain"], spec) if results else []
@@ -208,7 +209,7 @@ def probe_facts(atlas: Atlas) -> list[Any]:
                         "computed", src, day))
         out.append(Fact(f"probe.paths_measured.{s.framework}.{s.target}", s.paths, "paths",
                         "computed", src, day))
-    for p in load_spec().paths:
+    for p in spec_module.load_spec().paths:
         works = path_works(results.for_path(p.id))
         if works is not None:
             out.append(Fact(f"probe.works.{p.id}", works, "bool", "computed", src, day))
