@@ -1,0 +1,82 @@
+"""Read commands on a full store against the cold `fwatlas --help` of the same run.
+
+Builds (untimed, cached under bench-data/) a store holding all of ../shared/data that the
+readers accept, then times each read command in a fresh process, median of 5, and prints one
+line per command: ``NAME: T s = R x --help``. Targets: each <= 5x --help, report <= 10x.
+Run: .venv/bin/python benchmarks/bench_cli.py [--quick]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench-data"
+SHARED = ROOT.parent / "shared" / "data"
+FWATLAS = [sys.executable, "-m", "fwatlas"]
+INPUTS = [
+    ("hub", "hf_models_2022_sample/hf_models_2022-02-21.sample.jsonl.gz"),
+    ("papers", "conference_papers"),
+    ("papers", "conference_papers/published_counts.csv"),
+    ("pypi-downloads", "pypi_downloads_monthly/pypi_framework_downloads_2018-2026.csv"),
+    ("pypi-downloads", "pypi_downloads_monthly/top-pypi-packages_2026-04-01.min.json"),
+    ("github", "best_of_ml_python_weekly"),
+    ("github", "github_stars_dl_frameworks_daily"),
+    ("jobs", "hn_whoishiring_terms/hn_whoishiring_terms_monthly_2011-04_to_2024-05.csv"),
+    ("qa", "stackoverflow_ai_index_2020"),
+    ("qa", "dsse_questions/all_questions_2014-05_to_2024-08.csv"),
+    ("paper-code", "paper_code_2022_2025/code_links.csv"),
+    ("coverage", "transformers_framework_coverage/transformers_arch_framework_coverage.csv"),
+    ("repos", "code_corpus"),
+]
+COMMANDS = ["facts", "verdict", "status", "availability", "research", "signals", "vitality",
+            "deploy-matrix", "report"]
+
+
+def full_store() -> Path:
+    db = DATA / "bench_cli_full.duckdb"
+    if db.exists():
+        return db
+    DATA.mkdir(exist_ok=True)
+    for kind, rel in INPUTS:
+        subprocess.run([*FWATLAS, "ingest", kind, str(SHARED / rel), "--db", str(db)],
+                       check=True, capture_output=True)
+    registry = ROOT / "tests/signals/fixtures/registry"
+    if registry.is_dir():
+        subprocess.run([*FWATLAS, "ingest", "registry", str(registry), "--db", str(db)],
+                       check=True, capture_output=True)
+    return db
+
+
+def cold(args: list[str], runs: int, db: Path) -> float:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "FWATLAS_DB": str(db)}
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([*FWATLAS, *args], check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    if not SHARED.is_dir():
+        sys.exit(f"{SHARED} is absent: the shared data are needed")
+    runs = 3 if "--quick" in sys.argv else 5
+    db = full_store()
+    print(f"store: {db} ({db.stat().st_size / 2**20:.1f} MiB), median of {runs}")
+    base = cold(["--help"], runs, db)
+    print(f"--help: {base:.3f} s")
+    for name in COMMANDS:
+        extra = ["-o", str(DATA / "bench_cli_report.html")] if name == "report" else []
+        t = cold([name, *extra], runs, db)
+        print(f"{name}: {t:.3f} s = {t / base:.1f} x --help")
+
+
+if __name__ == "__main__":
+    main()
