@@ -5,8 +5,9 @@ of any length is read once whatever the number of terms (a search per term would
 times). Rules the automaton cannot express are applied to its few hits: ``whole_word`` terms must
 sit between non-word characters, and a ``requires`` term counts only when one of its companions
 also matched in the same text. ``keras`` is dated: TensorFlow evidence before Keras 3, Keras
-after (``vocabulary.keras_category``). The result keeps the matched terms so that every count can
-be explained.
+after (``vocabulary.keras_category``); so are the vocabulary's ``dated`` terms (``torch`` before
+PyTorch's first release is Lua Torch, ``vocabulary.term_category``). The result keeps the
+matched terms so that every count can be explained.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ class TextScanner:
             if e.requires and not any(r in present for r in e.requires):
                 continue
             terms.append(e.term)
-            frameworks.add(vocab.keras_category(when) if e.framework == "keras" else e.framework)
+            category = vocab.term_category(e.term, e.framework, when)
+            if category is not None:  # a dated term before its date may name no framework
+                frameworks.add(category)
         return TextMatch(tuple(sorted(terms)),
                          tuple(sorted(frameworks, key=lambda f: self._rank.get(f, 99))))
 
@@ -122,7 +125,9 @@ def frameworks_from_words(words: list[str], when: dt.date | int | None) -> TextM
         if fw is None:
             continue
         terms.append(w.strip().lower())
-        frameworks.add(vocab.keras_category(when) if fw == "keras" else fw)
+        category = vocab.term_category(w, fw, when)
+        if category is not None:
+            frameworks.add(category)
     rank = {c: i for i, c in enumerate(vocab.categories())}
     return TextMatch(tuple(sorted(set(terms))),
                      tuple(sorted(frameworks, key=lambda f: rank.get(f, 99))))

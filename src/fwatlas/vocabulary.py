@@ -68,6 +68,60 @@ def keras_category(when: dt.date | int | None) -> str:
     return "tensorflow" if when < keras3_date() else "keras"
 
 
+@dataclass(frozen=True)
+class DatedTerm:
+    """A term that meant something else before a date (the ``dated`` section): before
+    ``before`` its evidence is ``then`` (None: no framework)."""
+
+    term: str
+    before: dt.date
+    then: str | None
+    why: str
+
+
+@cache
+def dated_terms() -> dict[str, DatedTerm]:
+    """Every dated term, lower-cased (``keras`` is dated by ``keras3_date`` instead)."""
+    out = {}
+    for term, spec in (raw().get("dated") or {}).items():
+        then = spec.get("then")
+        if then is not None and then not in categories():
+            raise ValueError(f"dated term {term!r}: unknown category {then!r}")
+        out[str(term).lower()] = DatedTerm(str(term).lower(),
+                                           dt.date.fromisoformat(str(spec["before"])),
+                                           None if then is None else str(then),
+                                           str(spec.get("why", "")))
+    return out
+
+
+def is_before(when: dt.date | int | None, day: dt.date) -> bool:
+    """Whether evidence dated ``when`` (a date or a year) comes before ``day``.
+
+    A year is before when its middle (1 July) is: a whole year of papers is read with the
+    meaning most of it had. An unknown date is read with today's meaning (False)."""
+    if when is None:
+        return False
+    if isinstance(when, int):
+        return dt.date(when, 7, 1) < day
+    return when < day
+
+
+def term_category(term: str, framework: str | None, when: dt.date | int | None) -> str | None:
+    """What a term that the vocabulary maps to ``framework`` means at ``when``: a dated term's
+    earlier meaning before its date, ``keras`` by the Keras 3 rule, else ``framework``.
+
+    Every reader of words, tags or text terms asks this, so ``torch`` in a 2016 question is
+    Lua Torch (``other``) wherever it is read."""
+    if framework is None:
+        return None
+    rule = dated_terms().get(term.strip().lower())
+    if rule is not None and is_before(when, rule.before):
+        return rule.then
+    if framework == "keras":
+        return keras_category(when)
+    return framework
+
+
 # --- Hugging Face Hub ---------------------------------------------------------------------------
 
 

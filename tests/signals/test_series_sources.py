@@ -126,7 +126,9 @@ def test_stackoverflow_years_and_dsse_months_are_separate_datasets(db):
         tags = set(r["Tags"].strip("<>").split("><"))
         month, day = r["CreationDate"][:7], r["CreationDate"][:10]
         fws = set()
-        if tags & {"pytorch", "torch", "allennlp"}:  # the vocabulary's `words`
+        # the vocabulary's `words`; `torch` before PyTorch's first release (2017-01-18) is Lua
+        # Torch, not PyTorch
+        if tags & {"pytorch", "allennlp"} or ("torch" in tags and day >= "2017-01-18"):
             fws.add("pytorch")
         if "tensorflow" in tags:
             fws.add("tensorflow")

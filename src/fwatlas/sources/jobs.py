@@ -79,11 +79,9 @@ NOTE_SUM = ("a framework's count sums its terms' counts (a posting naming two te
 
 
 def framework_of(term: str, when: dt.date) -> str | None:
-    """The framework a term names at a date (vocabulary + DESIGN's Keras rule), or None."""
-    fw = vocab.word_framework(term)
-    if fw == "keras":
-        return vocab.keras_category(when)
-    return fw
+    """The framework a term names at a date (vocabulary, its dated terms and DESIGN's Keras
+    rule), or None."""
+    return vocab.term_category(term, vocab.word_framework(term), when)
 
 
 def reported() -> list[str]:

@@ -148,8 +148,8 @@ def month_rows(month: dt.date, posts: int, per_fw: dict[str, int],
     for term, n in sorted(per_term.items()):
         fw = term_fw.get(term)
         rows.append({"period_start": month, "site": jb.HN_SITE, "subject_kind": "term",
-                     "subject": term, "framework": vocab.keras_category(month)
-                     if fw == "keras" else fw, "postings": n, "total_posts": posts})
+                     "subject": term, "framework": vocab.term_category(term, fw, month),
+                     "postings": n, "total_posts": posts})
     for fw in jb.reported():
         if fw == "keras" and vocab.keras_category(month) != "keras":
             continue  # before Keras 3 a Keras post is TensorFlow evidence: no Keras row

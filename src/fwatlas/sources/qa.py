@@ -139,9 +139,7 @@ def so_rows(counts: dict[tuple[int, str], int | None]) -> Iterator[dict[str, Any
     sums: dict[tuple[int, str], int] = {}
     named: set[str] = set()
     for (year, tag), n in sorted(counts.items()):
-        fw = vocab.word_framework(tag)
-        if fw == "keras":
-            fw = vocab.keras_category(year)
+        fw = vocab.term_category(tag, vocab.word_framework(tag), year)
         yield {"period_start": dt.date(year, 1, 1), "period": "year", "site": SO_SITE,
                "subject_kind": "term", "subject": tag, "framework": fw, "questions": n,
                "total_questions": None}
@@ -194,7 +192,7 @@ def dsse_stream(path: Path) -> GuardedReader:
         for (month, tag), n in sorted(tag_counts.items()):
             yield {"period_start": month, "period": "month", "site": DSSE_SITE,
                    "subject_kind": "term", "subject": tag,
-                   "framework": vocab.word_framework(tag), "questions": n,
+                   "framework": framework_of(tag, month), "questions": n,
                    "total_questions": totals[month]}
         if not totals:
             raise InputError("no questions in the file (empty input)", path=str(path))

@@ -69,11 +69,14 @@ def base_url() -> str:
 
 
 def framework_tags(month: dt.date) -> dict[str, list[str]]:
-    """Framework -> its tags at ``month`` (the keras tag is TensorFlow's before Keras 3)."""
+    """Framework -> its tags at ``month`` (the keras tag is TensorFlow's before Keras 3; a dated
+    tag before its date counts for its earlier meaning, or for none)."""
     out: dict[str, list[str]] = {}
     for fw, tags in vocab.qa_tags().items():
-        dated = vocab.keras_category(month) if fw == "keras" else fw
-        out.setdefault(dated, []).extend(t for t in tags if t not in out.get(dated, []))
+        for t in tags:
+            dated = vocab.term_category(t, fw, month)
+            if dated is not None and t not in out.get(dated, []):
+                out.setdefault(dated, []).append(t)
     return out
 
 
