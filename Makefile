@@ -68,9 +68,11 @@ unit: $(VENV)/.dev browser
 test: lint typecheck unit
 
 ## fuzz: the long property-based run – 1,000 mutated inputs per reader; figures in
-## test-artifacts/fuzz-figures.json (make test runs 20 per reader)
+## test-artifacts/fuzz-figures.json (make test runs 20 per reader) – and the kill -9 crash test
+## at all 33 points (make test runs 6)
 fuzz: $(VENV)/.dev
 	FWATLAS_FUZZ_EXAMPLES=$${FWATLAS_FUZZ_EXAMPLES:-1000} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+	FWATLAS_CRASH_POINTS=all $(BIN)/pytest -q -p no:cacheprovider tests/store/test_crash.py
 
 ## bench: the speed and memory benchmarks (figures and ratios against baselines)
 bench: $(VENV)/.dev

@@ -287,6 +287,8 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         con.close()
         raise StoreCorrupt(f"not a fwatlas store: {exc}".splitlines()[0], path=str(path)) \
             from exc
+    if not versions and not con.execute("SELECT 1 FROM information_schema.tables").fetchall():
+        return  # an empty DuckDB file: a first ingest killed before its schema was committed
     if "core" not in versions:
         con.close()
         raise StoreCorrupt("not a fwatlas store (no schema_version of its core tables)",
