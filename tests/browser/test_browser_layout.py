@@ -42,7 +42,12 @@ PAGES = {
     "hub": ["/availability", "/availability?by=task", "/model", "/model/org/pt-jax"],
     "research": ["/research", "/migration", "/trends/pwc", "/facts"],
     "kb": ["/deployment", "/kb", "/kb/changes", "/kb/torchserve"],
-    "signals": ["/signals", "/vitality", "/support", "/compare", "/advisor"],
+    "signals": ["/signals", "/signals?share=true&by=package", "/vitality", "/support",
+                "/compare"],
+    # the advisor's answers: a trace whose evidence lines carry long URLs
+    "advisor": ["/advisor", "/advisor?persona=industry&target=mobile&need=audio-video",
+                "/advisor?persona=researcher",
+                "/advisor?persona=beginner&existing=tensorflow&target=mobile&target=browser"],
 }
 
 
