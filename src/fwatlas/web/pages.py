@@ -156,8 +156,16 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                  venue: str | None = Query(None, max_length=100),
                  year_from: int | None = Query(None, alias="from", ge=1900, le=2200),
                  year_to: int | None = Query(None, alias="to", ge=1900, le=2200),
+                 evidence: str = Query("all", max_length=10),
                  ) -> HTMLResponse:
+        from fwatlas.analyses.research_code import EVIDENCE
+        from fwatlas.errors import InputError
         from fwatlas.figures.missing import optional_module
+        from fwatlas.payloads import research_payload
+        from fwatlas.web.views import blocks
+
+        if evidence not in EVIDENCE:
+            raise InputError(f"--evidence {evidence!r} is not one of: {', '.join(EVIDENCE)}")
 
         if optional_module("fwatlas.analyses.research") is None:
             return _sections_page(request, gate, app, ["research"], "Research explorer",
@@ -165,12 +173,26 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         venue = venue or None
         view = gate.run(("research-page", venue, year_from, year_to),
                         lambda a: research_view(a, venue, year_from, year_to))
+        # the linked code's rows (papers' repositories, from 2022), as --evidence code prints
+        code: dict[str, Any] = {"rows": []}
+        if evidence != "text":
+            # the payload --json prints for this --evidence (with all, a venue the code rows
+            # lack gives text rows only, as in the CLI; with code, it is a 422 like exit 2)
+            code = gate.run(("research-payload", venue, year_from, year_to, evidence),
+                            lambda a: research_payload(a, venue=venue, year_from=year_from,
+                                                       year_to=year_to, evidence=evidence))
+        code_rows = [{k: r[k] for k in ("venue", "year", "repositories", "n", "pytorch_share",
+                                        "pytorch_share_ci95", "tensorflow_share", "jax_share",
+                                        "sample") if k in r}
+                     for r in code["rows"] if r.get("series") == "code"]
         query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()
                                         if v != ""])
         return render(request, "research.html.j2", title="Research explorer", view=view,
                       api_href="/api/research" + (f"?{query}" if query else ""),
                       venue=venue or "", year_from=year_from, year_to=year_to,
-                      needs_plotly=view["figure"] is not None)
+                      evidence=evidence, evidences=EVIDENCE,
+                      code=code, code_blocks=blocks({"linked code": code_rows}),
+                      needs_plotly=view["figure"] is not None and evidence != "code")
 
     @app.get("/advisor", response_class=HTMLResponse, include_in_schema=False)
     def advisor(request: Request,
