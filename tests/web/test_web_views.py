@@ -176,3 +176,20 @@ def test_research_page_shows_the_evidence_chosen(client, evidence):
         assert 'id="research-code"' not in html
     assert ('id="research-rows"' in html) == (evidence != "code")
     assert f"<option selected>{evidence}</option>" in html
+
+
+def test_model_page_takes_a_snapshot_id_never_a_local_path(client, tmp_path):
+    assert client.get("/model/org/pt-jax", params={"snapshot": str(tmp_path)}).status_code == 422
+    page = client.get("/model", params={"q": "org/pt-jax", "snapshot": "s1"},
+                      follow_redirects=True)
+    assert page.status_code == 200 and 'name="snapshot" value="s1"' in page.text
+    href = html_lib.unescape(re.search(r'id="view-json" href="([^"]+)"', page.text).group(1))
+    assert client.get(href).json() == client.get("/api/model/org/pt-jax?snapshot=s1").json()
+
+
+def test_overview_and_advisor_keep_as_of_in_the_url(client):
+    html = client.get("/", params={"as_of": "2026-06-01"}).text
+    assert 'name="as_of" value="2026-06-01"' in html
+    assert "/api/report?as_of=2026-06-01" in html
+    adv = client.get("/advisor", params={"persona": "industry", "as_of": "2026-06-01"}).text
+    assert 'name="as_of" value="2026-06-01"' in adv

@@ -127,29 +127,41 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         kb = Path(app.state.kb) if app.state.kb else None
         # the scorecard first: who leads each round today, then the evidence section by section
         card = gate.run(("scorecard", when), lambda a: scorecard(a, as_of=when, kb=kb))
+        api = "/api/report" + (f"?as_of={as_of.isoformat()}" if as_of else "")
         return _sections_page(request, gate, app, section_keys(), "Overview", when,
-                              scorecard=card, card_credits=credits(list(card.sources)))
+                              scorecard=card, card_credits=credits(list(card.sources)),
+                              as_of_form={"value": as_of.isoformat() if as_of else "",
+                                          "api": api})
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
     def model_search(request: Request,
-                     q: str | None = Query(None, max_length=300)) -> Response:
+                     q: str | None = Query(None, max_length=300),
+                     snapshot: str | None = Query(None, max_length=200)) -> Response:
         if q and q.strip():
             target = "/model/" + urllib.parse.quote(q.strip(), safe="/")
+            if snapshot and snapshot.strip():
+                target += "?" + urllib.parse.urlencode({"snapshot": snapshot.strip()})
             return RedirectResponse(target, status_code=303)
         return render(request, "model.html.j2", info=None, query="", close_matches=[],
-                      message=None)
+                      snapshot=None, message=None)
 
     @app.get("/model/{model_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def model_page(request: Request, model_id: str) -> HTMLResponse:
+    def model_page(request: Request, model_id: str,
+                   snapshot: str | None = Query(None, max_length=200)) -> HTMLResponse:
         from fwatlas.payloads import model_payload
+        from fwatlas.web.views import SNAPSHOT_ID, Option
 
+        snapshot = snapshot or None
+        Option("snapshot", pattern=SNAPSHOT_ID).check(snapshot)  # an id, never a local file
         try:
-            info = gate.run(("model", model_id, None), lambda a: model_payload(a, model_id))
+            info = gate.run(("model", model_id, snapshot),
+                            lambda a: model_payload(a, model_id, snapshot=snapshot))
         except NotFound as exc:
             return render(request, "model.html.j2", status=404, info=None, query=model_id,
-                          close_matches=exc.close_matches, message=str(exc))
+                          close_matches=exc.close_matches, message=str(exc),
+                          snapshot=snapshot)
         return render(request, "model.html.j2", info=info, query=model_id, close_matches=[],
-                      message=None)
+                      message=None, snapshot=snapshot)
 
     @app.get("/research", response_class=HTMLResponse, include_in_schema=False)
     def research(request: Request,
@@ -240,6 +252,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                    "cloud": cloud, "keras_backend": keras_backend}
         form = {"persona": persona or "", "target": target or [], "need": need or [],
                 "workload": workload or [], "ruleset": ruleset,
+                "as_of": as_of.isoformat() if as_of else "",
                 **{k: v or "" for k, v in singles.items()}}
         result = other = None
         if persona:
