@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 WIDTHS = (1280, 390)
 
 #: what a page must satisfy, measured in the browser
-PROBE = """() => {
+PROBE = r"""() => {
   const vw = document.documentElement.clientWidth;
   const figs = [...document.querySelectorAll('[data-figure]')].map(d => {
     const box = d.getBoundingClientRect();
@@ -23,7 +23,14 @@ PROBE = """() => {
     const L = d.layout || {};
     const title = k => (L[k] && L[k].title && L[k].title.text) || '';
     const cartesian = !!d.querySelector('.xtick');
-    return {id: d.id, title: t ? t.textContent : '',
+    // a numeric axis names its unit: "share of models (%)", "latency (ms, median)"; a
+    // category, date or year axis is its own unit
+    const F = d._fullLayout || {};
+    const unitless = Object.keys(F).filter(k => /^[xy]axis\d*$/.test(k))
+      .filter(k => ['linear', 'log'].includes(F[k].type) && F[k].visible !== false)
+      .map(k => (F[k].title && F[k].title.text) || '')
+      .filter(s => !/\(.+\)\s*$/.test(s) && !['year', 'quarter', 'date'].includes(s));
+    return {id: d.id, title: t ? t.textContent : '', unitless,
             clipped: !!tb && (tb.right > box.right + 1 || tb.left < box.left - 1),
             axes: !cartesian || (!!title('xaxis') && !!title('yaxis'))};
   });
@@ -35,7 +42,12 @@ PAGES = {
     "hub": ["/availability", "/availability?by=task", "/model", "/model/org/pt-jax"],
     "research": ["/research", "/migration", "/trends/pwc", "/facts"],
     "kb": ["/deployment", "/kb", "/kb/changes", "/kb/torchserve"],
-    "signals": ["/signals", "/vitality", "/support", "/compare", "/advisor"],
+    "signals": ["/signals", "/signals?share=true&by=package", "/vitality", "/support",
+                "/compare"],
+    # the advisor's answers: a trace whose evidence lines carry long URLs
+    "advisor": ["/advisor", "/advisor?persona=industry&target=mobile&need=audio-video",
+                "/advisor?persona=researcher",
+                "/advisor?persona=beginner&existing=tensorflow&target=mobile&target=browser"],
 }
 
 
@@ -49,13 +61,15 @@ def _context(browser, width):
 
 
 def _check(pg, where: str, width: int, private: str) -> None:
-    pg.wait_for_function("[...document.querySelectorAll('[data-figure]')].every(d => d.data)")
+    pg.wait_for_function("[...document.querySelectorAll('[data-figure]')]"
+                         ".every(d => d.data && d._fullLayout)")
     got = pg.evaluate(PROBE)
     assert got["scroll"] <= width, f"{where} at {width} px is {got['scroll']} px wide"
     for f in got["figs"]:
         assert f["title"], f"{where}: {f['id']} has no title"
         assert not f["clipped"], f"{where} at {width} px: title of {f['id']} is cut"
         assert f["axes"], f"{where}: {f['id']} lacks an axis title"
+        assert f["unitless"] == [], f"{where}: {f['id']} axis titles without a unit"
     assert private not in pg.content(), f"{where} shows a local path"
     assert pg.problems == [], f"{where} at {width} px: {pg.problems}"
 

@@ -37,7 +37,7 @@ def test_one_cadence_is_one_axis():
                for m in range(1, 7) for fw in ("pytorch", "tensorflow")]
     fig = signal_figure(_result(monthly, [])).figure.to_plotly_json()
     assert {t.get("yaxis", "y") for t in fig["data"]} == {"y"}
-    assert fig["layout"]["yaxis"]["title"]["text"] == "questions"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "questions (monthly)"  # with its unit
 
 
 def test_many_breaks_are_ticks_not_lines_across_the_chart():

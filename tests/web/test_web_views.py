@@ -27,7 +27,8 @@ PARITY = [
      ["kb", "list", "--framework", "pytorch", "--status", "archived", "--as-of", "2026-11-01"]),
     ("/kb/changes?as_of=2026-11-01", ["kb", "changes", "--as-of", "2026-11-01"]),
     ("/kb/torchserve?as_of=2026-11-01", ["kb", "show", "torchserve", "--as-of", "2026-11-01"]),
-    ("/signals?metric=jobs&by=package", ["signals", "--metric", "jobs", "--by", "package"]),
+    ("/signals?metric=jobs&by=package&share=true",
+     ["signals", "--metric", "jobs", "--by", "package", "--share"]),
     ("/vitality?as_of=2026-06-01", ["vitality", "--as-of", "2026-06-01"]),
     ("/support?python=3.12&os=windows&arch=arm64",
      ["support", "--python", "3.12", "--os", "windows", "--arch", "arm64"]),
@@ -35,7 +36,16 @@ PARITY = [
      ["compare", "--old", "ref:hub/models@0.1.0", "--new", "s1"]),
     ("/facts?prefix=hub.share", ["facts", "--prefix", "hub.share"]),
     ("/research?venue=iclr&from=2019", ["research", "--venue", "iclr", "--from", "2019"]),
+    ("/research?evidence=code&venue=cvpr",
+     ["research", "--evidence", "code", "--venue", "cvpr"]),
+    ("/coverage?library=transformers", ["coverage", "--library", "transformers"]),
+    ("/trends/repos?from=2019&to=2024-06-30",
+     ["trends", "repos", "--from", "2019", "--to", "2024-06-30"]),
+    ("/probe/results", ["probe", "results"]),
 ]
+
+#: options that change only how a page shows the data: not in its JSON link (same JSON)
+DISPLAY = {o.name for v in views() for o in v.options if o.display}
 
 
 def test_every_declared_view_has_a_parity_case():
@@ -57,8 +67,9 @@ def test_api_twin_is_the_cli_json_and_the_page_shows_it(client, store, path, arg
     href = html_lib.unescape(re.search(r'id="view-json" href="([^"]+)"', html).group(1))
     got, want = urllib.parse.urlsplit(href), urllib.parse.urlsplit("/api" + path)
     assert got.path == want.path
-    assert urllib.parse.parse_qs(got.query) == urllib.parse.parse_qs(want.query)
-    if "/kb/" not in path and path.split("?")[0] not in ("/research",):
+    assert urllib.parse.parse_qs(got.query) == {
+        k: v for k, v in urllib.parse.parse_qs(want.query).items() if k not in DISPLAY}
+    if "?" in path and "/kb/" not in path:
         assert 'id="view-form"' in html
         for name, value in (kv.split("=") for kv in path.split("?")[1].split("&")):
             assert f'name="{name}"' in html  # the option is a form control
@@ -149,3 +160,36 @@ def test_overview_opens_with_the_scorecard(client):
     verdict = client.get("/api/verdict").json()
     for row in verdict["rows"]:
         assert row["title"].replace("'", "&#39;") in html
+
+
+@pytest.mark.parametrize("evidence", ["text", "code", "all"])
+def test_research_page_shows_the_evidence_chosen(client, evidence):
+    api = client.get("/api/research", params={"evidence": evidence, "venue": "cvpr"}).json()
+    html = client.get("/research", params={"evidence": evidence, "venue": "cvpr"}).text
+    code = [r for r in api["rows"] if r["series"] == "code"]
+    assert (evidence == "text") == (not code)
+    if code:  # one row on the page per code row of the JSON, its share as the JSON has it
+        table = re.search(r'id="research-code-rows">(.*?)</table>', html, re.S).group(1)
+        assert table.count("<tr>") - 1 == len(code)  # the header row, then the rows
+        assert f"{code[0]['pytorch_share']:.4g}" in table
+    else:
+        assert 'id="research-code"' not in html
+    assert ('id="research-rows"' in html) == (evidence != "code")
+    assert f"<option selected>{evidence}</option>" in html
+
+
+def test_model_page_takes_a_snapshot_id_never_a_local_path(client, tmp_path):
+    assert client.get("/model/org/pt-jax", params={"snapshot": str(tmp_path)}).status_code == 422
+    page = client.get("/model", params={"q": "org/pt-jax", "snapshot": "s1"},
+                      follow_redirects=True)
+    assert page.status_code == 200 and 'name="snapshot" value="s1"' in page.text
+    href = html_lib.unescape(re.search(r'id="view-json" href="([^"]+)"', page.text).group(1))
+    assert client.get(href).json() == client.get("/api/model/org/pt-jax?snapshot=s1").json()
+
+
+def test_overview_and_advisor_keep_as_of_in_the_url(client):
+    html = client.get("/", params={"as_of": "2026-06-01"}).text
+    assert 'name="as_of" value="2026-06-01"' in html
+    assert "/api/report?as_of=2026-06-01" in html
+    adv = client.get("/advisor", params={"persona": "industry", "as_of": "2026-06-01"}).text
+    assert 'name="as_of" value="2026-06-01"' in adv

@@ -65,7 +65,7 @@ def _f1_figure(results: dict[str, Any]) -> Figure:
                          "of_models_in_any_framework": av.overall.with_framework,
                          "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date})
     fig.update_layout(**style.layout(
-        "F1 – exclusive and shared availability, by method", y_title="share of models",
+        "F1 – exclusive and shared availability, by method", y_title="share of models (%)",
         x_title="framework",
         percent=True, barmode="group"))
     return Figure("availability-f1", "Exclusive and shared availability (F1)", fig, tuple(rows),
@@ -93,7 +93,7 @@ def _year_figure(av: Any) -> Figure:
                      **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS}})
     basis = "last modified" if any("lastModified" in n for n in av.notes) else "created"
     fig.update_layout(**style.layout(f"Availability by year {basis} (method {av.method})",
-                                     y_title="share available", percent=True,
+                                     y_title="share available (%)", percent=True,
                                      x_title=f"year {basis}", xaxis={"type": "category"}))
     return Figure("availability-by-year", f"Availability by year {basis}", fig, tuple(rows),
                   "Share of the year's models (among those in any listed framework) available in "
@@ -116,7 +116,7 @@ def _weight_figure(results: dict[str, Any]) -> Figure:
                          "share_exclusive": av.overall.share_exclusive[f],
                          "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date})
     fig.update_layout(**style.layout("Counted by models vs weighted by downloads",
-                                     y_title="share available", x_title="framework",
+                                     y_title="share available (%)", x_title="framework",
                                      percent=True, barmode="group"))
     return Figure("availability-weights", "Count vs download-weighted", fig, tuple(rows),
                   "Shares of models (or of their downloads) available in each framework.")
@@ -145,7 +145,7 @@ def _task_figure(av: Any) -> Figure:
     fig.update_layout(**style.layout(
         f"Exclusive availability by task ({len(shown)} largest tasks)",
         percent=False, barmode="stack", height=120 + 26 * len(shown), y_title="task",
-        xaxis={"tickformat": ".0%", "title": {"text": "share of models in any framework"}},
+        xaxis={"tickformat": ".0%", "title": {"text": "share of models in any framework (%)"}},
         margin={"l": 200, "r": 16, "t": 48, "b": 48}))
     return Figure("availability-by-task", "Availability by task", fig, tuple(rows),
                   "Exclusive shares per task, largest tasks by model count.")
@@ -170,7 +170,7 @@ def _top_figure(tm: Any) -> tuple[Figure, Table | None]:
     fig = go.Figure(go.Bar(x=[k for k, _ in keys], y=[v for _, v in keys],
                            marker={"color": "#5C6BC0"},
                            hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    fig.update_layout(**style.layout(title, y_title=f"share of the top {tm.n}",
+    fig.update_layout(**style.layout(title, y_title=f"share of the top {tm.n} (%)",
                                      x_title="framework", percent=True))
     rows = tuple({"measure": k, "share": v, "basis": tm.basis, "snapshot_id": tm.snapshot.id,
                   "data_date": tm.snapshot.data_date} for k, v in keys)
@@ -191,7 +191,7 @@ def _also_figure(also: dict[str, Any]) -> Figure:
                            marker={"color": [style.colour(f) for f in FWS]},
                            hovertemplate="%{x}: %{y:,} models<extra></extra>"))
     fig.update_layout(**style.layout(f"{also['what']} ({also['data_date']}, {also['basis']})",
-                                     y_title="models", x_title="framework"))
+                                     y_title="models (count)", x_title="framework"))
     rows = tuple({"framework": f, "models": avail.get(f), "basis": also["basis"],
                   "snapshot_id": also["snapshot_id"], "data_date": also["data_date"]}
                  for f in FWS)

@@ -52,7 +52,8 @@ def coverage_part(atlas: Atlas) -> CoveragePart | None:
                           "architectures)<extra>" + style.label(fw) + "</extra>"))
     fig.update_layout(**style.layout(
         "Transformers: architectures each framework can load, per release",
-        y_title="share of the release's architectures", percent=True, height=420,
+        y_title="share of the release's architectures (%)",
+        x_title="Transformers release (version, release date)", percent=True, height=420,
         yaxis={"range": [0, 1.02], "tickformat": ".0%"}))
     figure = Figure("availability-transformers-coverage", "Transformers coverage per release",
                     fig, tuple(rows), "Architectures with a model implementation in each "

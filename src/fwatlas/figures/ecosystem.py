@@ -52,7 +52,7 @@ def tools_figure(kb: Any) -> Figure:
         rows += [{"kind": kind, "framework": f, "active_tools": counts[kind].get(f, 0)}
                  for f in FRAMEWORKS]
     fig.update_layout(**style.layout("Active tools per framework, by kind (knowledge base)",
-                                     y_title="active tools", x_title="framework",
+                                     y_title="active tools (count)", x_title="framework",
                                      barmode="stack", height=420))
     return Figure("ecosystem-tools", "Tools by kind", fig, tuple(rows),
                   "Entries of the knowledge base whose status is active, counted once per "
@@ -133,7 +133,7 @@ def signal_figure(result: Any) -> Figure:
                           "zeroline": False, **({} if k == 0 else {"anchor": "x"})}
     fig.update_layout(**style.layout(
         f"{result.metric.capitalize()} per framework ({unit})",
-        y_title=unit if len(panels) == 1 else f"{unit} ({panels[0]})", x_title="date",
+        y_title=f"{unit} ({panels[0]})" if panels else unit, x_title="date",
         height=400 if len(panels) == 1 else 260 + 160 * len(panels), shapes=shapes,
         annotations=annotations, xaxis={"type": "date"}, **extra))
     rows = tuple({"series": p.series, "date": p.date, "framework": p.framework,

@@ -64,7 +64,7 @@ def f3_figure(rows: list[Any], *, fig_id: str = "research-f3",
                 y=[r.pytorch_share for r in agg], mode="lines+markers",
                 line={"width": 4, "color": style.colour("pytorch"), "dash": dash},
                 hovertemplate="%{x}: %{y:.1%}<extra>all (" + basis + ")</extra>"))
-    fig.update_layout(**style.layout(title, y_title="PyTorch share", x_title="year",
+    fig.update_layout(**style.layout(title, y_title="PyTorch share (%)", x_title="year",
                                      percent=True,
                                      height=420, yaxis={"range": [0, 1], "tickformat": ".0%"}))
     table = tuple({"venue": r.venue, "year": r.year, "basis": r.basis, "papers": r.papers,
@@ -114,7 +114,7 @@ def _pwc_figure(t: Any) -> Figure:
             hovertemplate="%{x}: %{y:.1%}<extra>" + style.label(cat) + "</extra>"))
     fig.update_layout(**style.layout(
         f"F5 – Papers with Code repositories per quarter (dump of {t.snapshot.data_date})",
-        y_title="share of the quarter's repositories", x_title="quarter", percent=True,
+        y_title="share of the quarter's repositories (%)", x_title="quarter", percent=True,
         yaxis={"range": [0, 1], "tickformat": ".0%"}))
     return Figure("research-f5", "Papers with Code quarterly shares (F5)", fig,
                   tuple({k: v for k, v in r.items() if not k.endswith("_share") or

@@ -83,7 +83,7 @@ def text_and_code_figure(text_rows: list[Any], code_rows: list[dict[str, Any]]) 
                   for r in agg_code]
     fig.update_layout(**style.layout(
         "Papers' frameworks: mentions in the text (to 2022), linked code (from 2022)",
-        y_title="share", percent=True, height=440, yaxis={"range": [0, 1],
+        y_title="share (%)", x_title="year", percent=True, height=440, yaxis={"range": [0, 1],
                                                           "tickformat": ".0%"}))
     return Figure("research-text-code", "Paper text to 2022, paper code from 2022", fig,
                   tuple(table),

@@ -127,37 +127,57 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         kb = Path(app.state.kb) if app.state.kb else None
         # the scorecard first: who leads each round today, then the evidence section by section
         card = gate.run(("scorecard", when), lambda a: scorecard(a, as_of=when, kb=kb))
+        api = "/api/report" + (f"?as_of={as_of.isoformat()}" if as_of else "")
         return _sections_page(request, gate, app, section_keys(), "Overview", when,
-                              scorecard=card, card_credits=credits(list(card.sources)))
+                              scorecard=card, card_credits=credits(list(card.sources)),
+                              as_of_form={"value": as_of.isoformat() if as_of else "",
+                                          "api": api})
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
     def model_search(request: Request,
-                     q: str | None = Query(None, max_length=300)) -> Response:
+                     q: str | None = Query(None, max_length=300),
+                     snapshot: str | None = Query(None, max_length=200)) -> Response:
         if q and q.strip():
             target = "/model/" + urllib.parse.quote(q.strip(), safe="/")
+            if snapshot and snapshot.strip():
+                target += "?" + urllib.parse.urlencode({"snapshot": snapshot.strip()})
             return RedirectResponse(target, status_code=303)
         return render(request, "model.html.j2", info=None, query="", close_matches=[],
-                      message=None)
+                      snapshot=None, message=None)
 
     @app.get("/model/{model_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def model_page(request: Request, model_id: str) -> HTMLResponse:
+    def model_page(request: Request, model_id: str,
+                   snapshot: str | None = Query(None, max_length=200)) -> HTMLResponse:
         from fwatlas.payloads import model_payload
+        from fwatlas.web.views import SNAPSHOT_ID, Option
 
+        snapshot = snapshot or None
+        Option("snapshot", pattern=SNAPSHOT_ID).check(snapshot)  # an id, never a local file
         try:
-            info = gate.run(("model", model_id, None), lambda a: model_payload(a, model_id))
+            info = gate.run(("model", model_id, snapshot),
+                            lambda a: model_payload(a, model_id, snapshot=snapshot))
         except NotFound as exc:
             return render(request, "model.html.j2", status=404, info=None, query=model_id,
-                          close_matches=exc.close_matches, message=str(exc))
+                          close_matches=exc.close_matches, message=str(exc),
+                          snapshot=snapshot)
         return render(request, "model.html.j2", info=info, query=model_id, close_matches=[],
-                      message=None)
+                      message=None, snapshot=snapshot)
 
     @app.get("/research", response_class=HTMLResponse, include_in_schema=False)
     def research(request: Request,
                  venue: str | None = Query(None, max_length=100),
                  year_from: int | None = Query(None, alias="from", ge=1900, le=2200),
                  year_to: int | None = Query(None, alias="to", ge=1900, le=2200),
+                 evidence: str = Query("all", max_length=10),
                  ) -> HTMLResponse:
+        from fwatlas.analyses.research_code import EVIDENCE
+        from fwatlas.errors import InputError
         from fwatlas.figures.missing import optional_module
+        from fwatlas.payloads import research_payload
+        from fwatlas.web.views import blocks
+
+        if evidence not in EVIDENCE:
+            raise InputError(f"--evidence {evidence!r} is not one of: {', '.join(EVIDENCE)}")
 
         if optional_module("fwatlas.analyses.research") is None:
             return _sections_page(request, gate, app, ["research"], "Research explorer",
@@ -165,12 +185,26 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         venue = venue or None
         view = gate.run(("research-page", venue, year_from, year_to),
                         lambda a: research_view(a, venue, year_from, year_to))
+        # the linked code's rows (papers' repositories, from 2022), as --evidence code prints
+        code: dict[str, Any] = {"rows": []}
+        if evidence != "text":
+            # the payload --json prints for this --evidence (with all, a venue the code rows
+            # lack gives text rows only, as in the CLI; with code, it is a 422 like exit 2)
+            code = gate.run(("research-payload", venue, year_from, year_to, evidence),
+                            lambda a: research_payload(a, venue=venue, year_from=year_from,
+                                                       year_to=year_to, evidence=evidence))
+        code_rows = [{k: r[k] for k in ("venue", "year", "repositories", "n", "pytorch_share",
+                                        "pytorch_share_ci95", "tensorflow_share", "jax_share",
+                                        "sample") if k in r}
+                     for r in code["rows"] if r.get("series") == "code"]
         query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()
                                         if v != ""])
         return render(request, "research.html.j2", title="Research explorer", view=view,
                       api_href="/api/research" + (f"?{query}" if query else ""),
                       venue=venue or "", year_from=year_from, year_to=year_to,
-                      needs_plotly=view["figure"] is not None)
+                      evidence=evidence, evidences=EVIDENCE,
+                      code=code, code_blocks=blocks({"linked code": code_rows}),
+                      needs_plotly=view["figure"] is not None and evidence != "code")
 
     @app.get("/advisor", response_class=HTMLResponse, include_in_schema=False)
     def advisor(request: Request,
@@ -218,6 +252,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                    "cloud": cloud, "keras_backend": keras_backend}
         form = {"persona": persona or "", "target": target or [], "need": need or [],
                 "workload": workload or [], "ruleset": ruleset,
+                "as_of": as_of.isoformat() if as_of else "",
                 **{k: v or "" for k, v in singles.items()}}
         result = other = None
         if persona:

@@ -50,6 +50,9 @@ class Option:
     arg: str | None = None
     required: bool = False
     pattern: str | None = None
+    #: changes only how the page shows the data (``signals --share``): no argument of the
+    #: builder and no query of the API twin, whose JSON is the same either way (as the CLI's)
+    display: bool = False
 
     @property
     def keyword(self) -> str:
@@ -122,6 +125,13 @@ class View:
     #: twin, when ``build`` is set) come from here
     custom_page: bool = False
     aliases: tuple[str, ...] = field(default=())
+    #: how the page shows the payload (default: :func:`blocks`); gets the display options
+    present: Callable[[dict[str, Any], dict[str, Any]], list[Block]] | None = None
+
+    @property
+    def query_options(self) -> tuple[Option, ...]:
+        """The options the builder (and so the API twin) takes."""
+        return tuple(o for o in self.options if not o.display)
 
     @property
     def api_path(self) -> str:
@@ -236,6 +246,42 @@ def _compare(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
                            kb=_kb(ctx))
 
 
+def _coverage(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.analyses.coverage import coverage
+    from fwatlas.payloads import envelope
+
+    result = coverage(atlas, library=a["library"])
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def _year_or_date(value: str | None, option: str, end: bool) -> dt.date | None:
+    """``trends repos --from/--to``: a year (its first or last day) or a date."""
+    if value is None:
+        return None
+    if value.isdigit() and len(value) == 4:
+        return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} must be YYYY or YYYY-MM-DD, not {value!r}") from None
+
+
+def _repo_trends(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.analyses.repo_trends import repo_trends
+    from fwatlas.payloads import envelope
+
+    result = repo_trends(atlas, snapshot_id=a["snapshot"],
+                         date_from=_year_or_date(a["from"], "--from", False),
+                         date_to=_year_or_date(a["to"], "--to", True))
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def _probe_results(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import probe_results_payload
+
+    return probe_results_payload(atlas, snapshot=a["snapshot"])
+
+
 def _facts(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     from fwatlas.payloads import facts_payload
 
@@ -247,11 +293,13 @@ def _facts(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
 def _values() -> dict[str, tuple[str, ...]]:
     from fwatlas import vocabulary as vocab
     from fwatlas.analyses import availability as av
+    from fwatlas.analyses import coverage as cv
     from fwatlas.analyses import research_code as rc
     from fwatlas.analyses import signals as sg
     from fwatlas.analyses import support as sp
     from fwatlas.kb import schema
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS
+    from fwatlas.sources.base import KINDS
     from fwatlas.verdict.method import load_method
 
     return {
@@ -264,7 +312,8 @@ def _values() -> dict[str, tuple[str, ...]]:
         "kb_framework": tuple(schema.FRAMEWORKS), "kb_kind": tuple(schema.KINDS),
         "kb_status": tuple(schema.STATUSES),
         "target": (*schema.TARGETS, *schema.TARGET_GROUPS),
-        "matrix_framework": tuple(MATRIX_FRAMEWORKS),
+        "matrix_framework": tuple(MATRIX_FRAMEWORKS), "library": tuple(cv.LIBRARIES),
+        "kind": tuple(KINDS),
     }
 
 
@@ -284,7 +333,8 @@ def views() -> tuple[View, ...]:
         View("/status", "What the answers rest on", "fwatlas status", _status, (as_of,),
              nav="Status"),
         View("/snapshots", "Snapshots", "fwatlas snapshots", _snapshots,
-             (Option("kind", help="only this source kind"),), nav="Snapshots"),
+             (Option("kind", "choice", v["kind"], help="only this source kind"),),
+             nav="Snapshots"),
         View("/availability", "Hub model availability", "fwatlas availability", _availability,
              (Option("method", "choice", v["hub_method"], "tags"),
               Option("weight", "choice", v["weight"], "count"),
@@ -293,6 +343,9 @@ def views() -> tuple[View, ...]:
               Option("top", "int", help="the N most downloaded models instead"),
               Option("rank", "choice", v["rank"], "downloads"), snapshot),
              sections=("availability",), nav="Availability"),
+        View("/coverage", "What Transformers can load, release by release", "fwatlas coverage",
+             _coverage, (Option("library", "choice", v["library"], "transformers",
+                                help="the model library"),), nav="Coverage"),
         View("/model", "Model lookup", "fwatlas model", nav="Model", custom_page=True),
         View("/research", "Research explorer", "fwatlas research", _research,
              (Option("venue"), Option("from", "int", help="first year"),
@@ -305,11 +358,21 @@ def views() -> tuple[View, ...]:
               Option("to", "int", default=2019, help="the later year")), nav="Migration"),
         View("/trends/pwc", "Trends: framework shares of new repositories", "fwatlas trends pwc",
              _pwc, (Option("official_only", "bool", help="only official repositories"),
-                    snapshot), nav="Trends"),
+                    snapshot), nav="Trends (PwC)",
+             intro="Also: the same shares from fwatlas's own scans, at /trends/repos."),
+        View("/trends/repos", "Trends: framework shares of scanned repositories",
+             "fwatlas trends repos", _repo_trends,
+             (Option("from", help="first repository date, YYYY or YYYY-MM-DD"),
+              Option("to", help="last repository date, YYYY or YYYY-MM-DD"), snapshot),
+             nav="Trends (scans)"),
         View("/deployment", "Deployment matrix", "fwatlas deploy-matrix", _deployment,
              (Option("framework", "choice", v["matrix_framework"]),
               Option("target", "choice", v["target"])),
              sections=("deployment",), nav="Deployment", aliases=("/deploy-matrix",)),
+        View("/probe/results", "Deployment paths measured by the probe", "fwatlas probe results",
+             _probe_results, (Option("snapshot", help="a probe/results snapshot id",
+                                     pattern=SNAPSHOT_ID),), nav="Probe results",
+             intro="Each record: one path of one model, run on the machine the caption names."),
         View("/kb", "Knowledge base", "fwatlas kb list", _kb_list,
              (Option("framework", "choice", v["kb_framework"]),
               Option("target", "choice", v["target"]),
@@ -324,9 +387,11 @@ def views() -> tuple[View, ...]:
         View("/signals", "Adoption signals over time", "fwatlas signals", _signals,
              (Option("metric", "choice", v["metric"], "downloads"),
               Option("from", "date", help="first date"), Option("to", "date", help="last date"),
+              Option("share", "bool", display=True,
+                     help="each one's share of those with a value at that date"),
               Option("by", "choice", v["sg_by"], "framework"),
               Option("window", "choice", v["window"], "30d"), snapshot),
-             sections=("ecosystem",), nav="Signals"),
+             sections=("ecosystem",), nav="Signals", present=_signals_blocks),
         View("/vitality", "Release vitality", "fwatlas vitality", _vitality, (as_of, snapshot),
              nav="Vitality"),
         View("/support", "Installable where?", "fwatlas support", _support,
@@ -380,6 +445,8 @@ class Block:
     rows: list[list[str]]
     links: list[str | None] = field(default_factory=list)
     pairs: bool = False
+    #: a series grid (dates down, names across): it scrolls in its box, never collapses
+    grid: bool = False
 
 
 def blocks(payload: dict[str, Any], link: Callable[[dict[str, Any]], str | None] | None = None
@@ -414,6 +481,38 @@ def blocks(payload: dict[str, Any], link: Callable[[dict[str, Any]], str | None]
     return out
 
 
+def _share_cell(value: Any) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _signals_blocks(payload: dict[str, Any], display: dict[str, Any]) -> list[Block]:
+    """As ``fwatlas signals [--share]`` prints it: per series, a date × framework (or package)
+    grid of values – or, with share, of each one's share of those with a value that date."""
+    share = bool(display.get("share"))
+    rows = payload.get("rows") or []
+    out = blocks({k: v for k, v in payload.items() if k != "rows"})
+    key = "package" if payload.get("by") == "package" else "framework"
+    names = list(dict.fromkeys(r[key] for r in rows))
+    for series in dict.fromkeys(r["series"] for r in rows):
+        grid: dict[Any, dict[str, Any]] = {}
+        for r in rows:
+            if r["series"] == series:
+                grid.setdefault(r["date"], {})[r[key]] = r
+        table = []
+        for day in sorted(grid):
+            cells = [str(day)]
+            for n in names:
+                r = grid[day].get(n)
+                v = None if r is None else (r["share"] if share else r["value"])
+                mark = "*" if r is not None and r.get("partial") else ""
+                cells.append((_share_cell(v) if share else cell(v)) + mark)
+            table.append(cells)
+        title = f"{payload.get('metric')} – {series}" + (
+            " (share of those with a value that date)" if share else f" ({payload.get('unit')})")
+        out.append(Block(title, ["date", *names], table, grid=True))
+    return out
+
+
 def cli_line(view: View, args: dict[str, Any], argument: str | None = None) -> str:
     """The command that prints the same ``--json``."""
     parts = view.command.split()
@@ -437,7 +536,7 @@ def _signature(view: View) -> inspect.Signature:
     if view.argument:
         params.append(inspect.Parameter(view.argument, inspect.Parameter.KEYWORD_ONLY,
                                         annotation=Annotated[str, PathParam(max_length=300)]))
-    for o in view.options:
+    for o in view.query_options:
         default = inspect.Parameter.empty if o.required else (
             False if o.kind == "bool" else o.default)
         query: dict[str, Any] = {"description": o.help or None}
@@ -478,8 +577,8 @@ def _install_api(app: FastAPI, view: View, path: str, api: Api) -> None:
     assert build is not None
 
     async def endpoint(**kw: Any) -> Response:
-        args = {o.keyword: kw[_pyname(o.name)] for o in view.options}
-        for o in view.options:
+        args = {o.keyword: kw[_pyname(o.name)] for o in view.query_options}
+        for o in view.query_options:
             o.check(args[o.keyword])
         if view.argument:
             args[view.argument] = kw[view.argument]
@@ -504,7 +603,8 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
         from fwatlas.web.pages import render, sections_for
 
         q = request.query_params
-        args = {o.keyword: o.parse(q.get(o.name)) for o in view.options}
+        args = {o.keyword: o.parse(q.get(o.name)) for o in view.query_options}
+        display = {o.keyword: o.parse(q.get(o.name)) for o in view.options if o.display}
         argument = request.path_params.get(view.argument) if view.argument else None
         if view.argument:
             args[view.argument] = argument
@@ -516,16 +616,19 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
                                    gate.run(key, lambda a: build(a, ctx, args)))
         when = _today(ctx, args)
         sections, creds = sections_for(app, gate, list(view.sections), when)
-        query = urllib.parse.urlencode([(k, v) for k, v in q.multi_items() if v != ""])
+        shown_only = {o.name for o in view.options if o.display}  # the JSON is the same
+        query = urllib.parse.urlencode([(k, v) for k, v in q.multi_items()
+                                        if v != "" and k not in shown_only])
         api_href = "/api" + request.url.path + (f"?{query}" if query else "")
         from fwatlas.report.credits import credits
 
         link = _kb_link if view.path == "/kb" else None
+        shown = view.present(payload, display) if view.present else blocks(payload, link)
         return render(request, "view.html.j2", title=view.title, view=view,
                       form={o.name: q.get(o.name, "") for o in view.options},
-                      payload=payload, blocks=blocks(payload, link), api_href=api_href,
+                      payload=payload, blocks=shown, api_href=api_href,
                       missing=missing,
-                      cli=cli_line(view, args, argument), sections=sections,
+                      cli=cli_line(view, {**args, **display}, argument), sections=sections,
                       credits=_merge(credits(payload.get("sources", [])), creds),
                       as_of=when, needs_plotly=any(s.figures for s in sections),
                       nav_path=view.path)
