@@ -57,28 +57,30 @@ def registry_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
             pass
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            # Log before answering: the client may read the reply and the test
+            # assert on the log before a later append in this thread runs.
             found = _document(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             if found is None:
-                self._send(404, b'{"message": "Not Found"}')
                 state.log.append((self.path, 404, headers))
+                self._send(404, b'{"message": "Not Found"}')
                 return
             name, body = found
             if state.flaky.get(name, 0) > 0:
                 state.flaky[name] -= 1
-                self._send(503, b"Service Unavailable", {"Retry-After": "0"})
                 state.log.append((self.path, 503, headers))
+                self._send(503, b"Service Unavailable", {"Retry-After": "0"})
                 return
             extra = {}
             if state.validators:
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 extra = {"ETag": etag, "Last-Modified": "Wed, 01 Oct 2025 00:00:00 GMT"}
                 if headers.get("if-none-match") == etag:
-                    self._send(304, b"", extra)
                     state.log.append((self.path, 304, headers))
+                    self._send(304, b"", extra)
                     return
-            self._send(200, body, {"Content-Type": "application/json", **extra})
             state.log.append((self.path, 200, headers))
+            self._send(200, body, {"Content-Type": "application/json", **extra})
 
         def _send(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
             self.send_response(code)

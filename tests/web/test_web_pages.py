@@ -76,3 +76,14 @@ def test_advisor_form_shows_the_recommendation_and_its_trace(client):
 def test_bad_advisor_input_is_a_422_page(client):
     page = client.get("/advisor", params={"persona": "wizard"})
     assert page.status_code == 422 and "wizard" in page.text
+
+
+def test_a_blank_date_field_means_not_given_and_a_bad_one_is_a_422_page(client):
+    # a submitted form sends every field, the date left blank as "as_of="
+    blank = client.get("/advisor", params={"persona": "industry", "focus": "", "as_of": ""})
+    assert blank.status_code == 200 and 'id="advice-recommendation"' in blank.text
+    dated = client.get("/advisor", params={"persona": "industry", "as_of": "2026-11-01"})
+    assert 'value="2026-11-01"' in dated.text
+    for path in ("/advisor?persona=industry&as_of=2026-02-30", "/?as_of=yesterday"):
+        page = client.get(path)
+        assert page.status_code == 422 and "as_of" in page.text

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fwatlas import __version__
-from fwatlas.errors import NotFound
+from fwatlas.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from fwatlas.figures.model import Section
@@ -28,6 +28,22 @@ def nav() -> tuple[tuple[str, str], ...]:
     from fwatlas.web.views import navigation
 
     return navigation()
+
+
+def form_date(as_of: str | None = Query(None, max_length=30)) -> dt.date | None:
+    """The ``as_of`` field of a page's form: an ISO date, or nothing when left blank.
+
+    A form sends every field, so a blank one arrives as ``as_of=`` and must mean "not
+    given", as leaving the CLI's option out does; FastAPI's date type would refuse it."""
+    if as_of is None or not as_of.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(as_of.strip())
+    except ValueError:
+        raise InputError(f"as_of: not a date (YYYY-MM-DD): {as_of!r}") from None
+
+
+FormDate = Annotated["dt.date | None", Depends(form_date)]
 
 
 def today(app: FastAPI, as_of: dt.date | None = None) -> dt.date:
@@ -117,7 +133,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
     from fwatlas.figures import section_keys
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+    def overview(request: Request, as_of: FormDate = None) -> HTMLResponse:
         from pathlib import Path
 
         from fwatlas.report.credits import credits
@@ -222,7 +238,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                 existing: str | None = Query(None, max_length=20),
                 cloud: str | None = Query(None, max_length=20),
                 keras_backend: str | None = Query(None, max_length=20),
-                as_of: dt.date | None = None) -> HTMLResponse:
+                as_of: FormDate = None) -> HTMLResponse:
         from fwatlas.figures.missing import optional_module
 
         when = today(app, as_of)
