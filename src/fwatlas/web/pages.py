@@ -36,6 +36,14 @@ def today(app: FastAPI, as_of: dt.date | None = None) -> dt.date:
     return as_of or fixed or dt.date.today()
 
 
+def form_date(raw: str | None) -> dt.date | None:
+    """A form's date field: left blank it is "not given" (a form always sends the field)."""
+    from fwatlas.web.views import Option
+
+    value: dt.date | None = Option("as_of", "date").parse(raw)
+    return value
+
+
 def _ctx(app: FastAPI, when: dt.date) -> Any:
     from fwatlas.figures import ReportContext
 
@@ -117,12 +125,15 @@ def install(app: FastAPI, gate: StoreGate) -> None:
     from fwatlas.figures import section_keys
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+    def overview(request: Request, as_of_text: str | None = Query(None, alias="as_of",
+                                                                  max_length=20)
+                 ) -> HTMLResponse:
         from pathlib import Path
 
         from fwatlas.report.credits import credits
         from fwatlas.verdict.scorecard import scorecard
 
+        as_of = form_date(as_of_text)
         when = today(app, as_of)
         kb = Path(app.state.kb) if app.state.kb else None
         # the scorecard first: who leads each round today, then the evidence section by section
@@ -222,9 +233,11 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                 existing: str | None = Query(None, max_length=20),
                 cloud: str | None = Query(None, max_length=20),
                 keras_backend: str | None = Query(None, max_length=20),
-                as_of: dt.date | None = None) -> HTMLResponse:
+                as_of_text: str | None = Query(None, alias="as_of", max_length=20)
+                ) -> HTMLResponse:
         from fwatlas.figures.missing import optional_module
 
+        as_of = form_date(as_of_text)
         when = today(app, as_of)
         if optional_module("fwatlas.advisor") is None:
             return _sections_page(request, gate, app, ["advice"], "Advisor", when)
