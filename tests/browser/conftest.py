@@ -59,9 +59,22 @@ def shot(pg, name: str, **kw) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), **kw)
 
 
+#: monthly job posts per framework (one site), so the signals page has a chart and a grid
+JOBS = {(m, fw): n for m in range(1, 13)
+        for fw, n in (("pytorch", 40 + 5 * m), ("tensorflow", 60 - 2 * m), ("jax", m))}
+
+
 @pytest.fixture(scope="session")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("browser"), papers=True)
+    from fwatlas.ingestion import ingest
+
+    tmp = tmp_path_factory.mktemp("browser")
+    db = build_store(tmp, papers=True)
+    jobs = tmp / "jobs.csv"
+    jobs.write_text("date,site,framework,postings\n" + "".join(
+        f"2025-{m:02d},example-jobs,{fw},{n}\n" for (m, fw), n in sorted(JOBS.items())))
+    ingest("jobs", jobs, db=db)
+    return db
 
 
 @pytest.fixture(scope="session")

@@ -39,11 +39,13 @@ PROBE = r"""() => {
 
 PAGES = {
     "overview": ["/", "/verdict?as_of=2026-11-01", "/status", "/snapshots"],
-    "hub": ["/availability", "/availability?by=task", "/model", "/model/org/pt-jax"],
-    "research": ["/research", "/migration", "/trends/pwc", "/facts"],
-    "kb": ["/deployment", "/kb", "/kb/changes", "/kb/torchserve"],
-    "signals": ["/signals", "/signals?share=true&by=package", "/vitality", "/support",
-                "/compare"],
+    "hub": ["/availability", "/availability?by=task", "/coverage", "/model",
+            "/model/org/pt-jax"],
+    "research": ["/research", "/research?evidence=code", "/migration", "/trends/pwc",
+                 "/trends/repos", "/facts"],
+    "kb": ["/deployment", "/probe/results", "/kb", "/kb/changes", "/kb/torchserve"],
+    "signals": ["/signals?metric=jobs", "/signals?metric=jobs&share=true&by=package",
+                "/vitality", "/support", "/compare"],
     # the advisor's answers: a trace whose evidence lines carry long URLs
     "advisor": ["/advisor", "/advisor?persona=industry&target=mobile&need=audio-video",
                 "/advisor?persona=researcher",

@@ -108,7 +108,7 @@ def test_compare_on_the_web_takes_snapshot_ids_never_local_files(client, tmp_pat
 
 def test_navigation_reaches_every_page(client):
     html = client.get("/").text
-    nav = re.search(r'<nav class="pages">(.*?)</nav>', html, re.S).group(1)
+    nav = re.search(r'<nav class="pages"[^>]*>(.*?)</nav>', html, re.S).group(1)
     hrefs = re.findall(r'href="([^"]+)"', nav)
     for v in views():
         if v.nav:
@@ -193,3 +193,11 @@ def test_overview_and_advisor_keep_as_of_in_the_url(client):
     assert "/api/report?as_of=2026-06-01" in html
     adv = client.get("/advisor", params={"persona": "industry", "as_of": "2026-06-01"}).text
     assert 'name="as_of" value="2026-06-01"' in adv
+
+
+def test_a_blank_date_field_means_not_given(client):
+    """A form sends every field; a blank as_of is the default day, not a 422."""
+    assert client.get("/", params={"as_of": ""}).status_code == 200
+    r = client.get("/advisor", params={"persona": "industry", "as_of": ""})
+    assert r.status_code == 200 and 'id="advice-recommendation"' in r.text
+    assert client.get("/advisor", params={"persona": "industry", "as_of": "x"}).status_code == 422

@@ -422,6 +422,8 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
+        if abs(value) < 1e-9:  # a rounding remainder (1.4e-17) is a zero to a reader
+            return "0"
         return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
