@@ -120,3 +120,24 @@ def test_every_option_of_the_command_is_a_form_control(client, name):
         if flag.removeprefix("--").replace("-", "_") not in controls:
             missing.append(flag)
     assert missing == [], f"{view.path} lacks form controls for fwatlas {name} {missing}"
+
+
+def _help(name: str) -> str:
+    from typer.testing import CliRunner
+
+    from fwatlas.cli import build_app
+
+    r = CliRunner().invoke(build_app(), [*name.split(), "--help"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+@pytest.mark.parametrize("view", [v for v in views() if any(o.kind == "choice"
+                                                             for o in v.options)],
+                         ids=lambda v: v.path)
+def test_a_page_and_the_terminal_offer_the_same_valid_values(view):
+    """Each select of a page lists what `--help` shows as the option's metavar, in order."""
+    text = _help(view.command.removeprefix("fwatlas "))
+    for o in view.options:
+        if o.kind == "choice":
+            assert f"{o.cli} [{'|'.join(o.choices)}]" in text, (view.command, o.cli)

@@ -14,6 +14,7 @@ from fwatlas.cli.options import (
     OutPath,
     SnapshotOption,
     SnapshotsOption,
+    Values,
     output_format,
 )
 from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
@@ -27,8 +28,9 @@ def research_command(
     = None,
     year_to: Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")] = None,
     evidence: Annotated[str, typer.Option(
-        "--evidence", help="text: framework mentions in papers (to 2022); code: the framework "
-                           "of papers' linked repositories (from 2022); all: both.")] = "all",
+        "--evidence", metavar=Values("fwatlas.analyses.research_code:EVIDENCE"),
+        help="text: framework mentions in papers (to 2022); code: the framework "
+             "of papers' linked repositories (from 2022); all: both.")] = "all",
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     json_out: JsonFlag = False,
@@ -109,7 +111,9 @@ def _draw_code(console: Any, rows: list[dict[str, Any]], payload: dict[str, Any]
 
 
 def coverage_command(
-    library: Annotated[str, typer.Option("--library", help="The model library (transformers).")]
+    library: Annotated[str, typer.Option(
+        "--library", metavar=Values("fwatlas.analyses.coverage:LIBRARIES"),
+        help="The model library (transformers).")]
     = "transformers",
     db: DbOption = None,
     fmt: FormatOption = Format.table,
