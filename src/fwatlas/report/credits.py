@@ -89,6 +89,13 @@ def shown_origin(text: str | None) -> str:
         whole = whole[len("file://"):]
     if re.match(r"(~|[A-Za-z]:)?[/\\]", whole) and "\n" not in whole:  # the origin is a path
         return re.split(r"[/\\]", whole.rstrip("/\\"))[-1]
+    return without_local_paths(text)
+
+
+def without_local_paths(text: str) -> str:
+    """Free text (an error line, a table cell, a figure's JSON or CSV) with every local path
+    inside it shown as its file name: a probe's error names the environment's site-packages,
+    and a shared page or report must not reveal the machine's directories. URLs stay whole."""
     text = re.sub(r"file://\S+", lambda m: re.split(r"[/\\]", m.group(0))[-1], text)
     return _LOCAL_PATH.sub(lambda m: m.group(1), text)
 

@@ -9,7 +9,7 @@ file opens offline, with no CDN.
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -62,9 +62,32 @@ def plotly_js() -> str:
     return text
 
 
+def _public(value: Any) -> Any:
+    """A figure's strings (labels, hover text, data cells) with every local path shown as its
+    file name – string by string, never on the encoded JSON, whose escapes look like paths."""
+    from fwatlas.report.credits import without_local_paths
+
+    if isinstance(value, str):
+        return without_local_paths(value)
+    if isinstance(value, dict):
+        return {k: _public(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_public(v) for v in value]
+    return value
+
+
 def csv_uri(fig: Figure) -> str:
-    """The figure's rows as a ``data:`` URI, so the download works from a file:// page."""
-    return "data:text/csv;charset=utf-8," + urllib.parse.quote(fig.csv_text())
+    """The figure's rows as a ``data:`` URI, so the download works from a file:// page; a
+    local path inside a cell shows as its file name (the JSON keeps it whole)."""
+    public = replace(fig, rows=tuple(_public(dict(r)) for r in fig.rows))
+    return "data:text/csv;charset=utf-8," + urllib.parse.quote(public.csv_text())
+
+
+def figure_json(fig: Figure) -> str:
+    """The figure as script-safe JSON for the page, without local paths (see :func:`_public`)."""
+    from fwatlas.figures.model import script_json, text_only
+
+    return script_json(_public(text_only(fig.figure.to_plotly_json())))
 
 
 def _num(value: Any) -> str:
@@ -99,11 +122,13 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=False,
                              undefined=jinja2.StrictUndefined)
     env.filters["csv_uri"] = csv_uri
+    env.filters["figure_json"] = figure_json
     env.filters["num"] = _num
     env.filters["share"] = _share
-    from fwatlas.report.credits import credit_groups, shown_origin
+    from fwatlas.report.credits import credit_groups, shown_origin, without_local_paths
 
     env.filters["public"] = shown_origin
+    env.filters["nolocal"] = without_local_paths
     env.filters["groups"] = credit_groups
     env.tests["badge"] = lambda v: isinstance(v, Badge)
     return env
