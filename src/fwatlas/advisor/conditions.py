@@ -13,7 +13,10 @@ Leaves: ``persona``, ``target``, ``need``, ``focus``, ``experience``, ``accelera
 the latest release for an active entry – is within ``months`` of --as-of);
 ``kb_active: ENTRY``; ``kb_status: {entry, in}``; ``kb_supports: {entry, framework}``;
 ``path_active: {framework, targets?, default?}`` (every target – the asked ones, else
-``default`` – has an active deploy path); ``fact: {name, equals|in|gt|ge|lt|le}``;
+``default`` – has an active deploy path); ``measured_works: {framework, default?, unmeasured?}``
+(for every asked target the deployment probe measures, at least one of the framework's paths
+of that kind passed every probe – read from the ``probe.*`` facts; unknown without probe data,
+or true with ``unmeasured: pass``); ``fact: {name, equals|in|gt|ge|lt|le}``;
 ``compare: {left, op, right, factor?}``; ``installable: FW`` (not known to be uninstallable on
 the user's --python/--os/--arch) and ``not_installable: FW`` (known to be); ``always: true``.
 Fact names may use ``{python}``, ``{os}``, ``{arch}``; a name the situation cannot fill is an
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
     from fwatlas.kb.base import KnowledgeBase
 
 INSTALLABLE_FACT = "registry.installable.{framework}.py{python}.{os}.{arch}"
+#: The facts ``measured_works`` reads, per target kind (and ``probe.works.<path>`` per path).
+MEASURED_FACTS = ("probe.share_working.{framework}.{kind}",
+                  "probe.paths_measured.{framework}.{kind}")
 _SITUATION_LEAVES = {"persona": "--persona", "target": "--target", "need": "--need",
                      "focus": "--focus", "experience": "--experience",
                      "accelerator": "--accelerator", "workload": "--workload",
@@ -45,10 +51,18 @@ IMPLIED_TARGETS: dict[str, dict[str, tuple[str, ...]]] = {
     "--accelerator": {"npu": ("edge-accelerator",)},
     "--cloud": {"aws": ("cloud",), "gcp": ("cloud",), "azure": ("cloud",)},
 }
+#: The probe's target kind (``fwatlas.probe.spec.TARGET_KINDS``) that measures a deploy target:
+#: servers load a server artifact (SavedModel, ONNX, AOTInductor), phones and embedded Linux
+#: run a LiteRT or ExecuTorch program. Microcontrollers, browsers, edge accelerators, desktops
+#: and managed clouds have none: no probe path runs there, so they are never judged by it.
+MEASURED_KIND: dict[str, str] = {"server-rest": "server", "server-grpc": "server",
+                                 "android": "mobile-edge", "ios": "mobile-edge",
+                                 "embedded-linux": "mobile-edge"}
 _OPS: dict[str, Callable[[Any, Any], bool]] = {"gt": operator.gt, "ge": operator.ge,
                                                "lt": operator.lt, "le": operator.le}
 _LEAVES = {*_SITUATION_LEAVES, "tpu", "kb_active", "kb_status", "kb_recent", "kb_supports",
-           "path_active", "fact", "compare", "installable", "not_installable", "always"}
+           "path_active", "measured_works", "fact", "compare", "installable", "not_installable",
+           "always"}
 
 
 @dataclass(frozen=True)
@@ -98,9 +112,14 @@ def validate_condition(cond: Any, where: str = "when") -> None:
     elif key not in _LEAVES:
         raise ValueError(f"{where}: unknown condition {key!r} (valid: all, any, not, "
                          f"{', '.join(sorted(_LEAVES))})")
-    elif key in ("kb_status", "kb_recent", "kb_supports", "path_active", "fact", "compare") \
-            and not isinstance(arg, dict):
+    elif key in ("kb_status", "kb_recent", "kb_supports", "path_active", "measured_works",
+                 "fact", "compare") and not isinstance(arg, dict):
         raise ValueError(f"{where}.{key}: needs a mapping")
+    elif key == "measured_works" and (not isinstance(arg.get("framework"), str)
+                                      or arg.get("unmeasured", "unknown") not in
+                                      ("unknown", "pass")):
+        raise ValueError(f"{where}.measured_works: needs a framework; unmeasured is unknown "
+                         "or pass")
     elif key == "fact" and not (set(arg) & {"equals", "in", *_OPS}):
         raise ValueError(f"{where}.fact: needs one of equals, in, gt, ge, lt, le")
     elif key == "compare" and arg.get("op") not in _OPS:
@@ -130,6 +149,9 @@ def referenced(cond: Any) -> tuple[set[str], set[str]]:
         facts.update([arg["right"]] if isinstance(arg["right"], str) else arg["right"])
     elif key in ("installable", "not_installable"):
         facts.add(INSTALLABLE_FACT.replace("{framework}", arg))
+    elif key == "measured_works":
+        for template in MEASURED_FACTS:
+            facts.add(template.replace("{framework}", arg["framework"]))
     return entries, facts
 
 
@@ -144,7 +166,7 @@ def read_options(cond: Any) -> set[str]:
         return {_SITUATION_LEAVES[key]}
     if key == "tpu":
         return {"--need", "--accelerator"}
-    if key == "path_active":
+    if key in ("path_active", "measured_works"):
         return {"--target", *IMPLIED_TARGETS}
     if key in ("installable", "not_installable"):
         return {"--python", "--os", "--arch"}
@@ -305,6 +327,8 @@ def _leaf(key: str, arg: Any, ctx: Context) -> Check:
                      followed=notes)
     if key == "path_active":
         return _path_active(arg, ctx)
+    if key == "measured_works":
+        return _measured_works(arg, ctx)
     if key == "fact":
         return _fact(arg, ctx)
     if key == "compare":
@@ -370,6 +394,75 @@ def _path_active(arg: dict[str, Any], ctx: Context) -> Check:
     which = "the asked targets" if asked else "default targets " + ", ".join(targets)
     return Check(f"{fw} has an active deploy path to {which} ({'; '.join(parts)})",
                  ok if targets else True, opts, ev, notes,
+                 reads=frozenset({"--target", *IMPLIED_TARGETS}))
+
+
+def _measured_works(arg: dict[str, Any], ctx: Context) -> Check:
+    """Per probe target kind of the asked (else default) targets: how many of the framework's
+    measured paths work, which failed, and the probe snapshot and date they come from."""
+    from fwatlas.kb.schema import expand_targets
+    from fwatlas.probe.spec import load_spec
+
+    fw = arg["framework"]
+    lenient = arg.get("unmeasured") == "pass"
+    asked, opts = implied_targets(ctx.situation)
+    targets = asked or expand_targets(_as_list(arg.get("default", [])))
+    kinds: dict[str, list[str]] = {}
+    for t in targets:
+        if t in MEASURED_KIND:
+            kinds.setdefault(MEASURED_KIND[t], []).append(t)
+    unmeasured_targets = [t for t in targets if t not in MEASURED_KIND]
+    ev: list[Evidence] = []
+    parts: list[str] = []
+    values: list[bool | None] = []
+    cited: list[str] = []
+    spec = load_spec()
+    for kind, ts in kinds.items():
+        where = f"{kind} ({', '.join(ts)})"
+        share_name = f"probe.share_working.{fw}.{kind}"
+        n_name = f"probe.paths_measured.{fw}.{kind}"
+        share, count = ctx.fact(share_name), ctx.fact(n_name)
+        ev += [_fact_evidence(share, share_name), _fact_evidence(count, n_name)]
+        if share is None or count is None or not isinstance(count.value, int) \
+                or not isinstance(share.value, int | float):
+            parts.append(f"{where}: no probe data (fwatlas probe run, or fwatlas ingest probe "
+                         "FILE)")
+            values.append(None)
+            continue
+        for src in share.sources:
+            snap = f"probe snapshot {src.get('snapshot_id')}, measured {share.data_date}"
+            if snap not in cited:
+                cited.append(snap)
+        worked: list[str] = []
+        failed: list[str] = []
+        for p in spec.paths:
+            if p.framework == fw and p.target == kind:
+                f = ctx.fact(f"probe.works.{p.id}")
+                if f is not None:
+                    ev.append(_fact_evidence(f, f"probe.works.{p.id}"))
+                    (worked if f.value is True else failed).append(p.id)
+        n = count.value
+        working = round(float(share.value) * n)
+        text = f"{where}: {working} of {n} measured paths work"
+        text += f" ({', '.join(worked)})" if worked else ""
+        text += f"; failed: {', '.join(failed)}" if failed else ""
+        parts.append(text)
+        values.append(working >= 1 if n >= 1 else None)
+    if unmeasured_targets:
+        parts.append(f"{', '.join(unmeasured_targets)}: no probe path measures this kind of "
+                     "target")
+    value: bool | None
+    if False in values:
+        value = False
+    elif values and all(v is True for v in values):
+        value = True
+    else:
+        value = None
+    which = "the asked targets" if asked else "default targets " + ", ".join(targets)
+    head = (f"{fw} is not measured to fail on {which}" if lenient else
+            f"{fw} has a deploy path measured to work to {which}")
+    detail = "; ".join(parts + cited) or "no targets"
+    return Check(f"{head} ({detail})", True if lenient and value is None else value, opts, ev,
                  reads=frozenset({"--target", *IMPLIED_TARGETS}))
 
 

@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 
 class FactSource:
     """Fact lookups for one advice: ``kb.*`` from the given knowledge base, everything else
-    through :class:`fwatlas.facts.FactBook` on a store opened on first need."""
+    through :class:`fwatlas.facts.FactBook` on a store opened on first need. With no store
+    file, ``probe.*`` facts come from the bundled probe run (what the store would read
+    offline) and every other store fact is unknown."""
 
     def __init__(self, kb: KnowledgeBase, atlas: Atlas | None = None,
                  db: Path | None = None) -> None:
@@ -57,6 +59,7 @@ class FactSource:
         self._db = db
         self._kb_facts: dict[str, Fact] | None = None
         self._memo: dict[str, Fact | None] = {}
+        self._probe: dict[str, Fact] | None = None
         self.opened_store = False
 
     def __call__(self, name: str) -> Fact | None:
@@ -72,8 +75,10 @@ class FactSource:
 
                 path = self._db or settings.default_db_path()
                 if not Path(path).exists():  # no store: every store fact is unknown, for free
-                    self._memo[name] = None
-                    return None
+                    # ... except the probe's: the bundled run, as the store would read it
+                    # offline, read without opening DuckDB
+                    self._memo[name] = self._bundled_probe(name)
+                    return self._memo[name]
                 from fwatlas.store.atlas import open_atlas
 
                 self._atlas = open_atlas(path)
@@ -82,6 +87,15 @@ class FactSource:
 
             self._memo[name] = FactBook(self._atlas).get(name)
         return self._memo[name]
+
+    def _bundled_probe(self, name: str) -> Fact | None:
+        if not name.startswith("probe."):
+            return None
+        if self._probe is None:
+            from fwatlas.probe.measured import bundled_facts
+
+            self._probe = {f.name: f for f in bundled_facts()}
+        return self._probe.get(name)
 
     def used_sources(self) -> list[dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}

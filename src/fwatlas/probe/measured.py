@@ -7,15 +7,19 @@ the records: the deploy matrix, the verdict, the report and ``probe results`` al
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fwatlas.probe import spec as spec_module  # read at call time: a spec patched in stays local
 from fwatlas.probe.records import ProbeRecord
 from fwatlas.probe.spec import MODELS, SIZES, ProbeSpec
 from fwatlas.stats import shares_with_intervals
-from fwatlas.store.atlas import Atlas, Snapshot
+
+if TYPE_CHECKING:  # not at run time: the advisor reads the bundled run without DuckDB
+    from fwatlas.facts import Fact
+    from fwatlas.store.atlas import Atlas, Snapshot
 
 DATASET = "probe/results"
 
@@ -114,6 +118,12 @@ def _ordered(records: list[ProbeRecord]) -> list[ProbeRecord]:
     return sorted(records, key=key)
 
 
+class PathRecords(Protocol):
+    """Anything that gives a path's records (a snapshot's results, or bare records)."""
+
+    def for_path(self, path_id: str) -> list[ProbeRecord]: ...
+
+
 @dataclass(frozen=True)
 class PathShare:
     """Of one framework's declared paths to one target kind: how many work (all probes ok)."""
@@ -138,7 +148,7 @@ def path_works(records: list[ProbeRecord]) -> bool | None:
     return all(r.ok for r in records) if records else None
 
 
-def shares_by_target(results: ProbeResults, spec: ProbeSpec | None = None) -> list[PathShare]:
+def shares_by_target(results: PathRecords, spec: ProbeSpec | None = None) -> list[PathShare]:
     """Per framework × target kind: the share of measured paths that work.
 
     A path counts once (all its models and sizes must pass); a path the framework refuses by
@@ -194,23 +204,70 @@ def annotate_matrix(rows: list[dict[str, Any]], results: ProbeResults | None) ->
 
 def probe_facts(atlas: Atlas) -> list[Any]:
     """``probe.share_working.<framework>.<target>`` (share of the framework's measured paths to
-    that target kind that work), ``probe.paths_measured.<framework>.<target>`` (its n) and
-    ``probe.works.<path>`` – from the probe snapshot read (the bundled run offline)."""
-    from fwatlas.facts import Fact
-
+    that target kind that work, with its n and 95 % interval),
+    ``probe.paths_measured.<framework>.<target>`` (its n) and ``probe.works.<path>`` – from the
+    probe snapshot read (the bundled run offline)."""
     results = load_results(atlas)
     if results is None:
         return []
-    src = (results.source(),)
-    day = results.snapshot.data_date
+    return facts_of(results.records, results.source(), results.snapshot.data_date)
+
+
+def facts_of(records: tuple[ProbeRecord, ...] | list[ProbeRecord], source: dict[str, Any],
+             day: dt.date | None) -> list[Fact]:
+    """The ``probe.*`` facts of one set of records, each citing ``source``."""
+    from fwatlas.facts import Fact
+
+    spec = spec_module.load_spec()
+    results = _Records(tuple(records))
+    src = (source,)
     out = []
-    for s in shares_by_target(results):
+    for s in shares_by_target(results, spec):
         out.append(Fact(f"probe.share_working.{s.framework}.{s.target}", s.share, "share",
-                        "computed", src, day))
+                        "computed", src, day, n=s.paths, ci95=s.ci95))
         out.append(Fact(f"probe.paths_measured.{s.framework}.{s.target}", s.paths, "paths",
                         "computed", src, day))
-    for p in spec_module.load_spec().paths:
+    for p in spec.paths:
         works = path_works(results.for_path(p.id))
         if works is not None:
             out.append(Fact(f"probe.works.{p.id}", works, "bool", "computed", src, day))
     return out
+
+
+@dataclass(frozen=True)
+class _Records:
+    """Records without their snapshot: all :func:`shares_by_target` reads."""
+
+    records: tuple[ProbeRecord, ...]
+
+    def for_path(self, path_id: str) -> list[ProbeRecord]:
+        return [r for r in self.records if r.path == path_id]
+
+
+def bundled_facts() -> list[Fact]:
+    """The ``probe.*`` facts of the run bundled with fwatlas, read without opening a store.
+
+    Why not through the store: ``fwatlas.store`` imports DuckDB, and the advisor with no store
+    must keep its cold-start budget. The source entry is the one the store gives the bundled
+    snapshot (``ref:probe/results@<version>``; a test checks the two agree).
+    """
+    from importlib import resources
+
+    import yaml
+
+    from fwatlas import __version__
+    from fwatlas.probe.records import parse_lines
+
+    root = resources.files("fwatlas").joinpath("data/reference")
+    index = yaml.load(root.joinpath("index.yaml").read_text("utf-8"),
+                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    entry = next((d for d in index["datasets"] if d["dataset"] == DATASET), None)
+    if entry is None:
+        return []
+    text = root.joinpath(entry["file"]).read_text("utf-8")
+    records, _ = parse_lines(text.splitlines(), f"reference {entry['file']}")
+    day = max((d for r in records if (d := r.measured_on)), default=None)
+    source = {"snapshot_id": f"ref:{DATASET}@{__version__}", "kind": entry["kind"],
+              "dataset": DATASET, "origin": entry["origin"],
+              "data_date": day.isoformat() if day else None, "basis": "computed"}
+    return facts_of(records, source, day)

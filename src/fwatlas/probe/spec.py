@@ -113,4 +113,6 @@ def parse(data: Any, origin: str = "paths.yaml") -> ProbeSpec:
 def load_spec() -> ProbeSpec:
     """The bundled paths (``fwatlas/probe/paths.yaml``)."""
     text = resources.files("fwatlas.probe").joinpath("paths.yaml").read_text("utf-8")
-    return parse(yaml.safe_load(text))
+    # the C loader where PyYAML has it: the advisor reads this file on its cold start
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return parse(yaml.load(text, Loader=loader))  # noqa: S506
