@@ -22,10 +22,14 @@ from typing import Any
 from fwatlas.errors import InputError
 from fwatlas.facts import Fact
 from fwatlas.sources.papers import PUBLISHED_DATASET, canonical_venue
+from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 
 ALL = "all"
+#: a per-year ``all`` row needs this many venues with evidence that year: one venue's share is
+#: that venue's, and set beside a cross-venue figure (the article's) it would not compare alike
+MIN_VENUES = 2
 COUNTS = ("pytorch_only", "tensorflow_only", "both", "jax", "none")
 
 
@@ -47,10 +51,26 @@ class ResearchRow:
     snapshot_ids: tuple[str, ...]
     venues: tuple[str, ...] = ()
 
+    @property
+    def n(self) -> int | None:
+        """The papers behind ``pytorch_share``: those using exactly one of the two."""
+        if self.pytorch_only is None or self.tensorflow_only is None:
+            return None
+        return self.pytorch_only + self.tensorflow_only
+
+    @property
+    def pytorch_share_ci95(self) -> tuple[float, float] | None:
+        """The 95 % Wilson interval of ``pytorch_share`` (None without a count)."""
+        n = self.n
+        return wilson_interval(self.pytorch_only or 0, n) if n else None
+
     def as_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["snapshot_ids"] = list(self.snapshot_ids)
         out["venues"] = list(self.venues)
+        out["n"] = self.n
+        ci = self.pytorch_share_ci95
+        out["pytorch_share_ci95"] = list(ci) if ci else None
         return out
 
 
@@ -159,13 +179,17 @@ def _sum(values: list[int | None]) -> int | None:
 
 
 def year_aggregates(rows: list[ResearchRow]) -> list[ResearchRow]:
-    """One ``all`` row per year and basis, over the editions that have framework evidence."""
+    """One ``all`` row per year and basis, over the editions that have framework evidence –
+    only where at least ``MIN_VENUES`` venues have that year (else the venue's own row is the
+    year's figure, named)."""
     groups: dict[tuple[int, str], list[ResearchRow]] = defaultdict(list)
     for r in rows:
         if r.venue != ALL and r.pytorch_only is not None and r.tensorflow_only is not None:
             groups[(r.year, r.basis)].append(r)
     out = []
     for (year, basis), members in sorted(groups.items()):
+        if len({m.venue for m in members}) < MIN_VENUES:
+            continue
         members.sort(key=lambda r: r.venue)
         pt = _sum([m.pytorch_only for m in members])
         tf = _sum([m.tensorflow_only for m in members])
@@ -191,8 +215,11 @@ NOTES = (
     "of the paper text; `published`: the tracker's published counts (both, jax, none not "
     "stated: null).",
     "Editions without framework evidence (no words, no text) have null counts, not zeros; "
-    "`all` rows sum only editions with evidence and list them; published and computed rows are "
-    "never added together.",
+    "`all` rows sum only editions with evidence and list them, and exist only for years at "
+    "least two venues have (a one-venue year is that venue's row); published and computed rows "
+    "are never added together.",
+    "n = pytorch_only + tensorflow_only (the papers behind pytorch_share); pytorch_share_ci95: "
+    "its 95 % Wilson interval.",
 )
 
 
@@ -233,11 +260,13 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
 
 
 def _fact(name: str, value: float | int | None, unit: str, row: ResearchRow,
-          snaps: dict[str, Snapshot]) -> Fact:
+          snaps: dict[str, Snapshot], *, counted: bool = False) -> Fact:
+    """One research fact; ``counted``: a share of the row's papers, with their n and interval."""
     used = [snaps[i] for i in row.snapshot_ids if i in snaps]
     dates = [s.data_date for s in used if s.data_date]
     return Fact(name, value, unit, row.basis, tuple(snapshot_source(s) for s in used),
-                max(dates) if dates else None)
+                max(dates) if dates else None, n=row.n if counted else None,
+                ci95=row.pytorch_share_ci95 if counted else None)
 
 
 def research_facts(atlas: Atlas) -> list[Fact]:
@@ -251,14 +280,17 @@ def research_facts(atlas: Atlas) -> list[Fact]:
     for r in result.rows:
         metric = "pytorch_share" if r.basis == "computed" else "published_pytorch_share"
         facts.append(_fact(f"research.{metric}.{r.venue}.{r.year}", r.pytorch_share, "share",
-                           r, snaps))
+                           r, snaps, counted=True))
         if r.basis == "computed" and r.jax is not None and r.papers:
-            facts.append(_fact(f"research.jax_share.{r.venue}.{r.year}", r.jax / r.papers,
-                               "share of papers", r, snaps))
+            facts.append(dataclasses.replace(
+                _fact(f"research.jax_share.{r.venue}.{r.year}", r.jax / r.papers,
+                      "share of papers", r, snaps), n=r.papers,
+                ci95=wilson_interval(r.jax, r.papers)))
         if r.venue == ALL and r.pytorch_share is not None:
             if metric not in latest or r.year > latest[metric].year:
                 latest[metric] = r
     for metric, r in latest.items():
-        facts.append(_fact(f"research.{metric}.all.latest", r.pytorch_share, "share", r, snaps))
+        facts.append(_fact(f"research.{metric}.all.latest", r.pytorch_share, "share", r, snaps,
+                           counted=True))
         facts.append(_fact(f"research.{metric}.all.latest_year", r.year, "year", r, snaps))
     return facts

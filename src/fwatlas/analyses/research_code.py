@@ -166,13 +166,19 @@ def _reference_rows(skip: set[tuple[str, int]]) -> list[CodeRow]:
 
 
 def year_aggregates(rows: list[CodeRow]) -> list[CodeRow]:
-    """One ``all`` row per year and origin (store or reference sample), never mixed."""
+    """One ``all`` row per year and origin (store or reference sample), never mixed – only
+    where at least two venues have that year (``research.MIN_VENUES``): a one-venue year is
+    that venue's row, named."""
+    from fwatlas.analyses.research import MIN_VENUES
+
     groups: dict[tuple[int, bool], list[CodeRow]] = defaultdict(list)
     for r in rows:
         if r.venue != ALL:
             groups[(r.year, r.sample is not None)].append(r)
     out = []
     for (year, is_sample), members in sorted(groups.items()):
+        if len({m.venue for m in members}) < MIN_VENUES:
+            continue
         counts = {c: sum(m.counts.get(c, 0) for m in members) for c in CATEGORIES}
         sample = (f"random samples of {len(members)} edition{'s' if len(members) != 1 else ''}"
                   if is_sample else None)
@@ -227,23 +233,28 @@ def research_code_facts(atlas: Atlas) -> list[Fact]:
     facts: list[Fact] = []
     latest: CodeRow | None = None
     for r in result.rows:
-        shares, _ = r.shares()
+        shares, ci95 = r.shares()
         used = [snaps[i] for i in r.snapshot_ids if i in snaps]
         dates = [s.data_date for s in used if s.data_date]
         for c in ("pytorch", "tensorflow", "jax"):
+            ci = ci95[c]
             facts.append(Fact(f"research.code.{c}_share.{r.venue}.{r.year}", shares[c],
                               "share of repositories with a framework", r.basis,
-                              tuple(s.source() for s in used), max(dates) if dates else None))
+                              tuple(s.source() for s in used), max(dates) if dates else None,
+                              n=r.with_framework or None, ci95=(ci[0], ci[1]) if ci else None))
         if r.venue == ALL and r.with_framework and (latest is None or r.year > latest.year):
             latest = r
     if latest is not None:
-        shares, _ = latest.shares()
+        shares, ci95 = latest.shares()
         used = [snaps[i] for i in latest.snapshot_ids if i in snaps]
         dates = [s.data_date for s in used if s.data_date]
         for c in ("pytorch", "tensorflow", "jax"):
+            ci = ci95[c]
             facts.append(Fact(f"research.code.{c}_share.all.latest", shares[c],
                               "share of repositories with a framework", latest.basis,
-                              tuple(s.source() for s in used), max(dates) if dates else None))
+                              tuple(s.source() for s in used), max(dates) if dates else None,
+                              n=latest.with_framework or None,
+                              ci95=(ci[0], ci[1]) if ci else None))
     return facts
 
 

@@ -15,6 +15,7 @@ from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
 from fwatlas.figures.model import Comparison, Figure, Section, dedupe_sources, escape_label
+from fwatlas.stats import sample_phrase
 from fwatlas.store.atlas import Atlas
 
 KEY = "research"
@@ -73,8 +74,30 @@ def f3_figure(rows: list[Any], *, fig_id: str = "research-f3",
                    "pytorch_share": r.pytorch_share, "evidence": r.evidence,
                    "snapshot_ids": " ".join(r.snapshot_ids)} for r in rows)
     return Figure(fig_id, "Research papers by framework (F3)", fig, table,
-                  "Thin lines: venues; thick: all venues with evidence that year (computed and "
-                  "published never added together).")
+                  "Thin lines: venues; thick: all venues with evidence that year, drawn only for "
+                  "years at least two venues have (computed and published never added "
+                  "together).")
+
+
+def _one_venue_years(rows: list[Any], basis: str, last_all: int | None) -> list[str]:
+    """Years after the last cross-venue year that only one venue has: named, never read as
+    'across venues' (one venue's share set beside the article's eight-venue figure would not
+    compare like with like)."""
+    later: dict[int, list[Any]] = {}
+    for r in rows:
+        if (r.venue != "all" and r.basis == basis and r.pytorch_share is not None
+                and (last_all is None or r.year > last_all)):
+            later.setdefault(r.year, []).append(r)
+    out = []
+    for year, members in sorted(later.items()):
+        if len(members) != 1:
+            continue
+        r = members[0]
+        out.append(f"{year} ({basis}) has one venue only, {r.venue.upper()}: PyTorch "
+                   f"{style.pct(r.pytorch_share)}, "
+                   f"{sample_phrase(r.pytorch_only, r.n, 'papers using one of the two')} – "
+                   "that venue's share, not a cross-venue one.")
+    return out
 
 
 def _alpha(hex_colour: str, alpha: float) -> str:
@@ -166,16 +189,18 @@ def research_section(atlas: Atlas, ctx: ReportContext, number: int = 2) -> Secti
                 reading.append(
                     f"Across the venues with evidence ({basis}), PyTorch's share of papers that "
                     f"use PyTorch or TensorFlow went from {style.pct(a.pytorch_share)} in "
-                    f"{a.year} ({a.pytorch_only:,} vs {a.tensorflow_only:,} papers) to "
-                    f"{style.pct(b.pytorch_share)} in {b.year} ({b.pytorch_only:,} vs "
-                    f"{b.tensorflow_only:,}).")
+                    f"{a.year} ({a.pytorch_only:,} vs {a.tensorflow_only:,} papers, "
+                    f"{len(a.venues)} venues) to {style.pct(b.pytorch_share)} in {b.year} "
+                    f"({b.pytorch_only:,} vs {b.tensorflow_only:,}, {len(b.venues)} venues).")
+            reading += _one_venue_years(rows, basis, agg[-1].year if agg else None)
         if series:
             # compare with the article using the series that reaches furthest
             agg = max(series.values(), key=lambda s: s[-1].year)
             a, b = agg[0], agg[-1]
             for row, key, which in ((a, "research.pytorch_share.first", "first"),
                                     (b, "research.pytorch_share.last", "last")):
-                c = _cmp(f"PyTorch share of papers, {which} year ({row.year}, {row.basis})",
+                c = _cmp(f"PyTorch share of papers, {which} year ({row.year}, {row.basis}, "
+                         f"{len(row.venues)} venues)",
                          res.article, key, row.pytorch_share, ", ".join(row.snapshot_ids),
                          row.year)
                 if c:

@@ -14,6 +14,7 @@ from typing import Any
 
 from fwatlas.figures import style
 from fwatlas.figures.model import Figure
+from fwatlas.stats import sample_phrase
 from fwatlas.store.atlas import Atlas
 
 CODE_SHOWN = ("pytorch", "tensorflow", "jax")
@@ -50,15 +51,24 @@ def text_and_code_figure(text_rows: list[Any], code_rows: list[dict[str, Any]]) 
         agg = sorted((r for r in text_rows if r.venue == "all" and r.basis == basis
                       and r.pytorch_share is not None), key=lambda r: r.year)
         if agg:
+            cis = [r.pytorch_share_ci95 or (r.pytorch_share, r.pytorch_share) for r in agg]
             fig.add_trace(go.Scatter(
                 name=f"papers mentioning PyTorch (of PyTorch or TensorFlow; {basis})",
                 x=[r.year for r in agg], y=[r.pytorch_share for r in agg],
                 mode="lines+markers", line={"color": style.colour("pytorch"), "dash": dash},
-                hovertemplate="%{x}: %{y:.1%}<extra>papers (" + basis + ")</extra>"))
+                # the 95 % interval as error bars (thousands of papers: often within the marker)
+                error_y={"type": "data", "symmetric": False,
+                         "array": [c[1] - r.pytorch_share for c, r in zip(cis, agg, strict=True)],
+                         "arrayminus": [r.pytorch_share - c[0]
+                                        for c, r in zip(cis, agg, strict=True)],
+                         "thickness": 1, "width": 3},
+                customdata=[[r.n] for r in agg],
+                hovertemplate="%{x}: %{y:.1%} of %{customdata[0]:,} papers<extra>papers ("
+                              + basis + ")</extra>"))
             table += [{"series": "text", "basis": basis, "year": r.year,
-                       "framework": "pytorch", "share": r.pytorch_share,
-                       "n": (r.pytorch_only or 0) + (r.tensorflow_only or 0),
-                       "ci95_low": None, "ci95_high": None} for r in agg]
+                       "framework": "pytorch", "share": r.pytorch_share, "n": r.n,
+                       "ci95_low": (r.pytorch_share_ci95 or (None, None))[0],
+                       "ci95_high": (r.pytorch_share_ci95 or (None, None))[1]} for r in agg]
     agg_code = sorted((r for r in code_rows if r["venue"] == "all" and r["n"]),
                       key=lambda r: r["year"])
     x = [r["year"] for r in agg_code]
@@ -99,22 +109,40 @@ def code_part(atlas: Atlas, text_rows: list[Any]) -> CodePart:
     result = research_code(atlas)
     rows = [r.as_dict() for r in result.rows]
     agg = sorted((r for r in rows if r["venue"] == "all" and r["n"]), key=lambda r: r["year"])
-    if not agg:
+    # a year only one venue has gets no `all` row: its reading names the venue
+    singles: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["venue"] != "all" and r["n"] and r["year"] not in {a["year"] for a in agg}:
+            singles.setdefault(r["year"], []).append(r)
+    if not agg and not singles:
         return CodePart(None, (), (), (), (result.hint,) if result.hint else ())
     reading = []
     text_last = max((r for r in text_rows if r.venue == "all" and r.pytorch_share is not None),
                     key=lambda r: r.year, default=None)
     if text_last is not None:
         reading.append(
-            f"Paper text (what papers mention) ends in {text_last.year}: PyTorch "
-            f"{style.pct(text_last.pytorch_share)} of papers naming PyTorch or TensorFlow.")
+            f"Paper text (what papers mention) across venues ends in {text_last.year}: PyTorch "
+            f"{style.pct(text_last.pytorch_share)} of papers naming PyTorch or TensorFlow "
+            f"({len(text_last.venues)} venues).")
+    # a later year only one venue has is named in the text reading (research_section)
+    for year, members in sorted(singles.items()):
+        if len(members) != 1:
+            continue
+        r = members[0]
+        lo, hi = r["pytorch_share_ci95"]
+        reading.append(
+            f"Linked code, {year}, one venue only ({r['venue'].upper()}): PyTorch "
+            f"{style.pct(r['pytorch_share'])}, "
+            f"{sample_phrase(r['pytorch'], r['n'], 'repositories with a framework')}; 95 % "
+            f"{style.pct(lo)}–{style.pct(hi)} – that venue's share, not a cross-venue one.")
     for r in agg:
         lo, hi = r["pytorch_share_ci95"]
         what = r["sample"] or "every scanned linked repository"
         reading.append(
             f"Linked code (what papers published), {r['year']}: PyTorch "
-            f"{style.pct(r['pytorch_share'])} (95 % {style.pct(lo)}–{style.pct(hi)}) of "
-            f"{r['n']:,} repositories with a framework, TensorFlow "
+            f"{style.pct(r['pytorch_share'])}, "
+            f"{sample_phrase(r['pytorch'], r['n'], 'repositories with a framework')}; 95 % "
+            f"{style.pct(lo)}–{style.pct(hi)}; TensorFlow "
             f"{style.pct(r['tensorflow_share'])}, JAX {style.pct(r['jax_share'])}; "
             f"{r['none']:,} without one; {what}.")
     return CodePart(text_and_code_figure(text_rows, rows), tuple(reading), result.notes,
