@@ -6,7 +6,7 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export RAY_USAGE_STATS_ENABLED := 0
 
-.PHONY: demo test lint typecheck unit bench browser fuzz probe clean
+.PHONY: demo test test-clone lint typecheck unit bench browser fuzz probe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ unit: $(VENV)/.dev browser
 
 ## test: set up and run ruff, mypy and pytest
 test: lint typecheck unit
+
+## test-clone: the suite as a clone alone runs it (no ../shared: tests/data's samples stand in);
+## fails when more than 5 % of the tests skip
+test-clone: $(VENV)/.dev
+	FWATLAS_TEST_SHARED=$(CURDIR)/.no-shared-data FWATLAS_MAX_SKIPPED_PERCENT=5 \
+	  $(BIN)/pytest -q -n $(TEST_WORKERS) -p no:cacheprovider -rs
 
 ## fuzz: the long property-based run – 1,000 mutated inputs per reader; figures in
 ## test-artifacts/fuzz-figures.json (make test runs 20 per reader) – and the kill -9 crash test

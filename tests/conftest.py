@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+#: the shared data folder beside the checkout; FWATLAS_TEST_SHARED names another one (a path
+#: that does not exist runs the suite as a clone alone would: `make test-clone`)
+SHARED = Path(os.environ.get("FWATLAS_TEST_SHARED") or ROOT.parent / "shared")
+#: real samples copied into the checkout (each folder with its PROVENANCE.md): a file copied
+#: unchanged keeps its path under data/, so shared_path finds it here when ../shared is absent
+TEST_DATA = ROOT / "tests" / "data"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # No test reads or writes the user's own store (a `make demo` leaves one, perhaps of an older
@@ -22,12 +27,23 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="fwatlas-test-data-")
 os.environ.pop("FWATLAS_DB", None)
 
 
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared, or skip the test with the reason when it is absent."""
+def shared_path(*parts: str, sample: str | None = None) -> Path:
+    """A path under ../shared; when ../shared is absent, the file's unchanged copy under
+    tests/data (same path below data/), else ``sample`` (a path under tests/data: a trimmed or
+    partial stand-in, for tests whose expected values come from the file itself); else skip
+    the test with the reason. A folder has no implicit stand-in: a test that can run on part of
+    one names it as ``sample``."""
     path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent (the shared data folder is not beside this checkout)")
-    return path
+    if path.exists():
+        return path
+    if parts[:1] == ("data",) and not SHARED.exists():
+        copy = TEST_DATA.joinpath(*parts[1:])
+        if len(parts) > 1 and copy.is_file():
+            return copy
+        if sample is not None and (TEST_DATA / sample).exists():
+            return TEST_DATA / sample
+    pytest.skip(f"{path} is absent (the shared data folder is not beside this checkout, and "
+                "tests/data holds no stand-in for it)")
 
 
 def _own_addresses() -> set[str]:
@@ -134,3 +150,42 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def _skip_share(session: pytest.Session) -> tuple[int, int] | None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return None
+    skipped = len([r for r in reporter.stats.get("skipped", []) if r.when != "teardown"])
+    ran = sum(len(reporter.stats.get(k, [])) for k in ("passed", "failed", "xfailed",
+                                                        "xpassed"))
+    errors = len([r for r in reporter.stats.get("error", []) if r.when == "setup"])
+    return skipped, skipped + ran + errors
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """FWATLAS_MAX_SKIPPED_PERCENT=5: the run fails when more of its tests skipped (issue 15:
+    a clone alone – `make test-clone` – skips at most 5 %)."""
+    limit = os.environ.get("FWATLAS_MAX_SKIPPED_PERCENT")
+    if not limit or hasattr(session.config, "workerinput"):  # xdist: the controller counts
+        return
+    share = _skip_share(session)
+    if share is None or not share[1]:
+        return
+    skipped, total = share
+    percent = 100 * skipped / total
+    over = percent > float(limit)
+    session.config.stash[_SKIP_LINE] = (
+        f"skipped {skipped} of {total} tests ({percent:.1f} %; at most {limit} % allowed"
+        f"{' – too many' if over else ''})")
+    if over and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_SKIP_LINE = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = terminalreporter.config.stash.get(_SKIP_LINE, None)
+    if line:
+        terminalreporter.write_line(line)

@@ -23,7 +23,8 @@ def _offline(tmp_path) -> dict[str, str]:
             "FWATLAS_TOP_PYPI_URL": f"{url}/top-pypi-packages.min.json",
             "FWATLAS_GITHUB_API_URL": url, "FWATLAS_HN_API_URL": url,
             "FWATLAS_STACKEXCHANGE_API_URL": url,
-            "FWATLAS_HTTP_RETRIES": "4", "FWATLAS_HTTP_BACKOFF": "0.5"}
+            # one retry would take 30 s: the bound below holds on a loaded machine too
+            "FWATLAS_HTTP_RETRIES": "4", "FWATLAS_HTTP_BACKOFF": "30"}
 
 
 def test_every_kind_unreachable_is_exit_3_fast(cli, db, tmp_path):
@@ -34,7 +35,7 @@ def test_every_kind_unreachable_is_exit_3_fast(cli, db, tmp_path):
     assert run.err.startswith("fwatlas: error: every source was unreachable")
     for kind in ("hub", "registry", "pypi-downloads", "github", "jobs", "qa"):
         assert f"{kind}: " in run.err
-    assert took < 5.0, f"{took:.1f} s offline"
+    assert took < 25.0, f"{took:.1f} s offline"
     assert store_counts(db) == ([], {})
 
 

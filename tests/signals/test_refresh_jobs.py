@@ -163,7 +163,7 @@ def test_a_second_refresh_fetches_only_new_months(hn, db, cli):
     assert got[(m2, "pytorch")] == (2, 3)
 
 
-def test_jobs_signals_read_the_live_series_apart_from_the_extract(hn, db, cli, shared_data):
+def test_jobs_signals_read_the_live_series_apart_from_the_extract(hn, db, cli):
     api, _ = hn
     api.add(700001, _months_back(1), POSTS)
     assert cli("refresh", "jobs", "--from", f"{_months_back(1):%Y-%m}", "--db",

@@ -46,7 +46,9 @@ def test_best_of_yearly_files_map_their_differing_columns(db):
 
 def test_daily_stars_leave_jax_null_not_zero(db):
     path = shared_path("data", "github_stars_dl_frameworks_daily",
-                       "repositories_2021-09-30_to_2023-09-18.tsv")
+                       "repositories_2021-09-30_to_2023-09-18.tsv",
+                       sample="github_stars_dl_frameworks_daily/"
+                              "repositories_2021-09-30_to_2023-09-18.every10thday.tsv")
     last: dict[str, int] = {}
     for r in csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"):
         if r["timestamp"].startswith("2023-09-18") and r["name"] in ("pytorch", "tensorflow",
@@ -156,7 +158,8 @@ def test_stackoverflow_years_and_dsse_months_are_separate_datasets(db):
 
 
 def test_question_dump_with_renamed_tags_column_is_rejected(db, tmp_path):
-    src = shared_path("data", "dsse_questions", "all_questions_2014-05_to_2024-08.csv")
+    src = shared_path("data", "dsse_questions", "all_questions_2014-05_to_2024-08.csv",
+                      sample="dsse_questions/all_questions_2014-05_to_2024-08.every10th.csv")
     broken = tmp_path / "questions.csv"
     lines = src.read_text(encoding="utf-8").splitlines()
     broken.write_text("\n".join([lines[0].replace("Tags", "Labels")] + lines[1:100]),
@@ -171,7 +174,7 @@ def test_question_dump_with_renamed_tags_column_is_rejected(db, tmp_path):
 
 def test_a_folder_of_job_post_csvs_ingests_each_and_lists_the_rest(db):
     """The shared folder as it is: its one CSV becomes a snapshot, PROVENANCE.md is ignored."""
-    folder = shared_path("data", "hn_whoishiring_terms")
+    folder = shared_path("data", "hn_whoishiring_terms", sample="hn_whoishiring_terms")
     result = ingest("jobs", folder, db=db)
     assert [s.dataset for s in result.created] == ["jobs/hn-whoishiring"]
     assert "PROVENANCE.md" in result.ignored

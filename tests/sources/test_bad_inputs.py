@@ -105,7 +105,35 @@ def _github_tracked_not_utf8(tmp: Path) -> list[str]:
     return ["ingest", "github", str(d)]
 
 
+def _paper_code_deep(tmp: Path) -> list[str]:
+    f = tmp / "cvpr2024.json"
+    f.write_text(_deep(100_000))
+    return ["ingest", "paper-code", str(f)]
+
+
+def _paper_code_big_field(tmp: Path) -> list[str]:
+    f = tmp / "links.csv"
+    f.write_text(f"venue,year,title,repo_url\nicml,2019,{BIG},https://github.com/a/b\n")
+    return ["ingest", "paper-code", str(f)]
+
+
+def _probe_deep_line(tmp: Path) -> list[str]:
+    f = tmp / "results.jsonl"
+    f.write_text(_deep(100_000) + "\n")
+    return ["ingest", "probe", str(f)]
+
+
+def _scan_list_entry_too_long(tmp: Path) -> list[str]:
+    f = tmp / "notebook.ipynb"  # not an archive: read as a list of repositories
+    f.write_text("[" * 100_000)
+    return ["scan", str(f)]
+
+
 CASES: dict[str, Callable[[Path], list[str]]] = {
+    "paper-code list deeply nested": _paper_code_deep,
+    "paper-code CSV field over 128 KiB": _paper_code_big_field,
+    "probe results line deeply nested": _probe_deep_line,
+    "scan list whose entry is no usable path": _scan_list_entry_too_long,
     "qa counts field over 128 KiB": _qa_big_field,
     "published counts field over 128 KiB": _published_big_field,
     "papers --metadata field over 128 KiB": _metadata_big_field,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,10 +37,11 @@ ARCHIVES = sorted(str(p) for p in CORPUS.iterdir() if p.suffix in (".whl", ".gz"
 DRIVER = Path(__file__).with_name("crash_driver.py")
 ALL = os.environ.get("FWATLAS_CRASH_POINTS") == "all"
 
-#: a papers folder of three real editions, sorted: aistats_2018 (216 papers), colt_2017 (76),
-#: colt_2018 (94); counted here with json, not by fwatlas
-PAPER_COUNTS = {f.stem: len(json.loads(f.read_text(encoding="utf-8")))
-                for f in sorted(PAPERS.glob("*.json"))}
+#: three real editions (ingested as one folder, sorted): aistats_2018 (216 papers), colt_2017
+#: (76), colt_2018 (94); counted here with json, not by fwatlas
+EDITIONS = ("aistats_2018", "colt_2017", "colt_2018")
+PAPER_COUNTS = {e: len(json.loads((PAPERS / f"{e}.json").read_text(encoding="utf-8")))
+                for e in EDITIONS}
 
 
 def _points(default: list[Any], extra: list[Any]) -> list[Any]:
@@ -103,7 +105,13 @@ def _seed(db: Path, tmp: Path) -> None:
 
 def _ingest(kind: str, db: Path) -> list[str]:
     """papers: one transaction of three snapshots, read in memory; hub: one streamed file."""
-    return ["ingest", kind, str(PAPERS if kind == "papers" else HUB), "--db", str(db)]
+    if kind == "hub":
+        return ["ingest", kind, str(HUB), "--db", str(db)]
+    folder = db.parent / "papers"
+    folder.mkdir(exist_ok=True)
+    for e in EDITIONS:
+        shutil.copyfile(PAPERS / f"{e}.json", folder / f"{e}.json")
+    return ["ingest", kind, str(folder), "--db", str(db)]
 
 
 class Clean:

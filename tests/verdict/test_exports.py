@@ -63,16 +63,24 @@ def _db(args: list[str], db: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = shared_path("data")
+    def data(folder: str, file: str, sample: str | None = None) -> Path:
+        # the formats are what is tested, not the figures: trimmed samples do without ../shared
+        return shared_path("data", folder, file,
+                           sample=f"{folder}/{sample}" if sample else None)
+
     db = tmp_path_factory.mktemp("exports") / "atlas.duckdb"
     inputs = [
-        ("pypi-downloads", data / "pypi_downloads_monthly/pypi_framework_downloads_2018-2026.csv"),
-        ("jobs", data / "hn_whoishiring_terms/hn_whoishiring_terms_monthly_2011-04_to_2024-05.csv"),
-        ("qa", data / "dsse_questions/all_questions_2014-05_to_2024-08.csv"),
-        ("github", data / "github_stars_dl_frameworks_daily/"
-                          "repositories_2021-09-30_to_2023-09-18.tsv"),
-        ("papers", data / "conference_papers/iclr_2018.json"),
-        ("papers", data / "conference_papers/iclr_2019.json"),
+        ("pypi-downloads",
+         data("pypi_downloads_monthly", "pypi_framework_downloads_2018-2026.csv")),
+        ("jobs",
+         data("hn_whoishiring_terms", "hn_whoishiring_terms_monthly_2011-04_to_2024-05.csv")),
+        ("qa", data("dsse_questions", "all_questions_2014-05_to_2024-08.csv",
+                    "all_questions_2014-05_to_2024-08.every10th.csv")),
+        ("github", data("github_stars_dl_frameworks_daily",
+                        "repositories_2021-09-30_to_2023-09-18.tsv",
+                        "repositories_2021-09-30_to_2023-09-18.every10thday.tsv")),
+        ("papers", data("conference_papers", "iclr_2018.json")),
+        ("papers", data("conference_papers", "iclr_2019.json")),
     ]
     registry = ROOT / "tests/signals/fixtures/registry"
     if registry.is_dir():

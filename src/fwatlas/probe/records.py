@@ -149,7 +149,11 @@ def parse_lines(lines: Iterable[str], origin: str) -> tuple[list[ProbeRecord], l
         if not line.strip():
             continue
         try:
-            record = from_dict(json.loads(line))
+            try:
+                obj = json.loads(line)
+            except RecursionError:  # deep nesting is a bad line, not a crash
+                raise ValueError("JSON nested too deeply") from None
+            record = from_dict(obj)
         except (ValueError, TypeError) as exc:
             reason = (f"not valid JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError)
                       else str(exc))

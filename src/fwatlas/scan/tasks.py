@@ -64,7 +64,12 @@ def collect_tasks(paths: list[str], *, urls: Path | str | None = None
 
     for given in paths:
         path = Path(given)
-        if not path.exists():
+        try:
+            found = path.exists()
+        except (OSError, ValueError) as exc:  # a name the OS refuses (too long, NUL)
+            raise InputError(f"not a usable path ({getattr(exc, 'strerror', None) or exc})",
+                             path=given[:200]) from None
+        if not found:
             raise InputError("no such file or directory", path=given)
         if path.is_dir():
             add(given, path)
@@ -90,7 +95,13 @@ def collect_tasks(paths: list[str], *, urls: Path | str | None = None
                 raise InputError("the list of repositories is empty", path=given)
             for n, entry in entries:
                 target = Path(entry) if Path(entry).is_absolute() else path.parent / entry
-                if not target.exists():
+                try:
+                    exists = target.exists()
+                except (OSError, ValueError) as exc:  # a name the OS refuses (too long, NUL)
+                    problems.append((entry[:200], f"listed in {given} line {n}: not a usable "
+                                     f"path ({getattr(exc, 'strerror', None) or exc})"))
+                    continue
+                if not exists:
                     problems.append((entry, f"listed in {given} line {n}: no such file or "
                                             "directory"))
                 elif target.is_dir() or archive_type(target):

@@ -22,7 +22,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import pyarrow as pa
 
 from fwatlas.errors import InputError
 from fwatlas.sources.base import describe
+from fwatlas.sources.limits import parse_json
 
 KIND = "paper-code"
 COMPONENT = "paper_code"
@@ -136,6 +136,13 @@ def _read_csv(path: Path) -> ReadLinks:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(describe(exc), path=str(path)) from exc
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_csv_rows(path, reader)
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        raise InputError(f"line {reader.line_num}: {exc}", path=str(path)) from None
+
+
+def _read_csv_rows(path: Path, reader: csv.DictReader[str]) -> ReadLinks:
     cols = set(reader.fieldnames or ())
     shared_form = {"venue_year", "github_repo"} <= cols
     if not shared_form and not {"venue", "year", "repo_url"} <= cols:
@@ -176,8 +183,8 @@ def _read_copilot(path: Path) -> ReadLinks:
                          path=str(path))
     venue, year = m.group(1).lower(), int(m.group(2))
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        data = parse_json(path.read_bytes())
+    except (OSError, ValueError) as exc:  # unreadable, not JSON, nested too deeply
         raise InputError(describe(exc), path=str(path)) from exc
     if not isinstance(data, list) or not data:
         raise InputError("not a Paper Copilot list (a non-empty JSON array of paper records)",
