@@ -54,10 +54,6 @@ ALLOWED: set[tuple[str, str]] = {
     # the store knows the readers' guard type and the probe's reference format
     ("fwatlas.store.session", "sources"),
     ("fwatlas.store.reference", "probe"),
-    # front ends take jsonable/writable from the CLI's output module
-    ("fwatlas.figures.model", "cli"),
-    ("fwatlas.report", "cli"),
-    ("fwatlas.web.pages", "cli"),
 }
 
 #: known back-edges that close import cycles (not layer rules, but cycles): never add one

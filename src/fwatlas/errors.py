@@ -8,7 +8,9 @@ fwatlas is unavailable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 
 class FwatlasError(Exception):
@@ -69,3 +71,13 @@ class StoreBusy(FwatlasError, RuntimeError):
     """Another process holds the store for writing (DuckDB allows one writer)."""
 
     exit_code = 3
+
+
+@contextmanager
+def writable(path: Path) -> Iterator[None]:
+    """Turn a failure to write ``-o PATH`` (a folder, no permission, full disk) into one line
+    naming the path (exit 2) instead of a traceback; shared by the CLI and the report writer."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None

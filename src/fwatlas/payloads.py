@@ -7,10 +7,18 @@ envelope shows it.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fwatlas.jsonable import jsonable
 from fwatlas.store.atlas import Atlas
+
+if TYPE_CHECKING:
+    from fwatlas.advisor.engine import Advice
+    from fwatlas.advisor.situation import Situation
+    from fwatlas.kb.base import KnowledgeBase
+    from fwatlas.kb.matrix import DeployMatrix
 
 
 def envelope(payload: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +104,25 @@ def research_payload(atlas: Atlas, *, venue: str | None = None, year_from: int |
                                   year_to=year_to))
 
 
+def coverage_payload(atlas: Atlas, *, library: str = "transformers") -> dict[str, Any]:
+    """``fwatlas coverage [--library]``."""
+    from fwatlas.analyses.coverage import coverage
+
+    result = coverage(atlas, library=library)
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
+def repo_trends_payload(atlas: Atlas, *, snapshot: str | None = None,
+                        date_from: dt.date | None = None, date_to: dt.date | None = None
+                        ) -> dict[str, Any]:
+    """``fwatlas trends repos [--from --to --snapshot]`` (each front end reads a year or a
+    date into ``date_from``/``date_to``)."""
+    from fwatlas.analyses.repo_trends import repo_trends
+
+    result = repo_trends(atlas, snapshot_id=snapshot, date_from=date_from, date_to=date_to)
+    return envelope({"sources": result.sources(), **result.as_dict()})
+
+
 def migration_payload(atlas: Atlas, *, first: int = 2018, second: int = 2019
                       ) -> dict[str, Any]:
     """``fwatlas migration [--from --to]`` (two years, not a range)."""
@@ -116,11 +143,17 @@ def pwc_payload(atlas: Atlas, *, official_only: bool = False, snapshot: str | No
 
 def deploy_matrix_payload(atlas: Atlas | None = None, *, framework: str | None = None,
                           target: str | None = None,
-                          kb_path: str | None = None) -> dict[str, Any]:
-    """``fwatlas deploy-matrix [--framework --target --kb]`` (built inline in
-    ``cli/kb_commands.py`` too)."""
-    from pathlib import Path
+                          kb_path: str | Path | None = None) -> dict[str, Any]:
+    """``fwatlas deploy-matrix [--framework --target --kb]``."""
+    matrix, sources = deploy_matrix_of(framework=framework, target=target, kb_path=kb_path)
+    return deploy_matrix_envelope(matrix, sources, atlas)
 
+
+def deploy_matrix_of(*, framework: str | None = None, target: str | None = None,
+                     kb_path: str | Path | None = None) -> tuple[DeployMatrix,
+                                                                 list[dict[str, Any]]]:
+    """The matrix for the options and the knowledge base's sources: the CLI's table draws
+    from the matrix object (titles per chain), so it is built here, once, for both paths."""
     from fwatlas.errors import InputError
     from fwatlas.kb import load_kb
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
@@ -131,8 +164,14 @@ def deploy_matrix_payload(atlas: Atlas | None = None, *, framework: str | None =
                          f"{', '.join(MATRIX_FRAMEWORKS)}")
     targets = target_option(target, TARGETS)
     kb = load_kb(Path(kb_path) if kb_path else None)
-    m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
-    return envelope(deploy_matrix_measured(m.rows(), kb.sources(), atlas))
+    return deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets), \
+        kb.sources()
+
+
+def deploy_matrix_envelope(matrix: DeployMatrix, sources: list[dict[str, Any]],
+                           atlas: Atlas | None) -> dict[str, Any]:
+    """The ``deploy-matrix`` JSON of a matrix from :func:`deploy_matrix_of`."""
+    return envelope(deploy_matrix_measured(matrix.rows(), sources, atlas))
 
 
 def deploy_matrix_measured(rows: list[dict[str, Any]], sources: list[dict[str, Any]],
@@ -149,8 +188,6 @@ def deploy_matrix_measured(rows: list[dict[str, Any]], sources: list[dict[str, A
 
 def kb_changes_payload(*, as_of: Any, kb_path: str | None = None) -> dict[str, Any]:
     """``fwatlas kb changes [--as-of --kb]``."""
-    from pathlib import Path
-
     from fwatlas.kb import load_kb
     from fwatlas.kb.changes import kb_changes
 
@@ -176,13 +213,32 @@ def advise_payload(atlas: Atlas | None, *, persona: str, targets: list[str] | No
                    needs: list[str] | None = None, focus: str | None = None,
                    experience: str | None = None, ruleset: str = "current",
                    python: str | None = None, os: str | None = None, arch: str | None = None,
-                   as_of: Any = None, kb_path: str | None = None,
+                   as_of: Any = None, kb_path: str | Path | None = None,
                    accelerator: str | None = None, workloads: list[str] | None = None,
                    existing: str | None = None, cloud: str | None = None,
-                   keras_backend: str | None = None) -> dict[str, Any]:
-    """``fwatlas advise --persona … --json`` (built inline in ``cli/advise_commands.py``)."""
-    from pathlib import Path
+                   keras_backend: str | None = None, db: Path | None = None
+                   ) -> dict[str, Any]:
+    """``fwatlas advise --persona … --json``."""
+    advice, _, _ = advice_of(
+        atlas, persona=persona, targets=targets, needs=needs, focus=focus,
+        experience=experience, ruleset=ruleset, python=python, os=os, arch=arch, as_of=as_of,
+        kb_path=kb_path, accelerator=accelerator, workloads=workloads, existing=existing,
+        cloud=cloud, keras_backend=keras_backend, db=db)
+    return envelope(advice.as_dict())
 
+
+def advice_of(atlas: Atlas | None, *, persona: str, targets: list[str] | None = None,
+              needs: list[str] | None = None, focus: str | None = None,
+              experience: str | None = None, ruleset: str = "current",
+              python: str | None = None, os: str | None = None, arch: str | None = None,
+              as_of: Any = None, kb_path: str | Path | None = None,
+              accelerator: str | None = None, workloads: list[str] | None = None,
+              existing: str | None = None, cloud: str | None = None,
+              keras_backend: str | None = None, db: Path | None = None
+              ) -> tuple[Advice, Situation, KnowledgeBase]:
+    """The advice behind :func:`advise_payload`, with the situation and knowledge base it was
+    decided on (the CLI's table asks the other ruleset on the same two). ``db`` instead of
+    ``atlas`` opens the store only if a rule needs it."""
     from fwatlas.advisor.engine import advise
     from fwatlas.advisor.ruleset import RULESETS
     from fwatlas.advisor.situation import situation
@@ -196,7 +252,7 @@ def advise_payload(atlas: Atlas | None, *, persona: str, targets: list[str] | No
                   accelerator=accelerator, workloads=workloads or [], existing=existing,
                   cloud=cloud, keras_backend=keras_backend)
     kb = load_kb(Path(kb_path) if kb_path else None)
-    return envelope(advise(s, ruleset, atlas=atlas, kb=kb, as_of=as_of).as_dict())
+    return advise(s, ruleset, atlas=atlas, kb=kb, db=db, as_of=as_of), s, kb
 
 
 def verdict_payload(atlas: Atlas, *, round_name: str | None = None, method: Any = None,
@@ -249,8 +305,6 @@ def kb_list_payload(*, framework: str | None = None, target: str | None = None,
                     in_article: bool = False, as_of: Any, kb_path: Any = None
                     ) -> dict[str, Any]:
     """``fwatlas kb list [--framework --target --kind --status --in-article --as-of --kb]``."""
-    from pathlib import Path
-
     from fwatlas.kb import load_kb
     from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, target_option
 
@@ -271,8 +325,6 @@ def kb_list_payload(*, framework: str | None = None, target: str | None = None,
 
 def kb_show_payload(name: str, *, as_of: Any, kb_path: Any = None) -> dict[str, Any]:
     """``fwatlas kb show NAME [--as-of --kb]``; an unknown name raises NotFound."""
-    from pathlib import Path
-
     from fwatlas.kb import load_kb
 
     kb = load_kb(Path(kb_path) if kb_path else None)

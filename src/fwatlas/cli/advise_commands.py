@@ -177,22 +177,16 @@ def advise_command(
     Example: fwatlas advise --persona industry --target mobile --need audio-video
     """
     from fwatlas.advisor.engine import advise
-    from fwatlas.advisor.ruleset import RULESETS
-    from fwatlas.advisor.situation import situation
     from fwatlas.cli.output import Output, emit
-    from fwatlas.errors import InputError
-    from fwatlas.kb.loader import load_kb
+    from fwatlas.payloads import advice_of, envelope
 
-    if ruleset not in RULESETS:
-        raise InputError(f"--ruleset {ruleset!r} is not one of: {', '.join(RULESETS)}")
-    s = situation(persona, targets=target or [], needs=need or [], focus=focus,
-                  experience=experience, python=python, os=os_name, arch=arch,
-                  accelerator=accelerator, workloads=workload or [], existing=existing,
-                  cloud=cloud, keras_backend=keras_backend)
-    kb = load_kb(kb_path)
     day = parse_date(as_of, "--as-of")
-    advice = advise(s, ruleset, kb=kb, db=db, as_of=day)
-    payload = advice.as_dict()
+    advice, s, kb = advice_of(
+        None, persona=persona, targets=target, needs=need, focus=focus, experience=experience,
+        ruleset=ruleset, python=python, os=os_name, arch=arch, as_of=day, kb_path=kb_path,
+        accelerator=accelerator, workloads=workload, existing=existing, cloud=cloud,
+        keras_backend=keras_backend, db=db)
+    payload = envelope(advice.as_dict())
     chosen = output_format(fmt, json_out)
     if chosen is not Format.table:  # an answer, not rows: csv/parquet are refused by emit
         emit(Output(payload), chosen, out)

@@ -27,14 +27,6 @@ def _as_of(value: str | None) -> dt.date:
     return parse_date(value, "--as-of") or dt.date.today()
 
 
-def _choice(value: str | None, valid: tuple[str, ...], option: str) -> str | None:
-    from fwatlas.errors import InputError
-
-    if value is not None and value not in valid:
-        raise InputError(f"{option} {value!r} is not one of: {', '.join(valid)}")
-    return value
-
-
 def _sources_line(sources: list[dict[str, Any]]) -> str:
     from fwatlas.cli.output import sources_line
 
@@ -272,18 +264,11 @@ def deploy_matrix_command(
 
     Example: fwatlas deploy-matrix --target mobile
     """
-    from fwatlas.kb import load_kb
-    from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
-    from fwatlas.kb.schema import TARGETS, target_option
-
-    _choice(framework, MATRIX_FRAMEWORKS, "--framework")
-    targets = target_option(target, TARGETS)
-    kb = load_kb(kb_path)
-    m = deploy_matrix(kb, (framework,) if framework else MATRIX_FRAMEWORKS, targets)
-    from fwatlas.payloads import deploy_matrix_measured
+    from fwatlas.payloads import deploy_matrix_envelope, deploy_matrix_of
     from fwatlas.store.atlas import open_atlas
 
-    payload: dict[str, Any] = deploy_matrix_measured(m.rows(), kb.sources(), open_atlas(db))
+    m, sources = deploy_matrix_of(framework=framework, target=target, kb_path=kb_path)
+    payload = deploy_matrix_envelope(m, sources, open_atlas(db))
     rows = payload["rows"]
 
     def draw(console: Any) -> None:

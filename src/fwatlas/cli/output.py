@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, writable
 from fwatlas.jsonable import jsonable
 
 
@@ -88,16 +87,6 @@ def write_rows(rows: list[dict[str, Any]], sources: list[Any], fmt: Format, path
         pq.write_table(pa.table(data) if rows else pa.table({}), path)
     Path(f"{path}.sources.json").write_text(
         json.dumps(jsonable({"sources": sources}), indent=2), encoding="utf-8")
-
-
-@contextmanager
-def writable(path: Path) -> Iterator[None]:
-    """Turn a failure to write ``-o PATH`` (a folder, no permission, full disk) into one line
-    naming the path (exit 2) instead of a traceback."""
-    try:
-        yield
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
 
 
 def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> None:

@@ -127,11 +127,10 @@ def coverage_command(
 
     Example: fwatlas coverage --json
     """
-    from fwatlas.analyses.coverage import coverage
+    from fwatlas.payloads import coverage_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = coverage(open_atlas(db), library=library)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = coverage_payload(open_atlas(db), library=library)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -170,16 +169,15 @@ def migration_command(
 
     Example: fwatlas migration --from 2018 --to 2019
     """
-    from fwatlas.analyses.migration import migration
+    from fwatlas.payloads import migration_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = migration(open_atlas(db, snapshot or ()), first=first, second=second)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = migration_payload(open_atlas(db, snapshot or ()), first=first, second=second)
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        t = Table(title=f"Authors' frameworks, {first} → {second} ({result.authors:,} authors "
+        t = Table(title=f"Authors' frameworks, {first} → {second} ({payload['authors']:,} authors "
                         "labelled in both years)")
         for c in (f"{first}", f"{second}", "authors", "fraction"):
             t.add_column(c, justify="right" if c in ("authors", "fraction") else "left")
@@ -223,11 +221,11 @@ def trends_pwc_command(
 
     Example: fwatlas trends pwc --official-only
     """
-    from fwatlas.analyses.pwc_trends import SHOWN, pwc_trends
+    from fwatlas.analyses.pwc_trends import SHOWN
+    from fwatlas.payloads import pwc_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = pwc_trends(open_atlas(db), official_only=official_only, snapshot_id=snapshot)
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = pwc_payload(open_atlas(db), official_only=official_only, snapshot=snapshot)
 
     def draw(console: Any) -> None:
         from rich.table import Table

@@ -249,13 +249,13 @@ def trends_repos_command(
 
     Example: fwatlas trends repos --from 2019 --json
     """
-    from fwatlas.analyses.repo_trends import SHOWN, repo_trends
+    from fwatlas.analyses.repo_trends import SHOWN
+    from fwatlas.payloads import repo_trends_payload
     from fwatlas.store.atlas import open_atlas
 
-    result = repo_trends(open_atlas(db), snapshot_id=snapshot,
-                         date_from=_date_or_year(date_from, "--from", False),
-                         date_to=_date_or_year(date_to, "--to", True))
-    payload = {"sources": result.sources(), **result.as_dict()}
+    payload = repo_trends_payload(open_atlas(db), snapshot=snapshot,
+                                  date_from=_date_or_year(date_from, "--from", False),
+                                  date_to=_date_or_year(date_to, "--to", True))
 
     def draw(console: Any) -> None:
         from rich.table import Table

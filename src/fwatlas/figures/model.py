@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from fwatlas.cli.output import jsonable
+from fwatlas.jsonable import jsonable
 
 
 def escape_label(text: object) -> str:

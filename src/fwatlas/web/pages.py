@@ -59,7 +59,7 @@ def _ctx(app: FastAPI, when: dt.date) -> Any:
 
 
 def report_dict(app: FastAPI, atlas: Atlas, when: dt.date) -> dict[str, Any]:
-    from fwatlas.cli.output import jsonable
+    from fwatlas.jsonable import jsonable
     from fwatlas.report import build_report
 
     out: dict[str, Any] = jsonable(build_report(atlas, _ctx(app, when)).as_dict())

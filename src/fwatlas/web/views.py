@@ -247,11 +247,9 @@ def _compare(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _coverage(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.analyses.coverage import coverage
-    from fwatlas.payloads import envelope
+    from fwatlas.payloads import coverage_payload
 
-    result = coverage(atlas, library=a["library"])
-    return envelope({"sources": result.sources(), **result.as_dict()})
+    return coverage_payload(atlas, library=a["library"])
 
 
 def _year_or_date(value: str | None, option: str, end: bool) -> dt.date | None:
@@ -267,13 +265,11 @@ def _year_or_date(value: str | None, option: str, end: bool) -> dt.date | None:
 
 
 def _repo_trends(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.analyses.repo_trends import repo_trends
-    from fwatlas.payloads import envelope
+    from fwatlas.payloads import repo_trends_payload
 
-    result = repo_trends(atlas, snapshot_id=a["snapshot"],
-                         date_from=_year_or_date(a["from"], "--from", False),
-                         date_to=_year_or_date(a["to"], "--to", True))
-    return envelope({"sources": result.sources(), **result.as_dict()})
+    return repo_trends_payload(atlas, snapshot=a["snapshot"],
+                               date_from=_year_or_date(a["from"], "--from", False),
+                               date_to=_year_or_date(a["to"], "--to", True))
 
 
 def _probe_results(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
