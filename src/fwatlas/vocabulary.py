@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
@@ -35,7 +35,7 @@ class Framework(StrEnum):
 #: The three frameworks the Hub's weights can be in, in the contract's order.
 HUB_FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow", "jax")
 HubMethod = Literal["tags", "files", "library"]
-HUB_METHODS: tuple[str, ...] = ("tags", "files", "library")
+HUB_METHODS: tuple[str, ...] = get_args(HubMethod)
 
 
 @cache

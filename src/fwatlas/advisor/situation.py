@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
+from fwatlas.analyses.support import ARCHES, OSES
 from fwatlas.errors import InputError
 from fwatlas.kb.schema import TARGET_GROUPS, TARGETS, expand_targets
 
@@ -27,8 +28,6 @@ FOCUS: dict[str, tuple[str, ...]] = {"professor": ("industry", "theory"),
                                      "hobbyist": ("project", "learning")}
 EXPERIENCE: tuple[str, ...] = ("none", "keras", "pytorch", "tensorflow", "jax")
 
-OSES: tuple[str, ...] = ("linux", "macos", "windows")
-ARCHES: tuple[str, ...] = ("x86_64", "arm64")
 ARCH_ALIASES: dict[str, str] = {"aarch64": "arm64", "amd64": "x86_64"}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_cube, hub_methods
@@ -23,7 +23,7 @@ from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
 
 Weight = Literal["count", "downloads", "downloads_all_time"]
-WEIGHTS: tuple[str, ...] = ("count", "downloads", "downloads_all_time")
+WEIGHTS: tuple[str, ...] = get_args(Weight)
 By = Literal["year", "task"]
 Rank = Literal["downloads", "likes", "downloads_all_time"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
@@ -29,7 +29,7 @@ from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
 Metric = Literal["downloads", "stars", "dependents", "jobs", "questions"]
-METRICS: tuple[str, ...] = ("downloads", "stars", "dependents", "jobs", "questions")
+METRICS: tuple[str, ...] = get_args(Metric)
 By = Literal["framework", "package"]
 WINDOWS: tuple[str, ...] = ("30d", "365d")
 UNITS = {"downloads": "downloads", "stars": "stars", "dependents": "dependent projects",

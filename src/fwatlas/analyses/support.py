@@ -17,7 +17,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -31,8 +31,8 @@ from fwatlas.store.atlas import Atlas, Snapshot
 
 Os = Literal["linux", "macos", "windows"]
 Arch = Literal["x86_64", "arm64"]
-OSES: tuple[str, ...] = ("linux", "macos", "windows")
-ARCHES: tuple[str, ...] = ("x86_64", "arm64")
+OSES: tuple[str, ...] = get_args(Os)
+ARCHES: tuple[str, ...] = get_args(Arch)
 ARCH_ALIASES = {"aarch64": "arm64", "amd64": "x86_64", "x64": "x86_64", "arm64": "arm64",
                 "x86_64": "x86_64"}
 GPU_PATTERNS = ("nvidia-*", "cuda-toolkit", "jax-cuda*")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -23,9 +23,9 @@ Target = Literal["server-rest", "server-grpc", "android", "ios", "microcontrolle
 Status = Literal["active", "maintenance", "deprecated", "archived", "renamed"]
 CheckedVia = Literal["pypi", "npm", "primary-source", "secondary"]
 
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-TARGETS: tuple[str, ...] = Target.__args__  # type: ignore[attr-defined]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+KINDS: tuple[str, ...] = get_args(Kind)
+TARGETS: tuple[str, ...] = get_args(Target)
+STATUSES: tuple[str, ...] = get_args(Status)
 #: The frameworks an entry may name: DESIGN's categories that are frameworks.
 FRAMEWORKS: tuple[str, ...] = tuple(
     f.value for f in Framework if f not in (Framework.MULTI, Framework.OTHER, Framework.NONE))

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
 from fwatlas.errors import InputError
 
 Read = Literal["value", "best", "count"]
-READS: tuple[str, ...] = ("value", "best", "count")
+READS: tuple[str, ...] = get_args(Read)
 BUNDLED = "verdict_method.yaml"
 
 
