@@ -354,3 +354,15 @@ def test_a_hub_csv_row_with_the_wrong_field_count_is_a_listed_item(tmp_path: Pat
     (item,) = run.json()["skipped_items"]
     assert item == "row 'org/b,oops': 2 fields, expected 3", item
     assert run.json()["created"][0]["rows"] == 2
+
+
+def test_a_hub_gzip_bomb_is_rejected_before_it_is_expanded(tmp_path: Path, db: Path) -> None:
+    """Reading the first lines for the columns used to expand the gzip without a bound: one
+    line of 80 MiB of spaces (80 KB packed) must hit the ratio bound, not fill memory."""
+    f = tmp_path / "models.jsonl.gz"
+    f.write_bytes(gzip.compress(b" " * (80 << 20), compresslevel=9))
+    assert f.stat().st_size < 200_000
+    run = run_cli("ingest", "hub", str(f), "--data-date", "2022-02-21", "--db", str(db))
+    assert run.code == 2, run.err
+    assert run.err.strip().count("\n") == 0 and "decompresses to more than" in run.err, run.err
+    assert not db.exists() or unchanged(db) == ([], {})

@@ -9,7 +9,6 @@ Python object per row – so millions of models stream through in constant memor
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,6 +252,15 @@ def _compression(path: Path) -> str | None:
     return "gzip" if path.suffix == ".gz" else None
 
 
+def _open_text(path: Path) -> Any:
+    """The dump as text, decompressed within the ratio bound (a bomb is rejected whole)."""
+    import io
+
+    from fwatlas.sources.limits import open_decompressed
+
+    return io.TextIOWrapper(open_decompressed(path, _compression(path)), encoding="utf-8")
+
+
 def _layout(path: Path) -> str:
     if path.is_dir():
         raise InputError("a Hub dump is one file (Parquet, JSON Lines or CSV), not a directory",
@@ -285,8 +293,7 @@ def _columns(path: Path, layout: str) -> dict[str, str]:
             import pyarrow.parquet as pq
 
             return _pick(pq.read_schema(path).names)
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as f:
+        with _open_text(path) as f:
             if layout == "csv":
                 import csv
 
@@ -328,9 +335,8 @@ def _columns(path: Path, layout: str) -> dict[str, str]:
 
 def _jsonl_schema(path: Path, columns: dict[str, str]) -> pa.Schema:
     """An explicit schema for the JSON reader (siblings as strings or {rfilename} objects)."""
-    opener = gzip.open if path.suffix == ".gz" else open
     sibling_type: pa.DataType = pa.list_(pa.string())
-    with opener(path, "rt", encoding="utf-8") as f:
+    with _open_text(path) as f:
         for i, line in enumerate(f):
             try:
                 record = json.loads(line) if line.strip() else None
