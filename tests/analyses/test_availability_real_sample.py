@@ -162,3 +162,23 @@ def test_the_bundled_reference_equals_the_oracle(records: list[dict], tmp_path: 
     want = _oracle(records, "files", FWS, "count")
     assert got["available"] == {fw: want["available"][fw] for fw in FWS}
     assert got["exclusive"] == {fw: want["exclusive"][fw] for fw in FWS}
+
+
+def test_the_default_table_sets_the_article_beside_the_two_framework_view(
+        records: list[dict], store: Path) -> None:
+    """The article compared PyTorch with TensorFlow only: its 85 % / 16 % / 8 % sit beside this
+    snapshot's two-framework shares (the oracle's), never beside the three-framework 69 %."""
+    want = _oracle(records, "tags", ("pytorch", "tensorflow"), "count")
+    with_fw = sum(1 for r in records if _methods(r)["tags"]["pytorch"]
+                  or _methods(r)["tags"]["tensorflow"])
+    text = run_cli("availability", "--db", str(store), "--snapshot", "s1").out
+    line = " ".join(text.split("This snapshot in the same two-framework view:", 1)[1]
+                    .split("\n\n", 1)[0].split())
+    pt, tf = (100 * want["exclusive"][fw] / with_fw for fw in ("pytorch", "tensorflow"))
+    tf_avail = 100 * want["available"]["tensorflow"] / with_fw
+    assert line.startswith(f"pytorch exclusive {pt:.1f}%; tensorflow exclusive {tf:.1f}%; "
+                           f"tensorflow available {tf_avail:.1f}% (n = {with_fw:,})")
+    got = run_cli("availability", "--db", str(store), "--snapshot", "s1", "--json").json()
+    like = got["article_2022_like_for_like"]
+    assert like["frameworks"] == ["pytorch", "tensorflow"] and like["n"] == with_fw
+    assert like["share_exclusive"]["pytorch"] == pytest.approx(pt / 100)

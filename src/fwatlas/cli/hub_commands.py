@@ -66,7 +66,9 @@ def _availability_table(payload: dict[str, Any]) -> Any:
             if like.get("share_exclusive"):
                 console.print("This snapshot in the same two-framework view: " + "; ".join(
                     f"{fw} exclusive {percent(like['share_exclusive'][fw])}"
-                    for fw in like["frameworks"]) + f" (n = {number(like.get('n'))})")
+                    for fw in like["frameworks"]) + "; tensorflow available "
+                    + percent((like.get("share_available") or {}).get("tensorflow"))
+                    + f" (n = {number(like.get('n'))})")
         for a in payload.get("also", []):
             console.print(f"Also: {a['what']} ({a['basis']}, {a['data_date']}): " + ", ".join(
                 f"{k} {number(v)}" for k, v in a["available"].items())

@@ -148,34 +148,40 @@ def signal_figure(result: Any) -> Figure:
                   + (" …" if len(result.breaks) > 3 else ""))
 
 
-def _latest_reading(result: Any) -> str | None:
-    """The latest date of the longest series: each framework's value and share."""
-    by_series: dict[str, list[Any]] = defaultdict(list)
-    for p in result.points:
-        by_series[p.series].append(p)
-    if not by_series:
+def _latest_reading(result: Any, latest_rows: Any) -> str | None:
+    """The period the verdict reads (``signals.latest_rows``: the newest complete period of the
+    newest series; for job posts and questions the trailing 12 months ending there): each
+    framework's value and share, the sample when it is small, and the lead in that series."""
+    from fwatlas.stats import SMALL_SAMPLE
+
+    rows = latest_rows(result)
+    if not rows:
         return None
-    s, pts = max(by_series.items(), key=lambda kv: len({p.date for p in kv[1]}))
-    last = max(p.date for p in pts)
-    at = {p.framework: p for p in pts if p.date == last and p.value is not None}
+    s, last, n = rows[0].series, rows[0].date, rows[0].n
+    at = {p.framework: p for p in rows if p.value is not None}
     if not at:
         return None
     parts = ", ".join(f"{style.label(fw)} {at[fw].value:,.0f}"
                       + (f" ({style.pct(at[fw].share)})" if at[fw].share is not None else "")
                       for fw in FRAMEWORKS if fw in at)
-    text = f"{result.metric.capitalize()} ({s}, {last}): {parts}."
+    if n is not None:  # a counted metric: trailing 12 months, the items behind the shares
+        text = (f"{result.metric.capitalize()} ({s}, the 12 months to {last:%Y-%m}): {parts}; "
+                f"n = {n:,} {result.unit}" + (", a small sample" if n < SMALL_SAMPLE else "")
+                + ".")
+    else:
+        text = f"{result.metric.capitalize()} ({s}, {last}): {parts}."
     # the article's question is PyTorch against TensorFlow: tell that lead first
     leads = sorted((x for x in result.leads if x.series == s and x.ahead_at_end),
                    key=lambda x: ({x.leader, x.other} != {"pytorch", "tensorflow"}, x.date))
     if leads:
         x = leads[0]
-        start = min(p.date for p in pts)
-        if x.date == start:
+        if x.kind == "above throughout":
             text += (f" {style.label(x.leader)} has been ahead of {style.label(x.other)} since "
-                     f"the series starts ({start}).")
+                     f"the series starts ({x.date}).")
         else:
             text += (f" {style.label(x.leader)} first passed {style.label(x.other)} on {x.date} "
-                     "and is still ahead.")
+                     "and is still ahead" + (" (trailing 12-month sums)" if n is not None
+                                             else "") + ".")
     return text
 
 
@@ -210,7 +216,7 @@ def ecosystem_section(atlas: Atlas, ctx: ReportContext, number: int = 4) -> Sect
             figures.append(signal_figure(result))
             sources += result.sources()
             method += list(result.notes)
-            text = _latest_reading(result)
+            text = _latest_reading(result, signals.latest_rows)
             if text:
                 reading.append(text)
         method.append("Each series is one measuring instrument (e.g. PyPI downloads over 30 "
