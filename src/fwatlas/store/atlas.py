@@ -296,7 +296,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     for component, have in versions.items():
         if component not in schema.COMPONENTS:
             continue
-        want = len(schema.migrations_of(component))
+        want = schema.migration_count(component)
         if have < want:
             con.close()
             raise StoreOutdated(f"the store's schema is older than this fwatlas ({component} "
