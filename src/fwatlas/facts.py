@@ -3,7 +3,8 @@
 Analyses publish facts through providers registered here (built-ins exactly as plugins would).
 A provider is a function ``(atlas) -> list[Fact]`` responsible for every fact name under its
 prefix; facts are computed lazily – only providers whose prefix overlaps the request run – and
-memoised on the Atlas, i.e. per set of snapshots.
+memoised on the Atlas and, across processes, beside the store, keyed by the set of snapshots
+and this fwatlas (``fwatlas.store.fact_cache``).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class FactBook:
 
     def _from(self, provider: Provider) -> list[Fact]:
         facts: list[Fact] = self.atlas.memo(("facts", provider.target),
-                                            lambda: provider.load()(self.atlas))
+                                            lambda: _cached(self.atlas, provider))
         return facts
 
     def list(self, prefix: str | None = None) -> list[Fact]:
@@ -121,6 +122,67 @@ class FactBook:
     def value(self, name: str) -> FactValue:
         fact = self.get(name)
         return None if fact is None else fact.value
+
+
+def _cached(atlas: Atlas, provider: Provider) -> list[Fact]:
+    """One provider's facts, from the cross-process cache where it holds them for exactly this
+    set of snapshots (``fwatlas.store.fact_cache``; fwatlas's own providers only), else
+    computed and remembered there – only when they come back from JSON equal (a value JSON
+    cannot carry exactly is never cached)."""
+    import json
+
+    from fwatlas.store import fact_cache
+
+    if not provider.target.startswith("fwatlas."):
+        # the cache's key fingerprints fwatlas's own files only: a plugin's code is not in it
+        return provider.load()(atlas)
+    rows = fact_cache.load(atlas, provider.target)
+    if rows is not None:
+        try:
+            return [_decode(r) for r in rows]
+        except (TypeError, ValueError, AttributeError, ImportError, KeyError):
+            pass  # a cache written by something else: compute
+    facts = provider.load()(atlas)
+    try:
+        rows = json.loads(json.dumps([_encode(f) for f in facts]))
+        if [_decode(dict(r)) for r in rows] == facts:
+            fact_cache.save(atlas, provider.target, rows)
+    except (TypeError, ValueError, AttributeError, ImportError, KeyError):
+        pass
+    return facts
+
+
+def _encode(fact: Fact) -> dict[str, Any]:
+    import dataclasses
+
+    cls = type(fact)
+    out: dict[str, Any] = {"class": f"{cls.__module__}:{cls.__qualname__}"}
+    for f in dataclasses.fields(fact):
+        value = getattr(fact, f.name)
+        if isinstance(value, dt.date):
+            value = {"date": value.isoformat()}
+        elif isinstance(value, tuple):
+            value = {"tuple": list(value)}
+        out[f.name] = value
+    return out
+
+
+def _decode(row: dict[str, Any]) -> Fact:
+    module, _, name = str(row.pop("class")).partition(":")
+    if not module.startswith("fwatlas."):
+        raise TypeError(f"{module}:{name} is not a fact class of fwatlas")
+    cls = getattr(importlib.import_module(module), name)
+    if not (isinstance(cls, type) and issubclass(cls, Fact)):
+        raise TypeError(f"{module}:{name} is not a Fact")
+    values = {}
+    for k, v in row.items():
+        if isinstance(v, dict) and set(v) == {"date"}:
+            v = dt.date.fromisoformat(v["date"])
+        elif isinstance(v, dict) and set(v) == {"tuple"}:
+            v = tuple(v["tuple"])
+        values[k] = v
+    fact: Fact = cls(**values)
+    return fact
 
 
 def list_facts(atlas: Atlas, prefix: str | None = None) -> list[Fact]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, Literal, get_args
 
 from fwatlas.analyses.support import ARCHES, OSES
 from fwatlas.errors import InputError
-from fwatlas.kb.schema import TARGET_GROUPS, TARGETS, expand_targets
 
 PERSONAS: tuple[str, ...] = ("industry", "researcher", "professor", "career-changer",
                              "hobbyist", "beginner")
@@ -35,7 +35,23 @@ def focus_values() -> tuple[str, ...]:
     """Every --focus value of any persona (for the CLI's help)."""
     return tuple(dict.fromkeys(f for fs in FOCUS.values() for f in fs))
 
-TARGET_CHOICES: tuple[str, ...] = (*TARGET_GROUPS, *TARGETS)
+
+
+@cache
+def target_choices() -> tuple[str, ...]:
+    """Every --target value: the knowledge base's groups and targets. Read on first use (as
+    ``TARGET_CHOICES``), so that the CLI's start, which reads this module's option values for
+    its help, does not load the knowledge base's models."""
+    from fwatlas.kb.schema import TARGET_GROUPS, TARGETS
+
+    return (*TARGET_GROUPS, *TARGETS)
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    if name == "TARGET_CHOICES":
+        return target_choices()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 FRAMEWORK_CHOICES: tuple[str, ...] = ("pytorch", "tensorflow", "jax", "keras")
 
 Accelerator = Literal["nvidia", "amd", "apple", "intel", "tpu", "npu", "cpu"]
@@ -118,7 +134,7 @@ def situation(persona: str, *, targets: list[str] | tuple[str, ...] = (),
     """Validate the options and build a :class:`Situation` (InputError on any bad value)."""
     _check(persona, PERSONAS, "--persona")
     for t in targets:
-        _check(t, TARGET_CHOICES, "--target")
+        _check(t, target_choices(), "--target")
     for n in needs:
         _check(n, NEEDS, "--need")
     _check(experience, EXPERIENCE, "--experience")
@@ -148,4 +164,10 @@ def situation(persona: str, *, targets: list[str] | tuple[str, ...] = (),
                      accelerator=accelerator,
                      workloads=tuple(w for w in WORKLOADS if w in workloads),
                      existing=existing, cloud=cloud, keras_backend=keras_backend,
-                     targets=expand_targets(dedup_targets))
+                     targets=_expand(dedup_targets))
+
+
+def _expand(targets: tuple[str, ...]) -> tuple[str, ...]:
+    from fwatlas.kb.schema import expand_targets
+
+    return expand_targets(targets)

@@ -132,24 +132,26 @@ class Atlas:
 
     # --- tables ---
     def has_table(self, name: str) -> bool:
-        row = first_row(self.con.execute(
+        return bool(self._stable(("has_table", name), lambda: first_row(self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
             " AND table_schema = 'main' AND table_catalog = current_database()", [name]
-        ))
-        return bool(row and row[0])
+        )) or (0,))[0])
+
+    def _stable(self, key: Any, compute: Any) -> Any:
+        """Memoise what only a write can change: a read-only Atlas cannot write, and DuckDB's
+        lock keeps other processes from writing while it is open, so its answers hold for its
+        life (a command asked for the snapshot list ~60 times). A writer asks every time."""
+        if not self.read_only:
+            return compute()
+        return self.memo(("stable", key), compute)
 
     # --- snapshots ---
     def snapshots(self, *, kind: str | None = None, dataset_prefix: str | None = None,
                   include_reference: bool = True, states: Sequence[str] = ("complete",),
                   ) -> list[Snapshot]:
         """Snapshots (the store's, then the reference's), optionally filtered."""
-        out: list[Snapshot] = []
-        if self.has_table("snapshots"):
-            rows = self.con.execute(
-                f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE state IN "  # noqa: S608
-                f"({','.join('?' * len(states))}) ORDER BY num", list(states)
-            ).fetchall()
-            out = [_snapshot_from_row(r) for r in rows]
+        out: list[Snapshot] = list(self._stable(("snapshots", tuple(states)),
+                                                lambda: self._stored_snapshots(states)))
         if include_reference:
             out += reference.snapshots()
         if kind is not None:
@@ -158,6 +160,15 @@ class Atlas:
             out = [s for s in out if s.dataset == dataset_prefix
                    or s.dataset.startswith(dataset_prefix.rstrip("/") + "/")]
         return out
+
+    def _stored_snapshots(self, states: Sequence[str]) -> tuple[Snapshot, ...]:
+        if not self.has_table("snapshots"):
+            return ()
+        rows = self.con.execute(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE state IN "  # noqa: S608
+            f"({','.join('?' * len(states))}) ORDER BY num", list(states)
+        ).fetchall()
+        return tuple(_snapshot_from_row(r) for r in rows)
 
     def snapshot(self, snapshot_id: str) -> Snapshot:
         """One snapshot by its stable id; unknown ids exit 1 with close matches."""
@@ -181,10 +192,13 @@ class Atlas:
 
     def pins(self) -> dict[str, str]:
         """dataset -> snapshot id pinned with ``fwatlas snapshots use``."""
-        if not self.has_table("snapshot_pins"):
-            return {}
-        rows = self.con.execute("SELECT dataset, snapshot_id FROM snapshot_pins").fetchall()
-        return {str(d): str(i) for d, i in rows}
+        def read() -> tuple[tuple[str, str], ...]:
+            if not self.has_table("snapshot_pins"):
+                return ()
+            rows = self.con.execute("SELECT dataset, snapshot_id FROM snapshot_pins").fetchall()
+            return tuple((str(d), str(i)) for d, i in rows)
+
+        return dict(self._stable("pins", read))
 
     def use_snapshots(self, snapshot_ids: Sequence[str]) -> None:
         """``--snapshot ID`` (repeatable): read these for this command, at most one per
@@ -296,7 +310,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     for component, have in versions.items():
         if component not in schema.COMPONENTS:
             continue
-        want = len(schema.migrations_of(component))
+        want = schema.migration_count(component)
         if have < want:
             con.close()
             raise StoreOutdated(f"the store's schema is older than this fwatlas ({component} "

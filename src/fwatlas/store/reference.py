@@ -151,20 +151,26 @@ def lookup(dataset: str, figure: str | None = None) -> dict[str, Figure]:
     return {f.key: f for f in figures(dataset) if figure is None or f.figure == figure}
 
 
-def attach(con: duckdb.DuckDBPyConnection) -> None:
-    """Expose the reference as the read-only view ``reference_figures``."""
-    import pyarrow as pa
+#: the columns of ``reference_figures`` and their DuckDB types
+_COLUMN_TYPES = {"dataset": "VARCHAR", "figure": "VARCHAR", "key": "VARCHAR", "value": "DOUBLE",
+                 "unit": "VARCHAR", "data_date": "DATE", "source_url": "VARCHAR",
+                 "basis": "VARCHAR", "note": "VARCHAR"}
 
-    rows = figures()
-    table = pa.table({
-        "dataset": [r.dataset for r in rows],
-        "figure": [r.figure for r in rows],
-        "key": [r.key for r in rows],
-        "value": pa.array([r.value for r in rows], pa.float64()),
-        "unit": [r.unit for r in rows],
-        "data_date": pa.array([r.data_date for r in rows], pa.date32()),
-        "source_url": [r.source_url for r in rows],
-        "basis": [r.basis for r in rows],
-        "note": [r.note for r in rows],
-    })
-    con.register("reference_figures", table)
+
+@cache
+def _rows_json() -> str:
+    import json
+
+    return json.dumps([{**{k: getattr(r, k) for k in _COLUMN_TYPES}, "data_date":
+                        r.data_date.isoformat()} for r in figures()])
+
+
+def attach(con: duckdb.DuckDBPyConnection) -> None:
+    """Expose the reference as the read-only table ``reference_figures`` (a temporary table of
+    this connection: a read-only store accepts it and the file never holds it). The rows go in
+    as one bound JSON parameter, so every command's start does not import pyarrow and pandas
+    (registering an Arrow table did, for a second of each read command)."""
+    shape = "[{" + ", ".join(f'"{k}": "{t}"' for k, t in _COLUMN_TYPES.items()) + "}]"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE reference_figures AS "  # noqa: S608 - constant shape
+        f"SELECT unnest(from_json(?, '{shape}'), recursive := true)", [_rows_json()])

@@ -8,7 +8,11 @@ tables for evidence it has seen, and a new release adds a migration instead of e
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
+import re
+import sys
 from collections.abc import Sequence
 
 import duckdb
@@ -78,6 +82,60 @@ def migrations_of(component: str) -> Sequence[str]:
 def _migrations(component: str) -> Sequence[str]:
     module = importlib.import_module(COMPONENTS[component])
     return list(module.MIGRATIONS)
+
+
+def migration_count(component: str) -> int:
+    """How many migrations a component has, without importing its module where it can.
+
+    Every read command checks the store's schema versions on open; importing each source
+    module for that (they import pyarrow and pandas) cost most of a read command's time. The
+    count is read from the module's ``MIGRATIONS = [...]`` literal instead, and only an
+    unusual declaration (built at import, or extended later) falls back to importing it.
+    """
+    name = COMPONENTS[component]
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return len(loaded.MIGRATIONS)
+    counted = _literal_count(name)
+    return counted if counted is not None else len(_migrations(component))
+
+
+_DECLARATION = re.compile(r"^MIGRATIONS\b[^=\n]*=\s*\[", re.MULTILINE)
+_ALTERED = re.compile(r"\bMIGRATIONS\s*(\+=|\.(append|extend|insert|pop|remove|clear)\b|\[)")
+
+
+def _literal_count(module: str) -> int | None:
+    """The length of a module's top-level ``MIGRATIONS`` list literal, or None if it is not
+    one plain literal assigned once and never changed (then only an import can tell)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    try:
+        with open(spec.origin, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    found = list(_DECLARATION.finditer(text))
+    if len(found) != 1 or _ALTERED.search(text):
+        return None
+    start = found[0].start()
+    end = text.find("\n]", start)
+    if end < 0:
+        return None
+    try:
+        tree = ast.parse(text[start:end + 2])
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign | ast.AnnAssign):
+        return None
+    value = tree.body[0].value
+    if not isinstance(value, ast.List) or any(
+            not (isinstance(e, ast.Constant) and isinstance(e.value, str)) for e in value.elts):
+        return None
+    return len(value.elts)
 
 
 def current_versions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -200,6 +200,9 @@ def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
         session._complete()
         con.execute("COMMIT")
         COMMITS[0] += 1
+        from fwatlas.store import fact_cache
+
+        fact_cache.invalidate(atlas.path)
     except BaseException:
         con.execute("ROLLBACK")
         raise
