@@ -253,3 +253,48 @@ def test_an_unreachable_ray_cluster_exits_3_at_once_and_writes_nothing(tmp_path:
     assert f"127.0.0.1:{port}" in res.err
     assert time.monotonic() - started < 30
     assert not (tmp_path / "r.duckdb").exists()
+
+
+def _wheel_folder(tmp_path: Path) -> Path:
+    """A real folder of non-scannable files: two wheels (not opened inside a folder) and a
+    README – no Python, notebook or dependency file of its own."""
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    for name in ("einops-0.8.2-py3-none-any.whl", "lpips-0.1.4-py3-none-any.whl"):
+        (folder / name).write_bytes(shared_path("data", "code_corpus", name).read_bytes())
+    (folder / "README.md").write_text("# just wheels\n", encoding="utf-8")
+    return folder
+
+
+def test_a_path_with_no_scannable_file_stores_nothing(tmp_path: Path, db: Path):
+    """Issue 11: a folder of wheels once stored an empty 'repository' that counted in the
+    shares; alone it is refused whole (one line, exit 2, store unchanged), beside a good path
+    it is a listed skip and only the good path is stored."""
+    good = _small_repos(tmp_path)
+    assert run_cli("scan", str(good[0]), "--db", str(db)).code == 0
+    before = _state(db)
+    folder = _wheel_folder(tmp_path)
+    res = run_cli("scan", str(folder), "--db", str(db), "--json")
+    assert res.code == 2, res.out
+    assert res.out == "" and res.err.strip().count("\n") == 0
+    assert str(folder) in res.err and "no Python, notebook or dependency file" in res.err
+    assert _state(db) == before
+    res = run_cli("ingest", "repos", str(folder), "--db", str(db))
+    assert res.code == 2 and res.err.strip().count("\n") == 0
+    assert _state(db) == before
+
+    mixed = run_cli("scan", str(good[1]), str(folder), "--db", str(db), "--json")
+    assert mixed.code == 0, mixed.err
+    out = mixed.json()
+    assert [r["path"] for r in out["rows"]] == [str(good[1])]
+    assert len(out["skipped"]) == 1 and out["skipped"][0].startswith(
+        f"{folder}: no Python, notebook or dependency file found")
+    assert out["summary"]["skipped"] == 1 and out["summary"]["scanned"] == 1
+    snaps, rows = _state(db)
+    assert rows == before[1] + 1  # the folder of wheels is not a stored row
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        paths = {r[0] for r in con.execute("SELECT path FROM repo_frameworks").fetchall()}
+    finally:
+        con.close()
+    assert str(folder) not in paths

@@ -118,105 +118,28 @@ def scan_command(
 
     Example: fwatlas scan ./my-repo project.whl repos.txt --workers 2 --json
     """
-    import datetime as dt
+    from fwatlas.scanning import ScanInterrupted, check_options, scan_paths
 
-    from fwatlas.errors import InputError
-    from fwatlas.scan import rules
-    from fwatlas.scan.detect import ScanOptions
-    from fwatlas.scan.engines import check_ray_address, import_ray
-    from fwatlas.scan.run import ScanRequest, collect_tasks, default_workers, scan_tasks
-    from fwatlas.sources.repos import ScanStore
-    from fwatlas.store.atlas import open_writer
-
-    if engine not in ("local", "ray"):
-        raise InputError(f"--engine must be local or ray, not {engine!r}")
-    if workers is not None and workers < 1:
-        raise InputError(f"--workers must be at least 1, not {workers}")
-    if batch_size < 1 or max_file_size < 1:
-        raise InputError("--batch-size and --max-file-size must be positive")
-    if ray_address and engine != "ray":
-        raise InputError("--ray-address needs --engine ray")
-    when = parse_date(data_date, "--data-date")
-    tasks, problems = collect_tasks(paths, urls=urls)
-    if engine == "ray":
-        import_ray()
-        if ray_address:
-            check_ray_address(ray_address)
-    n_workers = workers or default_workers()
-    with open_writer(db, components=["repos"]) as atlas:
-        store = ScanStore(atlas, origin=" ".join(paths)[:500], scanner=rules.signature(),
-                          data_date=when or dt.datetime.now(dt.UTC).date(),
-                          data_date_source="--data-date" if when else "scan date")
-        request = ScanRequest(tasks=tasks, engine=engine, workers=n_workers,
-                              ray_address=ray_address,
-                              options=ScanOptions(full_parse=full_parse,
-                                                  max_bytes=max_file_size),
-                              known=frozenset(store.known_hashes()), batch_size=batch_size)
-        bar, update = _progress()
-        try:
-            if bar is not None:
-                bar.start()
-            outcome = scan_tasks(request, sink=store.write, progress=update)
-        except KeyboardInterrupt:
-            typer.echo(f"fwatlas: interrupted; {store.written} repositories were stored "
-                       f"(snapshot s{store.num}, open); run the same command again to resume",
-                       err=True)
-            raise typer.Exit(130) from None
-        finally:
-            if bar is not None:
-                bar.stop()
-        if not outcome.results and not outcome.already and store.num is None \
-                and (problems or outcome.failed):
-            first = problems[0] if problems else (outcome.failed[0].path,
-                                                  outcome.failed[0].reason)
-            n = len(problems) + len(outcome.failed)
-            raise InputError(f"no repository could be read ({n} skipped; first: "
-                             f"{first[0]}: {first[1]})")
-        for item, reason in problems:
-            store.skip(item, reason)
-        for failed in outcome.failed:
-            store.skip(failed.path, failed.reason)
-        snapshot = store.finish()
-        stored = store.stored(a.content_hash for a in outcome.already)
-        rows: list[dict[str, Any]] = []
-        sources: dict[str, dict[str, Any]] = {}
-        if snapshot is not None and outcome.results:
-            sources[snapshot.id] = snapshot.source()
-        for r in outcome.results:
-            rows.append({**r.as_row(), "snapshot_id": snapshot.id if snapshot else None,
-                         "already_scanned": False})
-        from fwatlas.sources.repos import stored_row
-
-        for a in outcome.already:
-            found = stored.get(a.content_hash)
-            if found is None:
-                continue
-            row, snap = found
-            sources[snap.id] = snap.source()
-            rows.append({**stored_row(row), "path": a.path, "snapshot_id": snap.id,
-                         "already_scanned": True})
-    order = {t.given: i for i, t in enumerate(tasks)}
-    rows.sort(key=lambda r: order.get(r["path"], len(order)))
-    files = outcome.files
-    payload = {
-        "sources": list(sources.values()),
-        "scanner": outcome.scanner,
-        "engine": {"name": outcome.engine, "workers": outcome.workers,
-                   "driver_process": outcome.driver_id,
-                   "worker_processes": sorted(outcome.worker_ids)},
-        "summary": {"repositories": len(tasks), "scanned": len(outcome.results),
-                    "already_scanned": len(outcome.already),
-                    "skipped": len(problems) + len(outcome.failed),
-                    "files_scanned": files, "bytes_read": outcome.bytes_read,
-                    "seconds": round(outcome.seconds, 3),
-                    "files_per_second": round(files / outcome.seconds, 1)
-                    if outcome.seconds else None,
-                    "resumed": f"s{store.resumed}" if store.resumed else None,
-                    "snapshot_id": snapshot.id if snapshot else None},
-        "skipped": [f"{i}: {r}" for i, r in problems]
-                   + [f"{f.path}: {f.reason}" for f in outcome.failed],
-        "rows": rows,
-    }
+    check_options(engine=engine, workers=workers, batch_size=batch_size,
+                  max_file_size=max_file_size, ray_address=ray_address)
+    bar, update = _progress()
+    try:
+        if bar is not None:
+            bar.start()
+        report = scan_paths(paths, engine=engine, workers=workers, ray_address=ray_address,
+                            urls=urls, full_parse=full_parse, max_file_size=max_file_size,
+                            batch_size=batch_size,
+                            data_date=parse_date(data_date, "--data-date"), db=db,
+                            progress=update)
+    except ScanInterrupted as stop:
+        typer.echo(f"fwatlas: interrupted; {stop.written} repositories were stored "
+                   f"(snapshot s{stop.num}, open); run the same command again to resume",
+                   err=True)
+        raise typer.Exit(130) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    payload = report.as_dict()
     emit(Output(payload, table=_scan_table(payload)), output_format(fmt, json_out), out)
     if payload["skipped"] and output_format(fmt, json_out) is not Format.table:
         typer.echo(f"fwatlas: warning: skipped {len(payload['skipped'])} repositories "

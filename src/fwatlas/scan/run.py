@@ -27,7 +27,7 @@ from fwatlas.scan.model import (
 from fwatlas.scan.score import build_result
 from fwatlas.scan.tasks import collect_tasks
 
-__all__ = ["ScanOutcome", "ScanRequest", "collect_tasks", "scan_tasks"]
+__all__ = ["ScanOutcome", "ScanRequest", "collect_tasks", "nothing_scannable", "scan_tasks"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,10 @@ def scan_tasks(request: ScanRequest, *,
 
     def finished(result: RepoResult) -> None:
         nonlocal done
+        if not result.files_scanned:  # nothing to judge by: a listed skip, never a stored row
+            outcome.failed.append(RepoFailed(result.path, nothing_scannable(result)))
+            done += 1
+            return
         outcome.results.append(result)
         outcome.worker_ids.add(result.worker)
         batch.append(result)
@@ -175,6 +179,15 @@ def scan_tasks(request: ScanRequest, *,
     outcome.seconds = time.perf_counter() - started
     outcome.worker_ids.discard("")
     return outcome
+
+
+def nothing_scannable(result: RepoResult) -> str:
+    """Why a repository without one readable Python, notebook or dependency file is skipped:
+    stored, it would count as a repository of no framework in every share (issue 11)."""
+    refused = (f"; {result.files_skipped} file(s) refused, first: {result.skipped_files[0]}"
+               if result.skipped_files else "")
+    return ("no Python, notebook or dependency file found (archives inside a folder are not "
+            f"opened: pass them as paths, e.g. FOLDER/*.whl){refused}")
 
 
 def default_workers() -> int:
