@@ -88,61 +88,11 @@ def ingest_command(
          Format.json if json_out else Format.table)
 
 
-#: The options of each kind's online fetcher – ``fwatlas refresh KIND --help`` shows exactly
-#: these. A new kind with a fetcher adds its line here (a test checks that every kind with a
-#: ``refresh_module`` has one).
-REFRESH_OPTIONS: dict[str, tuple[str, ...]] = {
-    "hub": ("limit",),
-    "pypi-downloads": (),
-    "github": ("limit", "repos", "history", "concurrency"),
-    "jobs": ("limit", "date_from"),
-    "qa": ("limit", "date_from", "site"),
-    "registry": ("limit", "max_age", "concurrency"),
-    "repos": ("limit", "venue", "year", "concurrency"),
-    "paper-code": ("venue", "year"),
-    "coverage": ("limit", "versions"),
-}
-
-#: option name -> (type, flag, help, default); one declaration for every kind that takes it
-_OPTION_HELP: dict[str, tuple[Any, str, str, Any]] = {
-    "limit": (int | None, "--limit", "Stop after this many items (hub: models, paged from "
-                                     "list_models; registry/github: the first N packages or "
-                                     "repositories; jobs/qa: N months, newest first; repos: the "
-                                     "first N repositories; coverage: the first N releases).",
-              None),
-    "max_age": (str | None, "--max-age", "Skip packages fetched more recently than this "
-                                         "(e.g. 6h, 2d).", None),
-    "concurrency": (int | None, "--concurrency", "Concurrent requests (default 8).", None),
-    "venue": (str | None, "--venue", "paper-code: the Paper Copilot venue (cvpr, iccv, …); "
-                                     "repos: only this venue's links.", None),
-    "year": (int | None, "--year", "paper-code: the edition's year; repos: only this year's "
-                                   "links.", None),
-    "versions": (list[str] | None, "--versions", "The transformers releases to count (repeat "
-                                                 "the option; default: the bundled releases).",
-                 None),
-    "repos": (Path | None, "--repos", "A file of owner/name lines instead of the configured "
-                                      "framework repositories.", None),
-    "history": (bool, "--history", "Also rebuild the star history from starred_at pages "
-                                   "(repositories under 40,000 stars).", False),
-    "date_from": (str | None, "--from", "The first month (YYYY-MM) to fetch; default 2015-11.",
-                  None),
-    "site": (str | None, "--site", "stackoverflow (default) or datascience.", None),
-}
-
-
 def _refresh(kind: str, db: Path | None, json_out: bool, options: dict[str, Any]) -> None:
     """Fetch current evidence of ``kind`` from its public service, then ingest it."""
-    import importlib
+    from fwatlas.refreshing import refresh
 
-    from fwatlas.sources import base
-
-    source = base.get(kind)
-    assert source.refresh_module is not None
-    module = importlib.import_module(source.refresh_module)
-    given = {k: v for k, v in options.items() if v is not None and v is not False and v != []}
-    limit = given.pop("limit", None)
-    result = module.refresh(db=db, limit=limit, **given)
-    payload = result.as_dict()
+    payload = refresh(kind, db=db, **options).as_dict()
     emit(Output(payload, table=_ingest_table(payload)),
          Format.json if json_out else Format.table)
 
@@ -175,8 +125,11 @@ def refresh_all_command(db: DbOption = None, json_out: JsonOnlyFlag = False) -> 
 
 
 def refresh_kind_command(kind: str) -> Any:
-    """``fwatlas refresh KIND``: a command with only the options that kind's fetcher takes."""
+    """``fwatlas refresh KIND``: a command with only the options that kind's fetcher takes
+    (declared in ``fwatlas.refreshing``; this only maps them onto Typer options)."""
     import inspect
+
+    from fwatlas.refreshing import options_of
 
     params = [
         inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None,
@@ -184,11 +137,10 @@ def refresh_kind_command(kind: str) -> Any:
         inspect.Parameter("json_out", inspect.Parameter.KEYWORD_ONLY, default=False,
                           annotation=JsonOnlyFlag),
     ]
-    for name in REFRESH_OPTIONS[kind]:
-        kind_type, flag, text, default = _OPTION_HELP[name]
+    for option in options_of(kind):
         params.append(inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, default=default,
-            annotation=Annotated[kind_type, typer.Option(flag, help=text)]))
+            option.name, inspect.Parameter.KEYWORD_ONLY, default=option.default,
+            annotation=Annotated[option.type, typer.Option(option.flag, help=option.help)]))
 
     def command(**kw: Any) -> None:
         db, json_out = kw.pop("db"), kw.pop("json_out")
@@ -377,6 +329,8 @@ def register(app: typer.Typer) -> None:
              "per source kind with an online fetcher, and `all`; `fwatlas refresh KIND --help` "
              "lists that kind's options). Only this command touches the network.")
     refresh_app.command("all")(refresh_all_command)
+    from fwatlas.refreshing import REFRESH_OPTIONS
+
     for kind in REFRESH_OPTIONS:
         refresh_app.command(kind)(refresh_kind_command(kind))
     app.add_typer(refresh_app, name="refresh")

@@ -1,0 +1,37 @@
+"""``fwatlas.refreshing``: the refresh dispatch as a library call (the CLI maps its options)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fwatlas.errors import InputError
+from fwatlas.refreshing import OPTIONS, REFRESH_OPTIONS, options_of, refresh
+
+
+def test_each_kind_declares_only_options_that_exist() -> None:
+    assert {n for names in REFRESH_OPTIONS.values() for n in names} <= set(OPTIONS)
+    assert [o.flag for o in options_of("qa")] == ["--limit", "--from", "--site"]
+    assert options_of("pypi-downloads") == []
+
+
+def test_an_unknown_kind_or_option_is_refused_before_any_fetch() -> None:
+    with pytest.raises(InputError, match="no online fetcher for 'papers'"):
+        refresh("papers")
+    with pytest.raises(InputError, match="refresh hub takes no option site"):
+        refresh("hub", site="datascience")
+
+
+def test_defaults_are_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None, False and [] reach the fetcher as absent, so each fetcher keeps its own default."""
+    import fwatlas.sources.github_fetch as github_fetch
+
+    seen: list[dict[str, object]] = []
+
+    def fake(**kw: object) -> str:
+        seen.append(kw)
+        return "result"
+
+    monkeypatch.setattr(github_fetch, "refresh", fake)
+    assert refresh("github", db="x.duckdb", limit=None, repos=None, history=False,
+                   concurrency=4) == "result"  # type: ignore[comparison-overlap]
+    assert seen == [{"db": "x.duckdb", "limit": None, "concurrency": 4}]
