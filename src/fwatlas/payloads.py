@@ -293,31 +293,18 @@ def support_payload(atlas: Atlas, *, python: str = "3.13", os: str = "linux",
                      **result.as_dict()})
 
 
-def _kb_choice(value: str | None, valid: tuple[str, ...], option: str) -> None:
-    from fwatlas.errors import InputError
-
-    if value is not None and value not in valid:
-        raise InputError(f"{option} {value!r} is not one of: {', '.join(valid)}")
-
-
 def kb_list_payload(*, framework: str | None = None, target: str | None = None,
                     kind: str | None = None, status: str | None = None,
                     in_article: bool = False, as_of: Any, kb_path: Any = None
                     ) -> dict[str, Any]:
     """``fwatlas kb list [--framework --target --kind --status --in-article --as-of --kb]``."""
     from fwatlas.kb import load_kb
-    from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, target_option
+    from fwatlas.kb.query import check_filters, select
 
-    _kb_choice(framework, FRAMEWORKS, "--framework")
-    _kb_choice(kind, KINDS, "--kind")
-    _kb_choice(status, STATUSES, "--status")
-    targets = target_option(target)
+    check_filters(framework=framework, target=target, kind=kind, status=status)
     kb = load_kb(Path(kb_path) if kb_path else None)
-    rows = [e.row(as_of) for e in sorted(kb.entries.values(), key=lambda e: e.name)
-            if (framework is None or framework in e.frameworks)
-            and (not targets or set(targets) & set(e.targets))
-            and (kind is None or e.kind == kind) and (status is None or e.status == status)
-            and (not in_article or e.in_article)]
+    rows = [e.row(as_of) for e in select(kb, framework=framework, target=target, kind=kind,
+                                         status=status, in_article=in_article)]
     scope = kb.as_of_scope(as_of, [r["name"] for r in rows])
     return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), **scope.as_dict(),
                      "rows": rows})

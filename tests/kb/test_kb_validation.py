@@ -147,3 +147,27 @@ def test_kb_validate_says_what_it_validated_the_files_entries_over_the_bundled(
                 name="bad.yaml")
     j = cli("kb", "validate", str(bad), "--json").json()
     assert j["valid"] is False and j["file_entries"] == 1 and j["added"] == 1
+
+
+def test_the_kb_questions_are_library_values(tmp_path: Path) -> None:
+    """``kb list``'s filter and ``kb validate``'s answer come from fwatlas.kb.query, which
+    returns values (the CLI only draws them); a bad file ends in one InputError."""
+    import pytest
+
+    from fwatlas.errors import InputError
+    from fwatlas.kb.query import select, validate
+
+    kb = load_kb()
+    mobile = select(kb, framework="pytorch", target="mobile", status="active")
+    want = sorted(e.name for e in kb.entries.values() if "pytorch" in e.frameworks
+                  and e.status == "active" and {"android", "ios"} & set(e.targets))
+    assert [e.name for e in mobile] == want and want
+    with pytest.raises(InputError, match="--status 'alive' is not one of"):
+        select(kb, status="alive")
+    ok = validate()
+    assert ok.valid and ok.error() is None and ok.as_dict()["entries"] == len(kb.entries)
+    bad = write(tmp_path, GOOD.replace("frameworks: [pytorch]", "frameworks: [theano]"))
+    found = validate(bad)
+    assert not found.valid and found.as_dict()["problems"][0]["field"] == "frameworks"
+    error = found.error()
+    assert error is not None and error.exit_code == 2 and str(bad) in str(error)

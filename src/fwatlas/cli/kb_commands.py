@@ -213,34 +213,23 @@ def validate_command(
 
     Example: fwatlas kb validate my-tools.yaml
     """
-    from fwatlas.kb.loader import build, file_summary
+    from fwatlas.kb.query import validate
 
-    kb, problems = build(path)
-    summary = file_summary(path)
-    payload: dict[str, Any] = {
-        "sources": kb.sources() if kb else [],
-        "valid": not problems,
-        "problems": [{"file": p.file, "entry": p.entry, "field": p.field,
-                      "message": p.message} for p in problems],
-        # what was validated: the file's own entries, merged over the bundled ones
-        **summary.as_dict(),
-        # the knowledge base fwatlas would use: the bundled entries with the file merged over
-        "entries": len(kb.entries) if kb else None,
-        "complete": sum(e.complete for e in kb.entries.values()) if kb else None,
-    }
+    result = validate(path)
+    payload = result.as_dict()
     if json_out:
         emit(Output(payload), Format.json)
-    elif problems:
-        for p in problems:
+    elif result.problems:
+        for p in result.problems:
             typer.echo(str(p), err=True)
     else:
         in_all = " in all" if path is not None else ""
-        typer.echo(f"ok: validated {summary.describe()}: {payload['entries']} entries{in_all}, "
-                   f"{payload['complete']} complete (status, status date and a primary "
-                   "source)")
-    if problems:
-        # typer.Exit's code is swallowed by the non-standalone main; exit 2 directly.
-        raise SystemExit(2)
+        typer.echo(f"ok: validated {result.summary.describe()}: {payload['entries']} entries"
+                   f"{in_all}, {payload['complete']} complete (status, status date and a "
+                   "primary source)")
+    error = result.error()
+    if error is not None:
+        raise error
 
 
 def deploy_matrix_command(
