@@ -97,7 +97,7 @@ def install(point: str, count: int) -> None:
     elif point == "batch":
         _before(repos.ScanStore, "write", count)
     elif point == "batch_mid":
-        _after(repos, "_insert", count)
+        _after(session, "_append", count)
     elif point == "batch_done":
         _after(repos.ScanStore, "write", count)
     elif point == "finish":

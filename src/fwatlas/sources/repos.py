@@ -25,7 +25,6 @@ import pyarrow as pa
 from fwatlas.errors import InputError
 from fwatlas.scan.model import RepoResult
 from fwatlas.store.atlas import Atlas, Snapshot
-from fwatlas.store.rows import first_row
 
 KIND = "repos"
 DATASET = "repos/scan"
@@ -102,35 +101,39 @@ def stored_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _insert(atlas: Atlas, snapshot_num: int, table: pa.Table) -> None:
-    cols = ", ".join(f'"{n}"' for n in table.schema.names)
-    atlas.con.register("_fwatlas_repos_incoming", table)
-    try:
-        atlas.con.execute(
-            f"INSERT INTO {TABLE} (snapshot_id, {cols}) "  # noqa: S608 - names from SCHEMA
-            f"SELECT ?, {cols} FROM _fwatlas_repos_incoming", [snapshot_num])
-    finally:
-        atlas.con.unregister("_fwatlas_repos_incoming")
-
-
 class ScanStore:
-    """The driver's side of a streamed scan: known hashes, batched writes, completion."""
+    """The driver's side of a streamed scan: known hashes, batched writes, completion.
+
+    The snapshot itself is written by the store's one streamed writer
+    (``fwatlas.store.session.StreamedSnapshot``); this adds what is particular to scans: the
+    rows of ``repo_frameworks``, the hashes already stored and the snapshot's content hash.
+    """
 
     def __init__(self, atlas: Atlas, *, origin: str, scanner: str, data_date: dt.date,
                  data_date_source: str) -> None:
+        from fwatlas.store.session import StreamedSnapshot
+
         self.atlas = atlas
-        self.origin = origin
         self.scanner = scanner
-        self.data_date = data_date
-        self.data_date_source = data_date_source
-        self.num: int | None = None
-        self.resumed: int | None = None
-        self.skipped: list[str] = []
-        self.written = 0
-        row = first_row(atlas.con.execute(
-            "SELECT max(num) FROM snapshots WHERE kind = ? AND state = 'open'", [KIND]))
-        if row and row[0] is not None:
-            self.num = self.resumed = int(row[0])
+        self.snapshot = StreamedSnapshot(atlas, kind=KIND, dataset=DATASET, table=TABLE,
+                                         origin=origin, data_date=data_date,
+                                         data_date_source=data_date_source)
+
+    @property
+    def num(self) -> int | None:
+        return self.snapshot.num
+
+    @property
+    def resumed(self) -> int | None:
+        return self.snapshot.resumed
+
+    @property
+    def written(self) -> int:
+        return self.snapshot.written
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.snapshot.skipped
 
     def known_hashes(self) -> set[str]:
         """Content hashes already stored under the same rules (complete or resumable scans)."""
@@ -161,57 +164,27 @@ class ScanStore:
                 out[str(row["content_hash"])] = (row, snap)
         return out
 
-    def _open_snapshot(self) -> int:
-        row = first_row(self.atlas.con.execute(
-            "INSERT INTO snapshots (kind, dataset, origin, content_hash, data_date, "
-            "data_date_source, ingested_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open') "
-            "RETURNING num",
-            [KIND, DATASET, self.origin, "pending", self.data_date, self.data_date_source,
-             dt.datetime.now(dt.UTC).replace(tzinfo=None)]))
-        assert row is not None
-        return int(row[0])
-
     def write(self, results: list[RepoResult]) -> None:
         """Commit one batch: the snapshot (opened on the first batch) and its rows."""
-        if not results:
-            return
-        con = self.atlas.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            if self.num is None:
-                self.num = self._open_snapshot()
-            _insert(self.atlas, self.num, results_table(results))
-            con.execute("UPDATE snapshots SET row_count = row_count + ? WHERE num = ?",
-                        [len(results), self.num])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        self.written += len(results)
+        if results:
+            self.snapshot.append(results_table(results))
 
     def skip(self, item: str, reason: str) -> None:
-        self.skipped.append(f"{item}: {reason}")
+        self.snapshot.skip(item, reason)
 
     def finish(self) -> Snapshot | None:
         """Mark the snapshot complete (its hash: the sorted content hashes it holds)."""
-        if self.num is None:
+        num = self.snapshot.num
+        if num is None:
             return None
-        con = self.atlas.con
-        hashes = sorted(str(r[0]) for r in con.execute(
+        hashes = sorted(str(r[0]) for r in self.atlas.con.execute(
             f"SELECT content_hash FROM {TABLE} WHERE snapshot_id = ?",  # noqa: S608
-            [self.num]).fetchall())
+            [num]).fetchall())
         digest = hashlib.sha256(("\n".join([self.scanner, *hashes])).encode()).hexdigest()
-        row = first_row(con.execute("SELECT skipped_items FROM snapshots WHERE num = ?",
-                                    [self.num]))
-        items = list(row[0] or []) if row else []
-        items += [s for s in self.skipped if s not in items]
-        con.execute(
-            "UPDATE snapshots SET state = 'complete', content_hash = ?, row_count = ?, "
-            "skipped_count = ?, skipped_items = ?, note = ? WHERE num = ?",
-            [digest, len(hashes), len(items), items,
-             f"scanner {self.scanner}" + (f"; resumed s{self.resumed}" if self.resumed else ""),
-             self.num])
-        return self.atlas.snapshot(f"s{self.num}")
+        resumed = self.snapshot.resumed
+        return self.snapshot.finish(
+            content_hash=digest,
+            note=f"scanner {self.scanner}" + (f"; resumed s{resumed}" if resumed else ""))
 
 
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
     from fwatlas.sources.base import GuardedReader
 
 
+def open_snapshot(atlas: Atlas, *, kind: str, dataset: str, origin: str, content_hash: str,
+                  data_date: dt.date | None, data_date_source: str | None) -> int:
+    """Add one ``open`` snapshot row (inside the caller's transaction); returns its number.
+    Both writers below open snapshots only through here."""
+    row = first_row(atlas.con.execute(
+        "INSERT INTO snapshots (kind, dataset, origin, content_hash, data_date, "
+        "data_date_source, ingested_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open') "
+        "RETURNING num",
+        [kind, dataset, origin, content_hash, data_date, data_date_source,
+         dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    ))
+    assert row is not None
+    return int(row[0])
+
+
 @dataclass
 class SnapshotBuilder:
     """One snapshot being written; rows go in through :meth:`insert`."""
@@ -120,15 +135,10 @@ class IngestSession:
         if dup is not None:
             self.duplicates.append(dup)
             return None
-        row = first_row(self.atlas.con.execute(
-            "INSERT INTO snapshots (kind, dataset, origin, content_hash, data_date, "
-            "data_date_source, ingested_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open') "
-            "RETURNING num",
-            [kind, dataset, origin or self.origin, content_hash, data_date, data_date_source,
-             dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-        ))
-        assert row is not None
-        builder = SnapshotBuilder(self, int(row[0]), kind, dataset, data_date, data_date_source)
+        num = open_snapshot(self.atlas, kind=kind, dataset=dataset,
+                            origin=origin or self.origin, content_hash=content_hash,
+                            data_date=data_date, data_date_source=data_date_source)
+        builder = SnapshotBuilder(self, num, kind, dataset, data_date, data_date_source)
         self.builders.append(builder)
         return builder
 
@@ -225,3 +235,92 @@ def _shadowed(atlas: Atlas, created: tuple[Snapshot, ...]) -> list[str]:
                 f"--snapshot {s.id}, pin it with `fwatlas snapshots use {s.id}`, or correct its "
                 f"date with `fwatlas snapshots redate {s.id} YYYY-MM-DD`")
     return notes
+
+
+def _append(atlas: Atlas, table: str, num: int, data: pa.Table) -> None:
+    """Insert one Arrow batch into ``table`` as snapshot ``num``'s rows (no transaction)."""
+    cols = ", ".join(f'"{n}"' for n in data.schema.names)
+    atlas.con.register("_fwatlas_batch", data)
+    try:
+        atlas.con.execute(
+            f'INSERT INTO "{table}" (snapshot_id, {cols}) '  # noqa: S608 - names from a schema
+            "SELECT ?, " + cols + " FROM _fwatlas_batch", [num])
+    finally:
+        atlas.con.unregister("_fwatlas_batch")
+
+
+class StreamedSnapshot:
+    """One snapshot written batch by batch, each batch its own transaction – the form of
+    :func:`run_session` for work that runs for hours (a scan of many repositories).
+
+    The snapshot stays ``open`` until :meth:`finish`; analyses read only ``complete`` ones, so a
+    half-written run is never evidence. An interrupted run leaves it open, and the next writer
+    of the same kind resumes it (``resumed``) instead of starting another.
+    """
+
+    def __init__(self, atlas: Atlas, *, kind: str, dataset: str, table: str, origin: str,
+                 data_date: dt.date, data_date_source: str) -> None:
+        self.atlas = atlas
+        self.kind = kind
+        self.dataset = dataset
+        self.table = table
+        self.origin = origin
+        self.data_date = data_date
+        self.data_date_source = data_date_source
+        self.num: int | None = None
+        self.resumed: int | None = None
+        self.skipped: list[str] = []
+        self.written = 0
+        row = first_row(atlas.con.execute(
+            "SELECT max(num) FROM snapshots WHERE kind = ? AND state = 'open'", [kind]))
+        if row and row[0] is not None:
+            self.num = self.resumed = int(row[0])
+
+    def append(self, data: pa.Table) -> None:
+        """Commit one batch: the snapshot (opened on the first batch) and its rows."""
+        if not data.num_rows:
+            return
+        con = self.atlas.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if self.num is None:
+                self.num = open_snapshot(self.atlas, kind=self.kind, dataset=self.dataset,
+                                         origin=self.origin, content_hash="pending",
+                                         data_date=self.data_date,
+                                         data_date_source=self.data_date_source)
+            _append(self.atlas, self.table, self.num, data)
+            con.execute("UPDATE snapshots SET row_count = row_count + ? WHERE num = ?",
+                        [data.num_rows, self.num])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        COMMITS[0] += 1
+        self.written += data.num_rows
+
+    def skip(self, item: str, reason: str) -> None:
+        """Record one item-level problem; stored with the snapshot when it is finished."""
+        self.skipped.append(f"{item}: {reason}")
+
+    def finish(self, *, content_hash: str, note: str) -> Snapshot | None:
+        """Mark the snapshot complete with its content hash, row count and skipped items
+        (those of a resumed run kept); None when no batch was ever written."""
+        if self.num is None:
+            return None
+        con = self.atlas.con
+        count = first_row(con.execute(
+            f'SELECT count(*) FROM "{self.table}" WHERE snapshot_id = ?',  # noqa: S608
+            [self.num]))
+        row = first_row(con.execute("SELECT skipped_items FROM snapshots WHERE num = ?",
+                                    [self.num]))
+        items = list(row[0] or []) if row else []
+        items += [s for s in self.skipped if s not in items]
+        con.execute(
+            "UPDATE snapshots SET state = 'complete', content_hash = ?, row_count = ?, "
+            "skipped_count = ?, skipped_items = ?, note = ? WHERE num = ?",
+            [content_hash, int(count[0]) if count else 0, len(items), items, note, self.num])
+        COMMITS[0] += 1
+        from fwatlas.store import fact_cache
+
+        fact_cache.invalidate(self.atlas.path)
+        return self.atlas.snapshot(f"s{self.num}")
