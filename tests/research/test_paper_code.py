@@ -125,8 +125,9 @@ def _repo(root: Path, name: str, files: dict[str, str]) -> Path:
 def test_code_rows_of_a_made_up_venue_match_an_independent_count(tmp_path, db):
     torch_code = "import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    pass\n"
     jax_code = "import jax\nimport jax.numpy as jnp\n\nx = jnp.ones(3)\n"
+    plain_code = "import numpy as np\n\nx = np.ones(3)\n"
     plan = {"pt1": torch_code, "pt2": torch_code, "pt3": torch_code, "jx1": jax_code,
-            "readme1": None, "readme2": None}
+            "plain1": plain_code, "readme1": None}
     dirs, mapping = [], [("path", "url")]
     for name, code in plan.items():
         files = {"README.md": "# paper\n"} if code is None else {
@@ -140,6 +141,8 @@ def test_code_rows_of_a_made_up_venue_match_an_independent_count(tmp_path, db):
     scan = run_cli("scan", *dirs, "--urls", str(urls), "--workers", "1", "--json", "--db",
                    str(db), "--data-date", "2026-12-01")
     assert scan.code == 0, scan.err
+    # a README-only repository has no scannable file: a listed skip, never a stored row
+    assert [s.split(":")[0] for s in scan.json()["skipped"]] == [dirs[-1]]
     links = _csv(tmp_path / "toyconf.csv",
                  [("toyconf", "2024", f"Paper {n}", f"lab/{n}") for n in plan]
                  + [("toyconf", "2024", "Unscanned", "lab/not-scanned")])
@@ -149,15 +152,16 @@ def test_code_rows_of_a_made_up_venue_match_an_independent_count(tmp_path, db):
                   "--db", str(db))
     assert run.code == 0, run.err
     [row] = [r for r in run.json()["rows"] if r["venue"] == "toyconf"]
-    # by hand: 6 scanned, 2 README-only (none), 4 with a framework: 3 PyTorch, 1 JAX
-    assert (row["repositories"], row["none"], row["n"]) == (6, 2, 4)
+    # by hand: 5 stored (the README-only one is not), 1 with code of no framework (none),
+    # 4 with a framework: 3 PyTorch, 1 JAX
+    assert (row["repositories"], row["none"], row["n"]) == (5, 1, 4)
     assert (row["pytorch"], row["jax"], row["tensorflow"], row["multi"]) == (3, 1, 0, 0)
     assert row["pytorch_share"] == pytest.approx(3 / 4)
     assert row["jax_share"] == pytest.approx(1 / 4)
     assert row["pytorch_share_ci95"] == pytest.approx(list(_wilson(3, 4)))
     assert row["tensorflow_share_ci95"] == pytest.approx(list(_wilson(0, 4)))
     assert row["evidence"] == "code" and row["sample"] is None and row["links"] == 7
-    assert "1 linked repositories are not scanned" in run.json()["code_hint"]
+    assert "2 linked repositories are not scanned" in run.json()["code_hint"]
     kinds = {s["kind"] for s in run.json()["sources"]}
     assert {"paper-code", "repos"} <= kinds
 
