@@ -16,8 +16,6 @@ import argparse
 import asyncio
 import os
 import random
-import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -25,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_web import AS_OF, DATA, FWATLAS, free_port, model_ids, paths, store_with_sample
+from bench_web import AS_OF, DATA, FWATLAS, free_port, model_ids, paths, raw_load, store_with_sample
 
 EXTRA = ["/api/snapshots", "/api/verdict", "/"]  # a few other endpoints and a page in the mix
 
@@ -35,56 +33,6 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
-    if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding", "").lower() == "chunked":
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    return status
-
-
-async def load(port: int, urls: list[str], concurrency: int) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    queue = iter(urls)
-
-    async def worker() -> None:
-        nonlocal errors
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            for url in queue:
-                t = time.perf_counter()
-                try:
-                    status = await _get(reader, writer, url)
-                except (OSError, asyncio.IncompleteReadError, ValueError):
-                    status = 0
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                latencies.append(time.perf_counter() - t)
-                errors += status != 200
-        finally:
-            writer.close()
-
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    wall = time.perf_counter() - t0
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    q = statistics.quantiles(latencies, n=100)
-    return {"requests": len(latencies), "errors": errors, "wall_s": wall,
-            "throughput": len(latencies) / wall, "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000,
-            "client_cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)}
 
 
 def server_cpu_s(pid: int) -> float:
@@ -123,7 +71,7 @@ def main() -> None:
             time.sleep(0.2)
         before = rss_mib(proc.pid)
         cpu0 = server_cpu_s(proc.pid)
-        r = asyncio.run(load(port, urls, args.concurrency))
+        r = asyncio.run(raw_load(port, urls, args.concurrency))
         after = rss_mib(proc.pid)
         server_cpu = server_cpu_s(proc.pid) - cpu0
     finally:
