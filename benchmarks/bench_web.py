@@ -2,7 +2,7 @@
 
 1. A store holding the bundled reference and the real 2022 Hub sample (ingested untimed).
 2. `fwatlas serve` (uvicorn, one worker) on a loopback port, in its own process.
-3. A load generator (httpx, asyncio) sending N requests mixed over /api/advise,
+3. A load generator (a small asyncio HTTP/1.1 client; httpx took half a core) sending N requests mixed over /api/advise,
    /api/model/{id} and /api/availability at concurrency 8 and 32: throughput, p50/p99 latency,
    errors (must be 0), the server's peak RSS and the generator's own CPU. Target: p99 < 100 ms
    at concurrency 8. Baseline: the same library calls made directly in this process (no HTTP).
@@ -94,34 +94,58 @@ def paths(n: int, ids: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-async def load(base: str, urls: list[str], concurrency: int) -> dict[str, float]:
-    import httpx
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
 
+
+async def raw_load(port: int, urls: list[str], concurrency: int) -> dict[str, float]:
+    """The load as a small asyncio HTTP/1.1 client (keep-alive, one connection per worker):
+    a fraction of httpx's CPU, which on two shared cores the server would otherwise lose."""
     latencies: list[float] = []
     errors = 0
     queue = iter(urls)
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def worker() -> None:
         nonlocal errors
-        for url in queue:
-            t = time.perf_counter()
-            r = await client.get(base + url)
-            latencies.append(time.perf_counter() - t)
-            if r.status_code != 200:
-                errors += 1
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for url in queue:
+                t = time.perf_counter()
+                try:
+                    status = await _get(reader, writer, url)
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    status = 0
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                latencies.append(time.perf_counter() - t)
+                errors += status != 200
+        finally:
+            writer.close()
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     wall = time.perf_counter() - t0
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     q = statistics.quantiles(latencies, n=100)
     return {"requests": len(latencies), "errors": errors, "wall_s": wall,
-            "throughput": len(latencies) / wall, "p50_ms": q[49] * 1000,
-            "p99_ms": q[98] * 1000, "client_cpu_s": cpu, "client_cpu_share": cpu / wall}
+            "throughput": len(latencies) / wall, "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000,
+            "client_cpu_s": cpu, "client_cpu_share": cpu / wall}
+
 
 
 def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, float]:
@@ -149,7 +173,8 @@ def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, 
     return {k: statistics.median(v) * 1000 for k, v in times.items()}
 
 
-def serve_and_load(db: Path, ids: list[str], n: int) -> None:
+def serve_and_load(db: Path, ids: list[str], n: int,
+                   inproc: dict[str, float] | None = None) -> None:
     import httpx
 
     port = free_port()
@@ -172,13 +197,17 @@ def serve_and_load(db: Path, ids: list[str], n: int) -> None:
         print(f"load: {n} requests mixed over /api/advise, /api/model/{{id}}, /api/availability"
               f" ({len(ids):,} model ids to draw from)")
         for concurrency in (8, 32):
-            r = asyncio.run(load(base, paths(n, ids, rng), concurrency))
+            r = asyncio.run(raw_load(port, paths(n, ids, rng), concurrency))
             target = " (target p99 < 100 ms: " + ("met" if r["p99_ms"] < 100 else "MISSED") \
                 + ")" if concurrency == 8 else " (no target)"
             print(f"  concurrency {concurrency:>2}: {r['throughput']:,.0f} req/s, "
                   f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}, "
                   f"load generator CPU {r['client_cpu_s']:.1f} s "
                   f"({100 * r['client_cpu_share']:.0f}% of one core){target}")
+            if inproc:  # the same mix called in-process, one at a time, no memo
+                calls = 3000 / sum(inproc.values())
+                print(f"    throughput vs in-process calls ({calls:,.0f}/s): "
+                      f"{r['throughput'] / calls:.2f} x")
         print(f"  server peak RSS: {peak_rss_mib(proc.pid):,.0f} MiB")
     finally:
         proc.terminate()
@@ -221,7 +250,7 @@ def main() -> None:
     base = baseline(db, ids, random.Random(1), 20)
     print("baseline, the same library calls in-process (no HTTP, no memo), median: "
           + ", ".join(f"{k} {v:.1f} ms" for k, v in base.items()))
-    serve_and_load(db, ids, requests)
+    serve_and_load(db, ids, requests, base)
     print("report:")
     ref = time_report(DATA / "empty.duckdb", "reference")
     big = time_report(synthetic_store(synthetic), f"synthetic-{synthetic}")

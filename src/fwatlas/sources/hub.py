@@ -455,8 +455,116 @@ def _typed(value: Any, field: pa.Field) -> Any:
     return value
 
 
+def _parquet_sql(dump: HubDump) -> dict[str, str] | None:
+    """SQL expressions reading the dump's Parquet columns as the normalised schema, or None.
+
+    DuckDB then reads the file itself (in parallel, no Python per batch). Only column types
+    whose meaning is exactly that of the Arrow path qualify; any other type (a string date, a
+    float count, a list written as text, a mistyped column) takes the Arrow path, which parses
+    or rejects it with its own message.
+    """
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(dump.path)
+    exprs: dict[str, str] = {}
+    for field in SCHEMA:
+        src = dump.columns.get(field.name)
+        if src is None:
+            continue
+        t = schema.field(src).type
+        col = '"' + src.replace('"', '""') + '"'
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        if field.type == pa.string():
+            if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+                return None
+            exprs[field.name] = f"CAST({col} AS VARCHAR)"
+        elif pa.types.is_list(field.type):
+            if not (pa.types.is_list(t) or pa.types.is_large_list(t)):
+                return None
+            vt = t.value_type
+            if pa.types.is_string(vt) or pa.types.is_large_string(vt):
+                exprs[field.name] = f"CAST({col} AS VARCHAR[])"
+            elif pa.types.is_struct(vt) and vt.get_field_index("rfilename") >= 0 and \
+                    pa.types.is_string(vt.field("rfilename").type):
+                exprs[field.name] = f"list_transform({col}, lambda f: f.rfilename)"
+            else:
+                return None
+        elif pa.types.is_integer(field.type):
+            if not pa.types.is_integer(t) or t == pa.uint64():
+                return None
+            exprs[field.name] = f"CAST({col} AS BIGINT)"
+        else:  # timestamps: tz-aware values are UTC instants, kept as naive UTC
+            if not pa.types.is_timestamp(t) or t.unit not in ("ms", "us"):
+                return None
+            exprs[field.name] = f"make_timestamp(epoch_us({col}))" if t.tz else \
+                f"CAST({col} AS TIMESTAMP)"
+    return exprs
+
+
+#: the rows the Arrow path keeps (``HubDump._normalise``), as SQL over the normalised names
+_HAS_ID = "(id IS NOT NULL AND id <> '')"
+_COUNTS_OK = " AND ".join(f"coalesce({c} >= 0, true)"
+                          for c in ("downloads", "downloads_all_time", "likes"))
+
+
+def _insert_parquet(con: Any, builder: Any, dump: HubDump, exprs: dict[str, str]) -> None:
+    """Insert a Parquet dump with DuckDB reading the file; the same checks as the Arrow path.
+
+    Rows without an id and rows with a negative count are filtered in SQL and counted as
+    skipped items; file order is kept, so a repeated id keeps its first record.
+    """
+    import contextlib
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from fwatlas.sources import base
+
+    total = pq.ParquetFile(dump.path).metadata.num_rows
+    if total == 0:
+        raise InputError("the dump holds no models (empty input)", path=str(dump.path))
+    for name in ("downloads", "downloads_all_time", "likes"):
+        exprs.setdefault(name, "NULL::BIGINT")
+    names = ", ".join(exprs)
+    normal = ("SELECT " + ", ".join(f"{e} AS {n}" for n, e in exprs.items())  # noqa: S608
+              + " FROM read_parquet(?)")
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        row = first_row(con.execute(
+            f"INSERT INTO hub_models (snapshot_id, {names}) SELECT ?, {names} "  # noqa: S608
+            f"FROM ({normal}) WHERE {_HAS_ID} AND {_COUNTS_OK}", [builder.num, str(dump.path)]))
+        added = int(row[0]) if row else 0
+        if added < total:
+            row = first_row(con.execute(
+                f"SELECT count(*) FILTER (WHERE NOT {_HAS_ID}), "  # noqa: S608
+                f"count(*) FILTER (WHERE {_HAS_ID} AND NOT ({_COUNTS_OK})) FROM ({normal})",
+                [str(dump.path)]))
+            if row:
+                dump.without_id += int(row[0])
+                dump.negative += int(row[1])
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except duckdb.Error as exc:
+        raise InputError(f"unreadable Parquet: {exc}".splitlines()[0],
+                         path=str(dump.path)) from exc
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
+            con.execute("SET preserve_insertion_order = false")
+    for report in base._PROGRESS:
+        report(str(dump.path), total)
+    builder.rows += added
+
+
 def _drop_duplicate_ids(con: Any, builder: Any) -> None:
     """One row per model: a repeated id keeps its first record; the others are skipped items."""
+    # distinct 64-bit hashes as many as rows prove every id distinct, at a fraction of the
+    # cost of grouping the strings; only a dump with repeats (or a collision) looks further
+    row = first_row(con.execute(
+        "SELECT count(*) - count(DISTINCT hash(id)) FROM hub_models WHERE snapshot_id = ?",
+        [builder.num]))
+    if row is not None and row[0] == 0:
+        return
     duplicates = con.execute(
         "SELECT id, count(*) - 1 FROM hub_models WHERE snapshot_id = ? GROUP BY id "
         "HAVING count(*) > 1 ORDER BY id", [builder.num]).fetchall()
@@ -480,7 +588,11 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
         data_date_source="--data-date" if data_date else None)
     if builder is None:
         return
-    builder.insert("hub_models", dump.stream())
+    sql = _parquet_sql(dump) if dump.layout == "parquet" else None
+    if sql is not None:
+        _insert_parquet(session.atlas.con, builder, dump, sql)
+    else:
+        builder.insert("hub_models", dump.stream())
     if dump.without_id:
         builder.skip(f"{dump.without_id} record(s)", "no id or modelId")
     builder.skipped_items.extend(dump.skipped)
