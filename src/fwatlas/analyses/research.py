@@ -21,7 +21,6 @@ from typing import Any
 
 from fwatlas.errors import InputError
 from fwatlas.facts import Fact
-from fwatlas.sources.papers import PUBLISHED_DATASET, canonical_venue
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -95,6 +94,8 @@ class ResearchResult:
 
 def snapshot_source(s: Snapshot) -> dict[str, Any]:
     """The envelope entry; an ingested published-counts snapshot is ``published`` too."""
+    from fwatlas.sources.papers import PUBLISHED_DATASET  # lazily: it imports pyarrow
+
     src = s.source()
     if s.dataset == PUBLISHED_DATASET:
         src["basis"] = "published"
@@ -110,6 +111,8 @@ def share(pt: int | None, tf: int | None) -> float | None:
 
 def edition_snapshots(atlas: Atlas) -> list[Snapshot]:
     """The newest snapshot of every venue edition (``papers/<venue>_<year>``)."""
+    from fwatlas.sources.papers import PUBLISHED_DATASET  # lazily: it imports pyarrow
+
     return [s for s in atlas.newest_per_dataset("papers") if s.dataset != PUBLISHED_DATASET
             and not s.is_reference]
 
@@ -230,6 +233,8 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     ``venue`` filters editions (``all`` keeps only the per-year aggregates); ``year_from`` and
     ``year_to`` bound the years (inclusive).
     """
+    from fwatlas.sources.papers import PUBLISHED_DATASET, canonical_venue  # they import pyarrow
+
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InputError(f"--from {year_from} is after --to {year_to}")
     editions = edition_snapshots(atlas)

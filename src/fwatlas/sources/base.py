@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fwatlas.errors import FwatlasError, InputError
+
+if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; read commands only need KINDS from here
+    import pyarrow as pa
 
 
 @dataclass
@@ -48,6 +49,8 @@ class GuardedReader:
             raise
 
     def reader(self) -> pa.RecordBatchReader:
+        import pyarrow as pa
+
         return pa.RecordBatchReader.from_batches(self.schema, self._guard())
 
     def read_all(self) -> pa.Table:

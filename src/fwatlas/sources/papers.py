@@ -25,15 +25,17 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash, file_sha256
 from fwatlas.sources.base import describe
 from fwatlas.textscan import TextMatch, frameworks_from_words
+
+if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; `research` needs only the names here
+    import pyarrow as pa
 
 KIND = "papers"
 PUBLISHED_DATASET = "papers/published"
@@ -78,15 +80,20 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-PAPER_SCHEMA = pa.schema([
-    ("paper_id", pa.string()),
-    ("title", pa.string()),
-    ("venue", pa.string()),
-    ("year", pa.int32()),
-    ("authors", pa.list_(pa.string())),
-    ("terms", pa.list_(pa.string())),
-    ("frameworks", pa.list_(pa.string())),
-])
+@cache
+def paper_schema() -> pa.Schema:
+    """The ``papers`` table's Arrow schema (built on first use: pyarrow loads lazily)."""
+    import pyarrow as pa
+
+    return pa.schema([
+        ("paper_id", pa.string()),
+        ("title", pa.string()),
+        ("venue", pa.string()),
+        ("year", pa.int32()),
+        ("authors", pa.list_(pa.string())),
+        ("terms", pa.list_(pa.string())),
+        ("frameworks", pa.list_(pa.string())),
+    ])
 
 
 def canonical_venue(name: str) -> str:
@@ -143,6 +150,8 @@ class Edition:
         return edition_dataset(self.venue, self.year)
 
     def table(self) -> pa.Table:
+        import pyarrow as pa
+
         return pa.table({
             "paper_id": [p.paper_id for p in self.papers],
             "title": [p.title for p in self.papers],
@@ -153,7 +162,7 @@ class Edition:
                               pa.list_(pa.string())),
             "frameworks": pa.array([list(p.match.frameworks) for p in self.papers],
                                    pa.list_(pa.string())),
-        }, schema=PAPER_SCHEMA)
+        }, schema=paper_schema())
 
 
 # --- layout 1: paper-list JSON -------------------------------------------------------------------
@@ -357,6 +366,8 @@ def _ingest_published(session: Any, path: Path, data_date: dt.date | None) -> No
     builder.basis = "published"
     for item, reason in skipped:
         builder.skip(item, reason)
+    import pyarrow as pa
+
     table = pa.table({
         "venue": [r.venue for r in rows], "year": pa.array([r.year for r in rows], pa.int32()),
         "month": pa.array([r.month for r in rows], pa.int32()),

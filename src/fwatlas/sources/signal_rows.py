@@ -15,12 +15,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 import yaml
 
 from fwatlas.errors import InputError
+
+if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; read commands only need signals_config
+    import pyarrow as pa
 
 BATCH_ROWS = 65_536
 
@@ -168,6 +170,7 @@ def csv_rows(path: Path, *, delimiter: str = ",", skipped: list[str] | None = No
 def batches(rows: Iterable[dict[str, Any]], schema: pa.Schema,
             size: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """Group dict rows into record batches of ``schema`` (at most ``size`` rows each)."""
+    import pyarrow as pa
     chunk: list[dict[str, Any]] = []
     for row in rows:
         chunk.append(row)
