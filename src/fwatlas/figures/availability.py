@@ -186,15 +186,18 @@ def _top_figure(tm: Any) -> tuple[Figure, Table | None]:
 
 def _also_figure(also: dict[str, Any]) -> Figure:
     go = _go()
-    avail = also["available"]
-    fig = go.Figure(go.Bar(x=[style.label(f) for f in FWS], y=[avail.get(f) for f in FWS],
-                           marker={"color": [style.colour(f) for f in FWS]},
+    # every framework the source lists, Keras included (it is a Hub library filter, not an F1 tag)
+    listed = also.get("rows") or [{"framework": f, "models": also["available"].get(f),
+                                   "n": None} for f in FWS]
+    fws = [r["framework"] for r in listed]
+    fig = go.Figure(go.Bar(x=[style.label(f) for f in fws], y=[r["models"] for r in listed],
+                           marker={"color": [style.colour(f) for f in fws]},
                            hovertemplate="%{x}: %{y:,} models<extra></extra>"))
     fig.update_layout(**style.layout(f"{also['what']} ({also['data_date']}, {also['basis']})",
                                      y_title="models (count)", x_title="framework"))
-    rows = tuple({"framework": f, "models": avail.get(f), "basis": also["basis"],
-                  "snapshot_id": also["snapshot_id"], "data_date": also["data_date"]}
-                 for f in FWS)
+    rows = tuple({"framework": r["framework"], "models": r["models"], "n": r["n"],
+                  "basis": also["basis"], "snapshot_id": also["snapshot_id"],
+                  "data_date": also["data_date"]} for r in listed)
     return Figure("availability-filter-counts", "Newer per-framework totals", fig, rows,
                   "Totals only: exclusive shares are not stated by this source (unknown).")
 
@@ -263,6 +266,13 @@ def _reading(f1: dict[str, Any], comparisons: list[Comparison], by_weight: dict[
                        f"{style.num(b.with_framework)}; PyTorch from "
                        f"{style.pct(a.share_available['pytorch'])} to "
                        f"{style.pct(b.share_available['pytorch'])}.")
+    for also in tags.also:
+        if also.get("rows"):
+            counts = ", ".join(f"{style.label(r['framework'])} {style.num(r['models'])}"
+                               for r in also["rows"])
+            out.append(f"The Hub's filter counts ({also['basis']}, {also['snapshot_id']}, data "
+                       f"of {also['data_date']}) list {counts} models: totals only, so no "
+                       "exclusive shares.")
     if top is not None and top.basis == "computed" and top.summary.get("models"):
         s = top.summary
         out.append(f"Of the top {s['models']} models by {top.rank}, {s['available.pytorch']} are "
