@@ -113,7 +113,7 @@ def test_facts_list_hub_facts_that_equal_the_analysis(tmp_path: Path) -> None:
     published = run_cli("facts", "--prefix", "hub.filter_count", "--db", db, "--json").json()
     assert {f["name"]: f["value"] for f in published["rows"]} == {
         "hub.filter_count.jax": 9865, "hub.filter_count.pytorch": 201657,
-        "hub.filter_count.tensorflow": 13790}
+        "hub.filter_count.tensorflow": 13790, "hub.filter_count.keras": 1986}
 
 
 def test_top_30_on_the_reference_prints_the_articles_summary_not_rows(tmp_path: Path) -> None:

@@ -356,6 +356,27 @@ def _models_snapshot(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
     return newest
 
 
+#: the frameworks the Hub's filter counts may list, in display order: Keras is a Hub library
+#: filter, not one of the tags F1 partitions by, so it is shown beside them, never dropped
+FILTER_FRAMEWORKS: tuple[str, ...] = (*vocab.HUB_FRAMEWORKS, "keras")
+
+
+def filter_count_rows(snap: Snapshot) -> list[dict[str, Any]]:
+    """One row per framework the filter counts list (Keras included): the published count of
+    models, which is also its ``n`` (a count, not a share: no interval), with its source and
+    date."""
+    rows = reference.lookup(snap.dataset, "hub.filter_count")
+    out = []
+    for fw in (*FILTER_FRAMEWORKS, *sorted(set(rows) - set(FILTER_FRAMEWORKS))):
+        f = rows.get(fw)
+        if f is None or f.value is None:
+            continue
+        out.append({"framework": fw, "models": _whole(f.value), "n": _whole(f.value),
+                    "basis": f.basis, "snapshot_id": snap.id, "origin": snap.origin,
+                    "source_url": f.source_url, "data_date": f.data_date, "note": f.note})
+    return out
+
+
 def _filter_counts(atlas: Atlas) -> tuple[Snapshot, dict[str, float]] | None:
     snap = atlas.newest(FILTER_DATASET)
     if snap is None or not snap.is_reference:
@@ -405,7 +426,9 @@ def availability(atlas: Atlas, *, method: str = "tags", weight: str = "count",
             for k, v in like.intervals(weight == "count").items()}}
         also: list[dict[str, Any]] = []
         fc = _filter_counts(atlas)
-        if fc is not None and method == "tags" and weight == "count" and snapshot_id is None:
+        # the filter counts are their own dataset: listed whichever hub/models snapshot is read
+        # (not only without --snapshot, which also kept the memo's answer order-dependent)
+        if fc is not None and method == "tags" and weight == "count":
             fsnap, marg = fc
             a = derive("all", None, frameworks, marg)
             libs = {k: f.value for k, f in
@@ -414,7 +437,7 @@ def availability(atlas: Atlas, *, method: str = "tags", weight: str = "count",
             also.append({"snapshot_id": fsnap.id, "data_date": fsnap.data_date,
                          "basis": fsnap.basis, "what": "Hub framework filter counts",
                          "available": a.available, "exclusive": a.exclusive, "total": None,
-                         # Keras is a Hub library, not a framework filter: shown beside them
+                         "rows": filter_count_rows(fsnap),
                          "library_name_counts": libs})
         return AvailabilityResult(
             method=method, weight=weight, frameworks=frameworks, by=by, snapshot=snap,

@@ -70,11 +70,24 @@ def _availability_table(payload: dict[str, Any]) -> Any:
                     + percent((like.get("share_available") or {}).get("tensorflow"))
                     + f" (n = {number(like.get('n'))})")
         for a in payload.get("also", []):
-            console.print(f"Also: {a['what']} ({a['basis']}, {a['data_date']}): " + ", ".join(
-                f"{k} {number(v)}" for k, v in a["available"].items())
-                + " (exclusive shares not stated: null)" + "".join(
-                    f"; library_name {k}: {number(v)}"
-                    for k, v in (a.get("library_name_counts") or {}).items()))
+            if a.get("rows"):
+                # one row per framework the source lists – Keras included, never dropped
+                ft = Table(title=f"Also: {a['what']} ({a['basis']}, data of {a['data_date']}; "
+                                 "totals only, exclusive shares not stated: null)")
+                for c in ("framework", "models", "n", "source", "date"):
+                    ft.add_column(c, justify="right" if c in ("models", "n") else "left")
+                for r in a["rows"]:
+                    ft.add_row(r["framework"], number(r["models"]), number(r["n"]),
+                               r["snapshot_id"], str(r["data_date"]))
+                console.print(ft, markup=False)
+            else:
+                console.print(f"Also: {a['what']} ({a['basis']}, {a['data_date']}): "
+                              + ", ".join(f"{k} {number(v)}" for k, v in a["available"].items())
+                              + " (exclusive shares not stated: null)")
+            libs = a.get("library_name_counts") or {}
+            if libs:
+                console.print("library_name counts: " + "; ".join(
+                    f"{k} {number(v)}" for k, v in libs.items()), markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")

@@ -90,7 +90,8 @@ def _year_figure(av: Any) -> Figure:
         rows.append({"year": g.group, "total": g.total, "with_framework": g.with_framework,
                      **{f"available_{f}": g.available[f] for f in FWS},
                      **{f"share_available_{f}": g.share_available[f] for f in FWS},
-                     **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS}})
+                     **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS},
+                     "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date})
     basis = "last modified" if any("lastModified" in n for n in av.notes) else "created"
     fig.update_layout(**style.layout(f"Availability by year {basis} (method {av.method})",
                                      y_title="share available (%)", percent=True,
@@ -141,7 +142,8 @@ def _task_figure(av: Any) -> Figure:
                              + "</extra>"))
     rows = [{"task": g.group, "total": g.total, "with_framework": g.with_framework,
              **{f"available_{f}": g.available[f] for f in FWS},
-             **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS}} for g in groups]
+             **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS},
+             "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date} for g in groups]
     fig.update_layout(**style.layout(
         f"Exclusive availability by task ({len(shown)} largest tasks)",
         percent=False, barmode="stack", height=120 + 26 * len(shown), y_title="task",
@@ -186,29 +188,34 @@ def _top_figure(tm: Any) -> tuple[Figure, Table | None]:
 
 def _also_figure(also: dict[str, Any]) -> Figure:
     go = _go()
-    avail = also["available"]
-    fig = go.Figure(go.Bar(x=[style.label(f) for f in FWS], y=[avail.get(f) for f in FWS],
-                           marker={"color": [style.colour(f) for f in FWS]},
+    # every framework the source lists, Keras included (it is a Hub library filter, not an F1 tag)
+    listed = also.get("rows") or [{"framework": f, "models": also["available"].get(f),
+                                   "n": None} for f in FWS]
+    fws = [r["framework"] for r in listed]
+    fig = go.Figure(go.Bar(x=[style.label(f) for f in fws], y=[r["models"] for r in listed],
+                           marker={"color": [style.colour(f) for f in fws]},
                            hovertemplate="%{x}: %{y:,} models<extra></extra>"))
     fig.update_layout(**style.layout(f"{also['what']} ({also['data_date']}, {also['basis']})",
                                      y_title="models (count)", x_title="framework"))
-    rows = tuple({"framework": f, "models": avail.get(f), "basis": also["basis"],
-                  "snapshot_id": also["snapshot_id"], "data_date": also["data_date"]}
-                 for f in FWS)
+    rows = tuple({"framework": r["framework"], "models": r["models"], "n": r["n"],
+                  "basis": also["basis"], "snapshot_id": also["snapshot_id"],
+                  "data_date": also["data_date"]} for r in listed)
     return Figure("availability-filter-counts", "Newer per-framework totals", fig, rows,
                   "Totals only: exclusive shares are not stated by this source (unknown).")
 
 
-def _comparisons(atlas: Atlas, article: dict[str, Any]) -> list[Comparison]:
-    """The article's F1 figures (two-framework view, tags) beside today's."""
+def _comparisons(atlas: Atlas, article: dict[str, Any], snapshot_id: str | None = None
+                 ) -> list[Comparison]:
+    """The article's F1 figures (two-framework view, tags) beside today's (of ``snapshot_id``,
+    the section's snapshot)."""
     from fwatlas.analyses.availability import availability
 
     two = availability(atlas, method="tags", weight="count",
-                       frameworks=("pytorch", "tensorflow")).overall
+                       frameworks=("pytorch", "tensorflow"), snapshot_id=snapshot_id).overall
     today = {"hub.share_exclusive.pytorch": two.share_exclusive["pytorch"],
              "hub.share_available.tensorflow": two.share_available["tensorflow"],
              "hub.share_exclusive.tensorflow": two.share_exclusive["tensorflow"]}
-    snap = availability(atlas).snapshot
+    snap = availability(atlas, snapshot_id=snapshot_id).snapshot
     out = []
     labels = {"hub.share_exclusive.pytorch": "PyTorch-exclusive (of PyTorch or TensorFlow)",
               "hub.share_available.tensorflow": "available in TensorFlow",
@@ -229,7 +236,7 @@ def _reading(f1: dict[str, Any], comparisons: list[Comparison], by_weight: dict[
     when = snap.data_date.isoformat() if snap.data_date else "an undated snapshot"
     ranked = sorted(FWS, key=lambda f: -(o.share_exclusive[f] or 0))
     parts = ", ".join(f"{style.label(f)}-only {style.pct(o.share_exclusive[f])}" for f in ranked)
-    out = [f"In the Hub data of {when} ({style.num(o.total)} models, "
+    out = [f"In the Hub data of {when} ({snap.id}: {style.num(o.total)} models, "
            f"{style.num(o.with_framework)} in PyTorch, TensorFlow or JAX), the framework-tagged "
            f"models are {parts} (method: tags); the rest are shared by two or more."]
     for c in comparisons:
@@ -263,13 +270,40 @@ def _reading(f1: dict[str, Any], comparisons: list[Comparison], by_weight: dict[
                        f"{style.num(b.with_framework)}; PyTorch from "
                        f"{style.pct(a.share_available['pytorch'])} to "
                        f"{style.pct(b.share_available['pytorch'])}.")
+    for also in tags.also:
+        if also.get("rows"):
+            counts = ", ".join(f"{style.label(r['framework'])} {style.num(r['models'])}"
+                               for r in also["rows"])
+            out.append(f"The Hub's filter counts ({also['basis']}, {also['snapshot_id']}, data "
+                       f"of {also['data_date']}) list {counts} models: totals only, so no "
+                       "exclusive shares.")
     if top is not None and top.basis == "computed" and top.summary.get("models"):
         s = top.summary
-        out.append(f"Of the top {s['models']} models by {top.rank}, {s['available.pytorch']} are "
+        out.append(f"Of the top {s['models']} models by {top.rank} in {top.snapshot.id}, "
+                   f"{s['available.pytorch']} are "
                    f"available in PyTorch, {s['available.tensorflow']} in TensorFlow and "
                    f"{s['available.jax']} in JAX; {s['exclusive.tensorflow']} are "
                    "TensorFlow-only.")
     return out
+
+
+def _read_note(snap: Any, sel: Any, sources: tuple[dict[str, Any], ...]) -> str:
+    """What the section read, one snapshot per dataset: the Hub models snapshot every F1/F2
+    figure and reading uses (id, origin – a local file by its name only – and data date, and
+    why it is the one read), then every other dataset beside it."""
+    from fwatlas.report.credits import shown_origin
+
+    def named(s: dict[str, Any]) -> str:
+        return (f"{s.get('snapshot_id')} ({shown_origin(s.get('origin'))}, data of "
+                f"{s.get('data_date') or 'unknown date'})")
+
+    head = (f"Every F1/F2 figure and reading of this section reads the Hub models snapshot "
+            f"{named(snap.source())}" + (f": {sel.why()}" if sel else "")
+            + f"; `fwatlas model ID --snapshot {snap.id}` looks a model up in the same one.")
+    others = [f"{s.get('dataset')}: {named(s)}" for s in sources
+              if s.get("dataset") != snap.dataset]
+    return head + (" Beside it, one snapshot per dataset: " + "; ".join(others) + "."
+                   if others else "")
 
 
 def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number: int = 1
@@ -288,13 +322,14 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
     sources: list[dict[str, Any]] = list(av.sources_of(base, atlas))
     methods = ["tags"] + (["files"] if cols["siblings"] else []) + (
         ["library"] if cols["library_name"] else [])
-    f1 = {m: av.availability(atlas, method=m) for m in methods}
+    # every call below names the section's snapshot: one section, one hub/models snapshot
+    f1 = {m: av.availability(atlas, method=m, snapshot_id=snap.id) for m in methods}
     figures = [_f1_figure(f1)]
     notes: list[str] = []
 
     def attempt(**kw: Any) -> Any:
         try:
-            return av.availability(atlas, **kw)
+            return av.availability(atlas, snapshot_id=snap.id, **kw)
         except InputError as exc:
             notes.append(str(exc))
             return None
@@ -336,14 +371,13 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
     if lib is not None:
         figures.append(lib.figure)
         sources += list(lib.sources)
-    comparisons = _comparisons(atlas, base.article)
+    comparisons = _comparisons(atlas, base.article, snap.id)
     method = [*(lib.method if lib else ()),*dict.fromkeys(n for r in f1.values() for n in r.notes),
               "Shares are of models available in at least one listed framework (the article's "
               "basis); the article compared PyTorch with TensorFlow only, so its comparison rows "
               "use that two-framework view."]
     sel = atlas.selection(snap.dataset)
-    method.insert(0, f"Every figure and reading of this section reads {snap.id} (data of "
-                     f"{snap.data_date})" + (f": {sel.why()}" if sel else "") + ".")
+    method.insert(0, _read_note(snap, sel, dedupe_sources(sources)))
     if snap.is_reference:
         notes.append("drawn from the bundled reference (computed from the real 2022 sample); "
                      "for today's Hub run `fwatlas refresh hub` or `fwatlas ingest hub FILE`")
