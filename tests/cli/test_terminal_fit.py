@@ -92,3 +92,31 @@ def test_tables_fit_80_columns_and_no_number_is_cut(store, args):
                 assert f"{value:,}" in flat, (key, value)
             elif isinstance(value, str) and key == "snapshot_id":
                 assert value in flat
+
+
+def test_snapshots_show_the_origin_file_name_whole_and_no_local_directory(store):
+    """The table names the ingested file (never cut at 60 characters, never its directory);
+    --json keeps the full path for the person who ran the ingest."""
+    text = _run(["snapshots"], columns=200, db=store)
+    payload = json.loads(_run(["snapshots", "--json"], db=store))
+    ingested = [r["origin"] for r in payload["rows"] if not r["reference"]]
+    assert str(store.parent / "models.jsonl") in ingested  # the full path stays in the JSON
+    assert "models.jsonl" in text and "iclr_2019.json" in text
+    assert str(store.parent) not in text
+
+
+def test_snapshots_origin_url_is_shown_whole(tmp_path):
+    """A long URL origin (over 60 characters) is printed whole, folded, not cut."""
+    from fwatlas.ingestion import ingest
+    from tests.report.helpers import write_hub_dump
+
+    db = tmp_path / "atlas.duckdb"
+    ingest("hub", write_hub_dump(tmp_path / "models.jsonl"), db=db)
+    url = "https://huggingface.co/api/models?full=true&limit=1000&sort=downloads&page=42"
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE snapshots SET origin = ?", [url])
+    con.close()
+    text = _run(["snapshots"], columns=400, db=db)
+    assert url in text
