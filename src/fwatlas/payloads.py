@@ -317,6 +317,9 @@ def kb_show_payload(name: str, *, as_of: Any, kb_path: Any = None) -> dict[str, 
     kb = load_kb(Path(kb_path) if kb_path else None)
     entry = kb.get(name)
     row = entry.row(as_of)
+    # the entry's own evidence (URLs, dates) under its own key: ``sources`` is the envelope's,
+    # the knowledge-base file this entry was read from, as in every command's --json
+    row["entry_sources"] = row.pop("sources")
     hops = kb.follow(entry.name)
     row["successor"] = hops[-1].name if len(hops) > 1 else None
     row["snapshot_id"] = kb.source_of(entry.name)

@@ -64,7 +64,7 @@ def _context(browser, width):
 
 def _check(pg, where: str, width: int, private: str) -> None:
     pg.wait_for_function("[...document.querySelectorAll('[data-figure]')]"
-                         ".every(d => d.data && d._fullLayout)")
+                         ".every(d => d.data && d._fullLayout && d.dataset.fitted)")
     got = pg.evaluate(PROBE)
     assert got["scroll"] <= width, f"{where} at {width} px is {got['scroll']} px wide"
     for f in got["figs"]:

@@ -143,7 +143,7 @@ def show_command(
         t.add_row("PyPI", _list(row["pypi"]))
         t.add_row("npm", _list(row["npm"]))
         t.add_row("checked", f"{row['checked_on']} via {row['checked_via']}")
-        for i, s in enumerate(row["sources"], 1):
+        for i, s in enumerate(row["entry_sources"], 1):
             sec = " [secondary]" if s["secondary"] else ""
             t.add_row(f"source {i}", f"{s['url']} ({s['date'] or 'undated'}){sec}"
                       + (f" – {s['note']}" if s["note"] else ""))

@@ -176,6 +176,7 @@ def snapshots_command(
     if ctx.invoked_subcommand is not None:
         return
     from fwatlas.payloads import snapshots_payload
+    from fwatlas.report.credits import shown_origin
     from fwatlas.store.atlas import open_atlas
 
     payload = snapshots_payload(open_atlas(db, snapshot or ()), kind=kind)
@@ -193,7 +194,7 @@ def snapshots_command(
             t.add_row(s["snapshot_id"], s["kind"], s["dataset"], s["data_date"] or "–",
                       f"{s['rows']:,}", str(s["skipped"]),
                       (s["ingested_at"] or "bundled reference")[:19], s["read"],
-                      s["origin"][:60])
+                      shown_origin(s["origin"]))
         console.print(t, markup=False)
         for s in payload["rows"]:
             if s["read"] != "read" or not s["reference"]:

@@ -111,10 +111,13 @@ def signal_figure(result: Any) -> Figure:
                        "y0": 0, "y1": 1 if few else 0.03,
                        "line": {"dash": "dot" if few else "solid", "width": 1,
                                 "color": "rgba(128,128,128,0.6)"}})
-        if few:  # staggered, so two close breaks' labels do not overlap
-            annotations.append({"x": x, "y": 1 + 0.07 * (k % 2), "xref": "x", "yref": "paper",
+        if few:  # inside the plot's top edge (the title is above it), staggered in two
+            # rows so close breaks' labels do not overlap; the hover says what changed
+            what = "; ".join(b.what for b in result.breaks if b.date == day)
+            annotations.append({"x": x, "y": 1 - 0.07 * (k % 2), "xref": "x", "yref": "paper",
                                 "showarrow": False, "text": "source break",
-                                "yanchor": "bottom", "font": {"size": 10}})
+                                "hovertext": escape_label(f"{x}: {what}"),
+                                "xanchor": "left", "yanchor": "top", "font": {"size": 10}})
     if dates and not few:
         annotations.append({"x": 0, "y": 1, "xref": "paper", "yref": "paper",
                             "showarrow": False, "xanchor": "left", "yanchor": "bottom",

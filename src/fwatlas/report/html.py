@@ -90,6 +90,33 @@ def figure_json(fig: Figure) -> str:
     return script_json(_public(text_only(fig.figure.to_plotly_json())))
 
 
+def figure_source(sources: Any) -> str:
+    """The source line every figure caption carries: its section's datasets and their data
+    dates, so a chart copied out of the page still says where its numbers came from and how
+    old they are. Origins are not repeated here (the section's source line and the footer
+    name them, without local paths)."""
+    by: dict[str, set[str]] = {}
+    for src in sources or ():
+        name = str(src.get("dataset") or src.get("kind") or src.get("snapshot_id") or "")
+        if not name:
+            continue
+        day = src.get("data_date")
+        by.setdefault(name, set())
+        if day:
+            by[name].add(str(day)[:10])
+    if not by:
+        return "Source: not recorded."
+    days = sorted({d for ds in by.values() for d in ds})
+    when = ("data date unknown" if not days else f"data of {days[0]}" if len(days) == 1
+            else f"data of {days[0]} to {days[-1]}")
+    if len(by) > 3:
+        names = ", ".join(list(by)[:3]) + f" and {len(by) - 3} more"
+        return f"Sources: {names}; {when}."
+    parts = [f"{n} ({'data of ' + ', '.join(sorted(ds)) if ds else 'undated'})"
+             for n, ds in by.items()]
+    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
+
+
 def _num(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -124,6 +151,7 @@ def environment() -> jinja2.Environment:
     env.filters["csv_uri"] = csv_uri
     env.filters["figure_json"] = figure_json
     env.filters["num"] = _num
+    env.filters["figure_source"] = figure_source
     env.filters["share"] = _share
     from fwatlas.report.credits import credit_groups, shown_origin, without_local_paths
 

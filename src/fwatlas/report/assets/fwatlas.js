@@ -35,10 +35,17 @@
     });
     var data = spec.data || [];
     var named = data.filter(function (d) { return d.showlegend !== false && d.name; }).length;
-    if (width < 600 || named > 6) {
+    var below = layout.legend && layout.legend.orientation === "h" && layout.legend.y < 0;
+    if (named && (width < 600 || named > 6 || below)) {
+      /* below everything (the figure's bottom edge, not the plot's): the legend then never
+         sits on rotated tick labels or the x-axis title, which keep their own margin */
       layout.legend = Object.assign({}, layout.legend || {},
-        { orientation: "h", x: 0, xanchor: "left", y: -0.22, yanchor: "top" });
-      if (named > 4) { layout.height = (layout.height || 380) + Math.ceil(named / 2) * 20; }
+        { orientation: "h", x: 0, xanchor: "left", xref: "container", y: 0, yanchor: "bottom",
+          yref: "container" });
+      var rows = Math.ceil(named / (width < 600 ? 2 : 6)) || 1;
+      var margin2 = layout.margin = Object.assign({}, layout.margin || {});
+      margin2.b = (margin2.b || 48) + rows * 20 + 8;
+      layout.height = (layout.height || 380) + rows * 20 + 8;
     }
     data.forEach(function (d) {
       if (d.type === "heatmap" && d.texttemplate && d.x) {
@@ -58,9 +65,55 @@
       var spec = fit(div, JSON.parse(holder.textContent));
       var layout = spec.layout || {};
       layout.font = Object.assign({}, layout.font || {}, { color: fg() });
-      Plotly.newPlot(div, spec.data || [], layout,
+      var drawn = Plotly.newPlot(div, spec.data || [], layout,
         { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["sendDataToCloud"] });
+      drawn.then(refit).then(function (d) { d.setAttribute("data-fitted", "1"); });
     }
+  }
+  function boxes(nodes) {
+    return Array.prototype.map.call(nodes, function (n) { return n.getBoundingClientRect(); });
+  }
+  function overlap(a, b) {
+    return a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 &&
+      b.top < a.bottom - 1;
+  }
+  /* After the first draw, with the real plot size: a y-axis title longer than the plot is
+     wrapped (it would run into the chart title), heatmap text Plotly shrank below 10 px is
+     left to the hover and the table, and labels that still overlap (source breaks close
+     together) are hidden – the dotted lines stay and the caption lists every break. */
+  function refit(div) {
+    var F = div._fullLayout, upd = {}, work = [];
+    if (!F || !F._size) { return div; }
+    ["yaxis", "yaxis2", "yaxis3"].forEach(function (k) {
+      var ax = div.layout[k];
+      if (!ax || !ax.title || !ax.title.text || !F[k] || !F[k].domain) { return; }
+      var room = F._size.h * (F[k].domain[1] - F[k].domain[0]);
+      var plain = String(ax.title.text).replace(/<br>/g, " ");
+      var wrapped = wrap(plain, Math.max(12, Math.floor(room / 7.5)));
+      if (wrapped !== ax.title.text) { upd[k + ".title.text"] = wrapped; }
+    });
+    var small = Array.prototype.some.call(div.querySelectorAll(".hm text"), function (t) {
+      return parseFloat(getComputedStyle(t).fontSize) < 10;
+    });
+    if (small) {
+      var idx = [];
+      div.data.forEach(function (d, i) { if (d.type === "heatmap") { idx.push(i); } });
+      work.push(Plotly.restyle(div, { texttemplate: "" }, idx));
+    }
+    var notes = div.layout.annotations || [];
+    if (notes.length > 1) {
+      var kept = boxes(div.querySelectorAll(".gtitle"));
+      var shown = boxes(div.querySelectorAll(".annotation"));
+      if (shown.length === notes.length) {
+        shown.forEach(function (b, i) {
+          if (kept.some(function (k) { return overlap(k, b); })) {
+            upd["annotations[" + i + "].visible"] = false;
+          } else { kept.push(b); }
+        });
+      }
+    }
+    if (Object.keys(upd).length) { work.push(Plotly.relayout(div, upd)); }
+    return Promise.all(work).then(function () { return div; });
   }
   function recolour() {
     var divs = document.querySelectorAll("[data-figure]");
