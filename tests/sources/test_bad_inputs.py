@@ -366,3 +366,43 @@ def test_a_hub_gzip_bomb_is_rejected_before_it_is_expanded(tmp_path: Path, db: P
     assert run.code == 2, run.err
     assert run.err.strip().count("\n") == 0 and "decompresses to more than" in run.err, run.err
     assert not db.exists() or unchanged(db) == ([], {})
+
+
+# --- found by `make fuzz` -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind,name,body", [
+    ("pypi-downloads", "series.csv",
+     'last_update,"window,project,download_count,rank\n2024-01-01,30d,torch,500,1\n'
+     '2024-01-01,30d,jax,100,2"\n'),
+    ("qa", "questions.csv",
+     'Id,"CreationDate,Tags\n1,2019-01-02T10:00:00,<keras>\n2,2019-02-03T11:00:00,<jax>"\n'),
+    ("github", "stars.tsv", 'timestamp\t"name\tstargazers\n2022-01-01\tjax\t5\n'
+                            '2022-01-02\tjax\t6"\n'),
+])
+def test_a_damaged_header_is_named_on_one_line_not_with_the_rows(kind: str, name: str,
+                                                                  body: str, tmp_path: Path,
+                                                                  db: Path) -> None:
+    """A stray quote in the header swallows the rows into one "column"; the error used to
+    paste them, newlines and all, into its "columns: …" list."""
+    f = tmp_path / name
+    f.write_text(body)
+    run = run_cli("ingest", kind, str(f), "--db", str(db), "--data-date", "2024-03-01")
+    assert run.code == 2, run.err
+    lines = [line for line in run.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "missing" in lines[0] and "columns: " in lines[0], run.err
+    listed = lines[0].split("columns: ", 1)[1]
+    assert len(listed) <= 121 and "2024-0" not in listed and "2022-0" not in listed \
+        and "2019-0" not in listed, listed
+
+
+def test_a_qa_count_year_outside_the_calendar_is_a_skipped_item(tmp_path: Path,
+                                                                  db: Path) -> None:
+    """A year the store's DATE cannot hold (20199) raised ValueError from datetime."""
+    f = tmp_path / "frameworks_questions_count.csv"
+    f.write_text("Date,Pytorch_Question_Count\n2018,100\n20199,300\n")
+    run = run_cli("ingest", "qa", str(f), "--db", str(db), "--json", "--data-date",
+                  "2020-06-01")
+    assert run.code == 0, run.err
+    (item,) = run.json()["skipped_items"]
+    assert "line 3" in item and "year 20199 out of range" in item, item

@@ -106,6 +106,8 @@ def so_counts(paths: list[Path], skipped: list[str] | None = None
         for line, rec in enumerate(records, start=2):
             try:
                 year = int(str(to_int(rec[date_i])))
+                if not 1900 <= year <= 2200:  # a date the store's DATE holds and a year means
+                    raise ValueError(f"year {year} out of range (1900-2200)")
                 row = {(year, tag): to_int(rec[i]) for i, tag in new.items()}
             except (ValueError, IndexError) as exc:
                 if skipped is None:

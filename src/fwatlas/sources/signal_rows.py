@@ -49,8 +49,25 @@ def pick_columns(header: Sequence[str], aliases: dict[str, tuple[str, ...]],
         if norm not in out:
             raise InputError(
                 f"required column {aliases[norm][0]!r} missing (not {what}; columns: "
-                f"{', '.join(h for h in header if h)[:120]})", path=str(path))
+                f"{header_names(header)})", path=str(path))
     return out
+
+
+def header_names(header: Sequence[str], limit: int = 120) -> str:
+    """The header's column names for an error line: one line, at most ``limit`` characters.
+
+    A damaged header (a stray quote) can swallow the file's rows, newlines included, into one
+    "column"; the message names columns, so each is cut at its first line break and the whole
+    is bounded – never the file's rows pasted into a one-line error.
+    """
+    names = []
+    for h in header:
+        first = h.splitlines()[0] if h.strip() else ""
+        name = " ".join(first[:limit].split())  # tabs, \r and control spacing: one space
+        if name:
+            names.append(name + ("…" if len(first) > limit or first != h.rstrip() else ""))
+    text = ", ".join(names)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def to_int(text: Any) -> int | None:
