@@ -139,9 +139,10 @@ def test_refresh_repos_scans_in_memory_and_lists_what_it_skipped(forge, linked, 
     assert run.code == 0, run.err
     payload = run.json()
     summary = payload["summary"]
-    assert (summary["requested"], summary["scanned"], summary["skipped"]) == (7, 4, 3)
+    assert (summary["requested"], summary["scanned"], summary["skipped"]) == (7, 3, 4)
     skipped = dict(item.split(": ", 1) for item in payload["skipped_items"])
-    assert set(skipped) == {"lab/missing", "lab/truncated", "lab/huge"}
+    assert set(skipped) == {"lab/missing", "lab/truncated", "lab/huge", "lab/readme"}
+    assert "no Python, notebook or dependency file" in skipped["lab/readme"]
     assert "404" in skipped["lab/missing"]
     assert "not a readable tar archive" in skipped["lab/truncated"]
     assert "too large" in skipped["lab/huge"]
@@ -154,12 +155,12 @@ def test_refresh_repos_scans_in_memory_and_lists_what_it_skipped(forge, linked, 
     scan = run_cli("research", "--evidence", "code", "--venue", "toyconf", "--json",
                    "--db", str(linked)).json()
     [row] = scan["rows"]
-    # by hand: torchrepo, flaky = pytorch; jaxrepo = jax; readme = none
+    # by hand: torchrepo, flaky = pytorch; jaxrepo = jax; readme (no code) is not stored
     assert (row["repositories"], row["pytorch"], row["jax"], row["none"], row["n"]) \
-        == (4, 2, 1, 1, 3)
+        == (3, 2, 1, 0, 3)
     assert row["pytorch_share"] == pytest.approx(2 / 3)
     assert row["links"] == 7
-    assert "3 linked repositories are not scanned" in scan["code_hint"]
+    assert "4 linked repositories are not scanned" in scan["code_hint"]
 
 
 def test_each_result_keeps_the_archive_date_and_commit(forge, linked):
@@ -178,7 +179,7 @@ def test_each_result_keeps_the_archive_date_and_commit(forge, linked):
     assert date.isoformat() == "2024-06-01" and "newest member" in source
     assert f"commit {'a' * 40} (archive header)" in notes
     assert primary == "pytorch" and kind == "tar"
-    assert rows["github.com/lab/readme"][3] == "none"
+    assert "github.com/lab/readme" not in rows  # no code in it: a listed skip, not a 'none' row
 
 
 def test_an_interrupted_or_partial_run_resumes_without_downloading_again(forge, linked):
@@ -193,9 +194,10 @@ def test_an_interrupted_or_partial_run_resumes_without_downloading_again(forge, 
     for repo in done:
         assert forge.hits(repo, 200) == 1, repo
     third = run_cli("refresh", "repos", "--db", str(linked), "--json", env=_env(forge))
-    # the two that failed (404, truncated; no cap here) are tried again, nothing else
-    assert third.json()["summary"]["requested"] == 2
-    assert third.json()["summary"]["already_scanned"] == 5
+    # the three skipped (404, truncated, the README-only archive with no code; no cap here)
+    # are tried again, nothing else
+    assert third.json()["summary"]["requested"] == 3
+    assert third.json()["summary"]["already_scanned"] == 4
 
 
 def test_offline_exits_3_and_writes_nothing(linked, tmp_path):

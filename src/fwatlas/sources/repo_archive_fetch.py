@@ -105,6 +105,11 @@ def scan_archive(given: str, data: bytes, url: str | None, *, etag: str | None =
     return result
 
 
+#: why an archive without one readable Python, notebook or dependency file is skipped: stored,
+#: it would count as a repository of no framework in every share (issue 11)
+NOTHING_SCANNABLE = "no Python, notebook or dependency file in the archive"
+
+
 def archive_url(repo: str, base: str | None = None) -> str:
     return f"{(base or settings.url('FWATLAS_GITHUB_ARCHIVE_URL')).rstrip('/')}/{repo}/tar.gz/HEAD"
 
@@ -315,6 +320,8 @@ def fetch_and_scan(atlas: Any, repos: list[str], *, concurrency: int, batch_size
                             pool, _scan_job, f"github:{repo}", d.body, repo_key(repo), d.etag)
                         if isinstance(result, RepoFailed):
                             skipped.append(f"{repo}: {result.reason}")
+                        elif not result.files_scanned:  # stored, it would count as 'none'
+                            skipped.append(f"{repo}: {NOTHING_SCANNABLE}")
                         else:
                             batch.append(result)
                             scanned += 1
