@@ -77,11 +77,21 @@ def _order(o: Observation) -> tuple[Any, ...]:
 
 def observations(atlas: Atlas, metric: str, *, window: str = "30d",
                  snapshot_id: str | None = None) -> tuple[list[Observation], list[Snapshot]]:
-    """Every observation of ``metric`` (deduplicated: the newest snapshot wins per key)."""
+    """Every observation of ``metric`` (deduplicated: the newest snapshot wins per key).
+
+    Memoised per metric, window and the ids of the snapshots read: the report and the facts
+    ask for the same series several times (ten ``signals`` calls in one report)."""
     kind, table, _ = FILLED_BY[metric]
     if not atlas.has_table(table):
         return [], []
     snaps = _snapshots(atlas, kind, snapshot_id)
+    key = ("signals.observations", metric, window, tuple(s.id for s in snaps))
+    obs, used = atlas.memo(key, lambda: _read(atlas, metric, table, window, snaps))
+    return list(obs), list(used)
+
+
+def _read(atlas: Atlas, metric: str, table: str, window: str, snaps: list[Snapshot]
+          ) -> tuple[tuple[Observation, ...], tuple[Snapshot, ...]]:
     by_num = {s.num: s for s in snaps}
     out: list[Observation] = []
     if metric == "downloads":
@@ -125,4 +135,5 @@ def observations(atlas: Atlas, metric: str, *, window: str = "30d",
             best[key] = o
     used = sorted({o.snapshot.id: o.snapshot for o in best.values()}.values(),
                   key=lambda s: s.id)
-    return sorted(best.values(), key=lambda o: (o.series, o.date, o.subject)), used
+    return (tuple(sorted(best.values(), key=lambda o: (o.series, o.date, o.subject))),
+            tuple(used))
