@@ -31,17 +31,38 @@ def _links(path: Path, n: int) -> Path:
     return path
 
 
+#: run ``fwatlas ARGS`` holding the reader after its first batch (DuckDB is pulling batches, the
+#: ingest's transaction open) until the Ctrl-C: a fixed sleep raced the ingest, which on a quiet
+#: machine stored 200,000 links before it (the hook is outside fwatlas, which has no test hook)
+_MID_READ = """
+import pathlib, sys, time
+from fwatlas.sources import base
+marker = pathlib.Path(sys.argv[1])
+def hold(_path, _rows):
+    if not marker.exists():
+        marker.touch()
+        time.sleep(60)
+base._PROGRESS.append(hold)
+from fwatlas.cli import main
+main(sys.argv[2:])
+"""
+
+
 def test_ctrl_c_during_an_ingest_is_one_line_exit_130(tmp_path: Path, db: Path) -> None:
     assert run_cli("ingest", "pwc", str(_links(tmp_path / "small.json", 3)), "--db", str(db),
                    "--data-date", "2024-01-01").code == 0
     before = store_state(db)
     big = _links(tmp_path / "big.json", 200_000)
+    reading = tmp_path / "reading"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fwatlas", "ingest", "pwc", str(big), "--db", str(db),
-         "--data-date", "2024-02-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-c", _MID_READ, str(reading), "ingest", "pwc", str(big), "--db",
+         str(db), "--data-date", "2024-02-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env={**os.environ, "COLUMNS": "200"})
-    time.sleep(3.0)  # past the interpreter's start, well before 200,000 links are read
-    assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    deadline = time.monotonic() + 120
+    while not reading.exists():  # the reader has yielded its first batch to DuckDB
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the ingest never started reading"
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, (proc.returncode, err[-3000:])

@@ -175,8 +175,8 @@ def snapshots_command(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from fwatlas.origins import shown_origin
     from fwatlas.payloads import snapshots_payload
-    from fwatlas.report.credits import shown_origin
     from fwatlas.store.atlas import open_atlas
 
     payload = snapshots_payload(open_atlas(db, snapshot or ()), kind=kind)

@@ -291,7 +291,7 @@ def _read_note(snap: Any, sel: Any, sources: tuple[dict[str, Any], ...]) -> str:
     """What the section read, one snapshot per dataset: the Hub models snapshot every F1/F2
     figure and reading uses (id, origin – a local file by its name only – and data date, and
     why it is the one read), then every other dataset beside it."""
-    from fwatlas.report.credits import shown_origin
+    from fwatlas.origins import shown_origin
 
     def named(s: dict[str, Any]) -> str:
         return (f"{s.get('snapshot_id')} ({shown_origin(s.get('origin'))}, data of "

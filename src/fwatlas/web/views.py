@@ -429,7 +429,7 @@ def cell(value: Any) -> str:
         return f"{len(value)} items"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {cell(x)}" for k, x in value.items()) or "–"
-    from fwatlas.report.credits import shown_origin
+    from fwatlas.origins import shown_origin
 
     return shown_origin(str(value))  # a page never shows a local directory
 
