@@ -35,7 +35,9 @@ def _links(path: Path, n: int) -> Path:
 #: ingest's transaction open) until the Ctrl-C: a fixed sleep raced the ingest, which on a quiet
 #: machine stored 200,000 links before it (the hook is outside fwatlas, which has no test hook)
 _MID_READ = """
-import pathlib, sys, time
+import pathlib, signal, sys, time
+# a terminal's Ctrl-C: pytest-xdist workers ignore SIGINT, and a child inherits the ignoring
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from fwatlas.sources import base
 marker = pathlib.Path(sys.argv[1])
 def hold(_path, _rows):
