@@ -16,14 +16,11 @@ import argparse
 import asyncio
 import os
 import random
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_web import AS_OF, DATA, FWATLAS, free_port, model_ids, paths, raw_load, store_with_sample
+from bench_web import model_ids, paths, raw_load, start_server, store_with_sample
 
 EXTRA = ["/api/snapshots", "/api/verdict", "/"]  # a few other endpoints and a page in the mix
 
@@ -52,23 +49,8 @@ def main() -> None:
     rng = random.Random(15)
     urls = paths(n - n // 20, ids, rng) + [rng.choice(EXTRA) for _ in range(n // 20)]
     rng.shuffle(urls)
-    port = free_port()
-    proc = subprocess.Popen([*FWATLAS, "serve", "--port", str(port), "--db", str(db),
-                             "--as-of", AS_OF], stderr=open(DATA / "soak.log", "w"),
-                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    proc, port = start_server(db, "soak.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/snapshots",
-                                            timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("fwatlas serve did not start (see bench-data/soak.log)")
-            time.sleep(0.2)
         before = rss_mib(proc.pid)
         cpu0 = server_cpu_s(proc.pid)
         r = asyncio.run(raw_load(port, urls, args.concurrency))

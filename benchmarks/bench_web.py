@@ -173,26 +173,34 @@ def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, 
     return {k: statistics.median(v) * 1000 for k, v in times.items()}
 
 
-def serve_and_load(db: Path, ids: list[str], n: int,
-                   inproc: dict[str, float] | None = None) -> None:
-    import httpx
+def start_server(db: Path, log_name: str) -> tuple[subprocess.Popen[bytes], int]:
+    """``fwatlas serve`` over ``db`` on a free loopback port, once it answers (its log in
+    bench-data/LOG_NAME); the caller terminates it."""
+    import urllib.request
 
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([*FWATLAS, "serve", "--port", str(port), "--db", str(db),
-                             "--as-of", AS_OF], stderr=open(DATA / "serve.log", "w"),
+                             "--as-of", AS_OF], stderr=open(DATA / log_name, "w"),
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/snapshots",
+                                        timeout=2) as r:
+                if r.status == 200:
+                    return proc, port
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.terminate()
+            raise RuntimeError(f"fwatlas serve did not start (see bench-data/{log_name})")
+        time.sleep(0.2)
+
+
+def serve_and_load(db: Path, ids: list[str], n: int,
+                   inproc: dict[str, float] | None = None) -> None:
+    proc, port = start_server(db, "serve.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/snapshots", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("fwatlas serve did not start")
-            time.sleep(0.2)
         rng = random.Random(8)
         print(f"load: {n} requests mixed over /api/advise, /api/model/{{id}}, /api/availability"
               f" ({len(ids):,} model ids to draw from)")
