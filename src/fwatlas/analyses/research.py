@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
@@ -236,7 +236,7 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     from fwatlas.sources.papers import PUBLISHED_DATASET, canonical_venue  # they import pyarrow
 
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise InputError(f"--from {year_from} is after --to {year_to}")
+        raise InputError(f"{opt('from')} {year_from} is after {opt('to')} {year_to}")
     editions = edition_snapshots(atlas)
     published = atlas.newest(PUBLISHED_DATASET)
     rows = _computed_rows(atlas, editions) + _published_rows(atlas, published)
@@ -244,7 +244,7 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     wanted = canonical_venue(venue) if venue else None
     if wanted is not None and wanted not in {r.venue for r in rows}:
         known = sorted({r.venue for r in rows} | {ALL})
-        raise InputError(f"unknown venue {venue!r}; known: {', '.join(known)}")
+        raise InputError(f"unknown venue {venue!r}; known: {', '.join(known)}", param="venue")
     rows = [r for r in rows
             if (wanted is None or r.venue == wanted)
             and (year_from is None or r.year >= year_from)

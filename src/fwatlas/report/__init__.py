@@ -21,17 +21,17 @@ ReportFormat = Literal["html", "md"]
 def write_report(atlas: Atlas, path: Path, *, fmt: ReportFormat = "html",
                  as_of: dt.date | None = None, kb_path: str | None = None) -> list[Path]:
     """Build the report from the store and write it; returns the files written."""
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.figures import ReportContext
 
     if fmt not in ("html", "md"):
-        raise InputError(f"--format must be html or md, not {fmt!r}")
+        raise InputError(f"{opt('format')} must be html or md, not {fmt!r}")
     if fmt == "md":  # fail before the (slow) build when no browser can draw PNGs
         from fwatlas.report.static import find_browser
 
         find_browser()
     report = build_report(atlas, ReportContext(as_of=as_of or dt.date.today(), kb_path=kb_path))
-    from fwatlas.errors import writable
+    from fwatlas.errors import opt, writable
 
     with writable(path):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 
 from fwatlas import settings
-from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.scan.detect import ScanOptions, _scan_members, worker_id
 from fwatlas.scan.model import RepoFailed, RepoMeta, RepoResult
 from fwatlas.scan.readers import RepoReader, TarReader, UnreadableRepository, own_packages
@@ -255,7 +255,7 @@ def linked_repos(atlas: Any, venue: str | None, year: int | None) -> list[str]:
             seen.setdefault(repo_key(repo), repo)
     if not editions:
         raise InputError("no paper-code links in the store: fwatlas ingest paper-code PATH or "
-                         "fwatlas refresh paper-code --venue V --year Y first")
+                         f"fwatlas refresh paper-code {opt('venue')} V {opt('year')} Y first")
     if not seen:
         known = ", ".join(f"{v} {y}" for v, y in sorted(editions))
         raise InputError(f"no paper-code links for {venue or 'any venue'} {year or ''}".strip()
@@ -400,9 +400,9 @@ def refresh(db: Path | str | None = None, limit: int | None = None, **kw: Any) -
 
     concurrency = int(kw.get("concurrency") or settings.repos_concurrency())
     if concurrency < 1:
-        raise InputError(f"--concurrency must be at least 1, not {concurrency}")
+        raise InputError(f"{opt('concurrency')} must be at least 1, not {concurrency}")
     if limit is not None and limit < 1:
-        raise InputError(f"--limit must be at least 1, not {limit}")
+        raise InputError(f"{opt('limit')} must be at least 1, not {limit}")
     with open_writer(db, components=["repos", "paper_code"]) as atlas:
         wanted = linked_repos(atlas, kw.get("venue"), kw.get("year"))
         done = scanned_urls(atlas)
