@@ -17,6 +17,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_cube, hub_methods
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import ingest_hint
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -353,7 +354,7 @@ def _models_snapshot(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
         return atlas.snapshot_of(snapshot_id, MODELS_DATASET, "availability")
     newest = atlas.newest(MODELS_DATASET)
     if newest is None:  # the bundled reference always has one
-        raise InputError("no Hub snapshot; run `fwatlas ingest hub FILE`")
+        raise InputError(f"no Hub snapshot; run `{ingest_hint('hub')}`")
     return newest
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import ingest_hint
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -254,8 +255,8 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     snaps = [s for s in editions + ([published] if published else []) if s.id in used]
     hint = None
     if not editions:
-        hint = ("only the tracker's published counts are available; `fwatlas ingest papers "
-                "DIR` (paper lists or PDFs) adds computed rows with both, jax and none")
+        hint = (f"only the tracker's published counts are available; `{ingest_hint('papers')}` "
+                "(paper lists or PDFs) adds computed rows with both, jax and none")
     article = {k: {"value": f.value, "data_date": f.data_date, "note": f.note}
                for k, f in reference.lookup("article").items() if k.startswith("research.")}
     return ResearchResult(tuple(rows), tuple(snaps), NOTES, article, hint)

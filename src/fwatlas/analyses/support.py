@@ -26,6 +26,7 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import fill_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -279,7 +280,7 @@ def support(atlas: Atlas, *, python: str = "3.13", os: str = "linux", arch: str 
     snap = registry_snapshot(atlas, snapshot_id)
     if snap is None:
         return SupportResult(target, None, (), {}, missing="no registry evidence yet: "
-                             "fwatlas refresh registry (or fwatlas ingest registry <folder>)")
+                             f"{fill_hint('registry')}")
     files = package_files(atlas, snap)
     spec = signals_config()["support"]
     rows: dict[str, SupportRow] = {}

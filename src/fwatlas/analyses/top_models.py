@@ -9,6 +9,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_methods
 from fwatlas.analyses.availability import _check, _models_snapshot, supported
 from fwatlas.errors import InputError, opt
+from fwatlas.sources.base import ingest_hint
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -41,7 +42,7 @@ def _published(snap: Snapshot, n: int, rank: str, method: str) -> TopModels:
     notes = tuple(f"{k}: {f.note}" for k, f in rows.items())
     if n != 30:
         notes += (f"the article published figures for its top 30 only; --top {n} needs an "
-                  "ingested Hub snapshot (fwatlas ingest hub FILE)",)
+                  f"ingested Hub snapshot ({ingest_hint('hub')})",)
     return TopModels(n=30, rank=rank, method=method, snapshot=snap, basis="published", rows=(),
                      summary=summary, notes=notes)
 

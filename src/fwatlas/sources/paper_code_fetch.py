@@ -14,6 +14,7 @@ from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, NotFound, SourceUnavailable, opt
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.store.session import IngestResult
 
@@ -41,7 +42,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
                          **http_policy())
     if res.status is None:
         raise SourceUnavailable(f"{url.split('/')[2]} unreachable ({res.error})",
-                                hint="offline? fwatlas ingest paper-code <venue><year>.json")
+                                hint=f"offline? {ingest_hint('paper-code')}")
     if res.status == 404:
         raise NotFound("Paper Copilot list", f"{venue}{year}")
     if res.status != 200:

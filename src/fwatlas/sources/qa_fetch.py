@@ -31,6 +31,7 @@ from fwatlas import settings
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.sources import qa
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.jobs import reported
 from fwatlas.sources.live_ingest import (
@@ -231,7 +232,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     first = results[0]
     if first.status is None and first.attempts:  # the first request reached nothing
         raise SourceUnavailable(f"{first.url.split('/')[2]} unreachable ({first.error})",
-                                hint="offline? fwatlas ingest qa <Stack Exchange dump CSV>")
+                                hint=f"offline? {ingest_hint('qa')}")
     counts: dict[dt.date, dict[tuple[str, ...], int]] = {m: {} for m in todo}
     failed: dict[dt.date, str] = {}
     unsent: list[dt.date] = []

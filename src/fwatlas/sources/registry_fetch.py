@@ -26,6 +26,7 @@ from urllib.parse import quote
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.sources import registry as reg
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, Stats, fetch_all
 from fwatlas.store.session import IngestResult
 
@@ -126,7 +127,7 @@ def fetch(packages: list[tuple[str, str, str]] | None = None, *, folder: Path | 
         tried = [r.error for r in results if r.attempts] or [results[0].error]
         raise SourceUnavailable(
             f"{', '.join(hosts)} unreachable ({tried[0]})",
-            hint="offline? fwatlas ingest registry <folder> reads saved documents")
+            hint=f"offline? {ingest_hint('registry')} reads saved documents")
     manifest = {"written_at": now.isoformat(), "packages": [
         entries[f"{r}:{p}"] for r, p, _ in packages]}
     tmp = folder / (reg.MANIFEST + ".tmp")

@@ -43,6 +43,7 @@ from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.scan.detect import ScanOptions, _scan_members, worker_id
 from fwatlas.scan.model import RepoFailed, RepoMeta, RepoResult
 from fwatlas.scan.readers import RepoReader, TarReader, UnreadableRepository, own_packages
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import RETRY_STATUSES, USER_AGENT, _retry_after
 
 URL_SOURCE = "paper-code link"
@@ -254,8 +255,8 @@ def linked_repos(atlas: Any, venue: str | None, year: int | None) -> list[str]:
         if (wanted is None or v == wanted) and (year is None or y == year):
             seen.setdefault(repo_key(repo), repo)
     if not editions:
-        raise InputError("no paper-code links in the store: fwatlas ingest paper-code PATH or "
-                         f"fwatlas refresh paper-code {opt('venue')} V {opt('year')} Y first")
+        raise InputError(f"no paper-code links in the store: {ingest_hint('paper-code')} or "
+                         "fwatlas refresh paper-code --venue V --year Y first")
     if not seen:
         known = ", ".join(f"{v} {y}" for v, y in sorted(editions))
         raise InputError(f"no paper-code links for {venue or 'any venue'} {year or ''}".strip()
