@@ -31,7 +31,7 @@ def write_report(atlas: Atlas, path: Path, *, fmt: ReportFormat = "html",
 
         find_browser()
     report = build_report(atlas, ReportContext(as_of=as_of or dt.date.today(), kb_path=kb_path))
-    from fwatlas.errors import opt, writable
+    from fwatlas.errors import writable
 
     with writable(path):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -155,7 +155,7 @@ def check_ray_address(address: str, timeout: float = 5.0) -> None:
 
     host, _, port = address.removeprefix("ray://").rpartition(":")
     if not host or not port.isdigit():
-        from fwatlas.errors import InputError, opt
+        from fwatlas.errors import InputError
 
         raise InputError(f"{opt('ray_address')} must be host:port, not {address!r}")
     try:
@@ -244,7 +244,7 @@ def make_engine(name: str, *, workers: int, known: Collection[str],
         return RayEngine(known, address=ray_address, workers=workers if not ray_address
                          else None)
     if name != "local":
-        from fwatlas.errors import InputError, opt
+        from fwatlas.errors import InputError
 
         raise InputError(f"{opt('engine')} must be local or ray, not {name!r}")
     if workers <= 1:
