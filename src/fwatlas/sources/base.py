@@ -140,7 +140,8 @@ def ingest_hint(kind: str, example: str | None = None) -> str:
     report section left empty) is built here from the kind's registration, so a renamed kind
     or a new input layout is one edit; ``example`` narrows it to one layout where only that
     one carries the figure (the dependents of best-of-ml-python's folder)."""
-    return f"fwatlas ingest {get(kind).kind} {example or get(kind).example}"
+    source = get(kind)
+    return f"fwatlas ingest {source.kind} {example or source.example}"
 
 
 def fill_hint(kind: str) -> str:
