@@ -1,30 +1,90 @@
 """Every exception fwatlas raises on purpose, and the exit code each one means.
 
-The CLI turns these into a one-line message in exactly one place (``fwatlas.cli.app``), so a
-library caller can catch them generically (each subclasses a stdlib error) and a shell user gets
-the exit codes of the command-line contract: 1 not found, 2 bad input, 3 something outside
-fwatlas is unavailable.
+Each error carries what a front end needs to word it for its reader, as fields: the
+``message`` (the problem), the ``param`` it concerns (the option's public name, ``top`` or
+``as_of``: the web's query parameter, the CLI's ``--top``/``--as-of``) and the ``fix``. A
+message names a parameter only through :func:`opt`, never as a CLI flag, so each front end spells
+it in one place: the CLI (``fwatlas.cli.main``: one line, the exit code), the API and the pages
+(``fwatlas.web.errors``). A library caller can catch them generically (each subclasses a stdlib
+error) and a shell user gets the exit codes of the command-line contract: 1 not found, 2 bad
+input, 3 something outside fwatlas is unavailable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+#: A parameter's name inside a message is set off by two private-use characters (never in
+#: fwatlas's own text) so that it is a structured mention, not prose a front end would parse.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MENTION = re.compile(f"{_OPEN}([A-Za-z_][A-Za-z0-9_]*){_CLOSE}")
+
+#: How a front end writes a parameter's public name (``as_of`` -> ``--as-of`` on the CLI).
+Spelling = Callable[[str], str]
+
+
+def opt(name: str) -> str:
+    """Mention the parameter ``name`` (its public name, ``as_of``) inside an error message:
+    ``f"{opt('top')} must be at least 1"`` is ``--top must …`` on the command line and
+    ``top must …`` on the web. The first one mentioned is the error's ``param``."""
+    return f"{_OPEN}{name}{_CLOSE}"
+
+
+def plain(name: str) -> str:
+    """The default spelling: the public name itself (what the web's query parameter is)."""
+    return name
+
 
 class FwatlasError(Exception):
-    """Base class; ``exit_code`` is what the CLI exits with."""
+    """Base class; ``exit_code`` is what the CLI exits with.
+
+    ``param`` is the parameter the error concerns: the first one the message mentions with
+    :func:`opt`, or given where the message names it only in words (``unknown venue 'x'``).
+    ``fix`` says what to do instead (``hint`` is its older name); every front end shows it in
+    parentheses after the message.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, message: str, *, hint: str | None = None, param: str | None = None,
+                 fix: str | None = None) -> None:
+        self.template = message
+        self.fix = fix if fix is not None else hint
+        mentioned = _MENTION.search(message)
+        self.param = param if param is not None else (mentioned.group(1) if mentioned else None)
+        self.message = self.render(plain, with_fix=False)
+        super().__init__(self.message)
+
+    @property
+    def hint(self) -> str | None:
+        return self.fix
+
+    def render(self, spell: Spelling = plain, *, with_fix: bool = True) -> str:
+        """The one-line text with every parameter written by ``spell`` (and the fix, if any)."""
+        def spelled(text: str) -> str:
+            return _MENTION.sub(lambda m: spell(m.group(1)), text)
+
+        text = spelled(self.template)
+        return f"{text} ({spelled(self.fix)})" if with_fix and self.fix else text
 
     def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message} ({self.hint})"
+        return self.render()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep the fields across a process boundary (the scanner's worker pool): the default
+        # would call ``cls(*args)`` and lose param, fix and the mentions' spelling
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[FwatlasError], args: tuple[object, ...], state: dict[str, object]
+             ) -> FwatlasError:
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 class InputError(FwatlasError, ValueError):
@@ -32,9 +92,14 @@ class InputError(FwatlasError, ValueError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None) -> None:
-        super().__init__(f"{path}: {message}" if path else message, hint=hint)
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None,
+                 param: str | None = None, fix: str | None = None) -> None:
         self.path = path
+        super().__init__(message, hint=hint, param=param, fix=fix)
+
+    def render(self, spell: Spelling = plain, *, with_fix: bool = True) -> str:
+        text = super().render(spell, with_fix=with_fix)
+        return f"{self.path}: {text}" if self.path else text
 
 
 class StoreOutdated(InputError):

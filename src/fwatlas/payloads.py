@@ -154,13 +154,13 @@ def deploy_matrix_of(*, framework: str | None = None, target: str | None = None,
                                                                  list[dict[str, Any]]]:
     """The matrix for the options and the knowledge base's sources: the CLI's table draws
     from the matrix object (titles per chain), so it is built here, once, for both paths."""
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.kb import load_kb
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, deploy_matrix
     from fwatlas.kb.schema import TARGETS, target_option
 
     if framework is not None and framework not in MATRIX_FRAMEWORKS:
-        raise InputError(f"--framework {framework!r} is not one of: "
+        raise InputError(f"{opt('framework')} {framework!r} is not one of: "
                          f"{', '.join(MATRIX_FRAMEWORKS)}")
     targets = target_option(target, TARGETS)
     kb = load_kb(Path(kb_path) if kb_path else None)
@@ -242,11 +242,11 @@ def advice_of(atlas: Atlas | None, *, persona: str, targets: list[str] | None = 
     from fwatlas.advisor.engine import advise
     from fwatlas.advisor.ruleset import RULESETS
     from fwatlas.advisor.situation import situation
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.kb.loader import load_kb
 
     if ruleset not in RULESETS:
-        raise InputError(f"--ruleset {ruleset!r} is not one of: {', '.join(RULESETS)}")
+        raise InputError(f"{opt('ruleset')} {ruleset!r} is not one of: {', '.join(RULESETS)}")
     s = situation(persona, targets=targets or [], needs=needs or [], focus=focus,
                   experience=experience, python=python, os=os, arch=arch,
                   accelerator=accelerator, workloads=workloads or [], existing=existing,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.scan.detect import RepoTask
 from fwatlas.scan.run import ScanOutcome
 from fwatlas.store.atlas import Snapshot
@@ -84,13 +84,13 @@ def check_options(*, engine: str, workers: int | None, batch_size: int, max_file
                   ray_address: str | None) -> None:
     """Refuse bad scan options before anything is read or opened (exit 2)."""
     if engine not in ENGINES:
-        raise InputError(f"--engine must be local or ray, not {engine!r}")
+        raise InputError(f"{opt('engine')} must be local or ray, not {engine!r}")
     if workers is not None and workers < 1:
-        raise InputError(f"--workers must be at least 1, not {workers}")
+        raise InputError(f"{opt('workers')} must be at least 1, not {workers}")
     if batch_size < 1 or max_file_size < 1:
-        raise InputError("--batch-size and --max-file-size must be positive")
+        raise InputError(f"{opt('batch_size')} and {opt('max_file_size')} must be positive")
     if ray_address and engine != "ray":
-        raise InputError("--ray-address needs --engine ray")
+        raise InputError(f"{opt('ray_address')} needs {opt('engine')} ray")
 
 
 def scan_paths(paths: Sequence[str], *, engine: str = "local", workers: int | None = None,

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fwatlas.advisor.conditions import validate_condition
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 
 Recommendation = Literal["pytorch", "tensorflow", "jax", "keras"]
 RULESETS: tuple[str, ...] = ("article-2022", "current")
@@ -144,6 +144,6 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
         return _bundled(str(name_or_path))
     path = Path(name_or_path)
     if not path.exists():
-        raise InputError(f"--ruleset {str(name_or_path)!r} is not one of: "
+        raise InputError(f"{opt('ruleset')} {str(name_or_path)!r} is not one of: "
                          f"{', '.join(RULESETS)} (nor a file)")
     return _parse(path.read_text("utf-8"), str(path))

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Literal, get_args
 
 from fwatlas.analyses.support import ARCHES, OSES
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 
 PERSONAS: tuple[str, ...] = ("industry", "researcher", "professor", "career-changer",
                              "hobbyist", "beginner")
@@ -79,8 +79,9 @@ OPTION_HELP: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 def _check(value: str | None, valid: tuple[str, ...], option: str) -> None:
+    """``option``: the parameter's public name (``keras_backend``), as errors carry it."""
     if value is not None and value not in valid:
-        raise InputError(f"{option} {value!r} is not one of: {', '.join(valid)}")
+        raise InputError(f"{opt(option)} {value!r} is not one of: {', '.join(valid)}")
 
 
 @dataclass(frozen=True)
@@ -132,31 +133,31 @@ def situation(persona: str, *, targets: list[str] | tuple[str, ...] = (),
               workloads: list[str] | tuple[str, ...] = (), existing: str | None = None,
               cloud: str | None = None, keras_backend: str | None = None) -> Situation:
     """Validate the options and build a :class:`Situation` (InputError on any bad value)."""
-    _check(persona, PERSONAS, "--persona")
+    _check(persona, PERSONAS, "persona")
     for t in targets:
-        _check(t, target_choices(), "--target")
+        _check(t, target_choices(), "target")
     for n in needs:
-        _check(n, NEEDS, "--need")
-    _check(experience, EXPERIENCE, "--experience")
+        _check(n, NEEDS, "need")
+    _check(experience, EXPERIENCE, "experience")
     if persona in FOCUS:
         if focus is None:
-            raise InputError(f"--focus is required for {persona}: one of "
+            raise InputError(f"{opt('focus')} is required for {persona}: one of "
                              f"{', '.join(FOCUS[persona])}")
-        _check(focus, FOCUS[persona], "--focus")
+        _check(focus, FOCUS[persona], "focus")
     elif focus is not None:
-        raise InputError(f"--focus applies only to {' and '.join(FOCUS)}, not to {persona}")
-    _check(os, OSES, "--os")
+        raise InputError(f"{opt('focus')} applies only to {' and '.join(FOCUS)}, not to {persona}")
+    _check(os, OSES, "os")
     if arch is not None:
         arch = ARCH_ALIASES.get(arch, arch)
-        _check(arch, ARCHES, "--arch")
-    _check(accelerator, ACCELERATORS, "--accelerator")
+        _check(arch, ARCHES, "arch")
+    _check(accelerator, ACCELERATORS, "accelerator")
     for w in workloads:
-        _check(w, WORKLOADS, "--workload")
-    _check(existing, EXISTING, "--existing")
-    _check(cloud, CLOUDS, "--cloud")
-    _check(keras_backend, KERAS_BACKENDS, "--keras-backend")
+        _check(w, WORKLOADS, "workload")
+    _check(existing, EXISTING, "existing")
+    _check(cloud, CLOUDS, "cloud")
+    _check(keras_backend, KERAS_BACKENDS, "keras_backend")
     if python is not None and not re.fullmatch(r"3\.\d{1,2}", python):
-        raise InputError(f"--python {python!r} is not a version like 3.12")
+        raise InputError(f"{opt('python')} {python!r} is not a version like 3.12")
     dedup_targets = tuple(dict.fromkeys(targets))
     return Situation(persona=persona, target_args=dedup_targets,
                      needs=tuple(n for n in NEEDS if n in needs), focus=focus,

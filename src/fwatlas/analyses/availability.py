@@ -15,8 +15,9 @@ from typing import Any, Literal, get_args
 
 from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_cube, hub_methods
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import ingest_hint
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -247,9 +248,10 @@ def supported(atlas: Atlas, snap: Snapshot) -> dict[str, bool]:
 
 def _check(method: str, weight: str, cols: dict[str, bool], snap: Snapshot) -> None:
     if method not in vocab.HUB_METHODS:
-        raise InputError(f"unknown method {method!r}; valid: {', '.join(vocab.HUB_METHODS)}")
+        raise InputError(f"unknown method {method!r}; valid: {', '.join(vocab.HUB_METHODS)}",
+                         param="method")
     if weight not in WEIGHTS:
-        raise InputError(f"unknown weight {weight!r}; valid: {', '.join(WEIGHTS)}")
+        raise InputError(f"unknown weight {weight!r}; valid: {', '.join(WEIGHTS)}", param="weight")
     methods = ["tags"] + (["files"] if cols["siblings"] else []) + (
         ["library"] if cols["library_name"] else [])
     if method not in methods:
@@ -273,7 +275,7 @@ def _group_expr(by: str | None, cols: dict[str, bool]) -> tuple[str, str | None]
                 "this dump has no createdAt: years are of lastModified (the last commit)")
     if by == "task":
         return "coalesce(pipeline_tag, '(none)')", None
-    raise InputError(f"unknown --by {by!r}; valid: year, task")
+    raise InputError(f"unknown {opt('by')} {by!r}; valid: year, task")
 
 
 def store_cells(atlas: Atlas, snap: Snapshot, method: str, weight: str, by: str | None,
@@ -335,7 +337,7 @@ def parse_frameworks(text: str | None) -> tuple[str, ...]:
     names = [t.strip().lower() for t in text.split(",") if t.strip()]
     bad = [n for n in names if n not in vocab.HUB_FRAMEWORKS]
     if bad or not names:
-        raise InputError(f"--frameworks takes names from {', '.join(vocab.HUB_FRAMEWORKS)}; "
+        raise InputError(f"{opt('frameworks')} takes names from {', '.join(vocab.HUB_FRAMEWORKS)}; "
                          f"got {text!r}")
     return tuple(f for f in vocab.HUB_FRAMEWORKS if f in names)
 
@@ -352,7 +354,7 @@ def _models_snapshot(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
         return atlas.snapshot_of(snapshot_id, MODELS_DATASET, "availability")
     newest = atlas.newest(MODELS_DATASET)
     if newest is None:  # the bundled reference always has one
-        raise InputError("no Hub snapshot; run `fwatlas ingest hub FILE`")
+        raise InputError(f"no Hub snapshot; run `{ingest_hint('hub')}`")
     return newest
 
 
@@ -395,7 +397,7 @@ def availability(atlas: Atlas, *, method: str = "tags", weight: str = "count",
     that only give per-framework totals (the Hub's filter counts) are listed under ``also``.
     """
     if by not in (None, "year", "task"):
-        raise InputError(f"unknown --by {by!r}; valid: year, task")
+        raise InputError(f"unknown {opt('by')} {by!r}; valid: year, task")
     snap = _models_snapshot(atlas, snapshot_id)
     key = ("availability", snap.id, method, weight, frameworks, by)
 

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
 from fwatlas.sources.coverage import DATASET, LIBRARY, TABLE
 from fwatlas.stats import shares_with_intervals
@@ -95,7 +95,7 @@ def _reference_rows() -> list[CoverageRow]:
 def coverage(atlas: Atlas, *, library: str = LIBRARY) -> CoverageResult:
     """Per release: architectures and those each framework can load, with shares."""
     if library not in LIBRARIES:
-        raise InputError(f"--library must be one of {', '.join(LIBRARIES)}, not {library!r}")
+        raise InputError(f"{opt('library')} must be one of {', '.join(LIBRARIES)}, not {library!r}")
     # the user's own snapshot first, the bundled reference only as the fallback (DESIGN)
     own = [s for s in atlas.snapshots(include_reference=False) if s.dataset == DATASET]
     snap = max(own, key=Snapshot.rank) if own else atlas.newest(DATASET)

@@ -83,7 +83,8 @@ def framework_expr(method: str, framework: str, data_date: dt.date | None,
         return f"coalesce({files_expr(framework)}, false)"
     if method == "library":
         return library_expr(framework, data_date, has_siblings)
-    raise InputError(f"unknown method {method!r}; valid: {', '.join(vocab.HUB_METHODS)}")
+    raise InputError(f"unknown method {method!r}; valid: {', '.join(vocab.HUB_METHODS)}",
+                         param="method")
 
 
 def method_note(method: str, data_date: dt.date | None) -> str:

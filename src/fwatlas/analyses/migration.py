@@ -21,8 +21,9 @@ from typing import Any
 
 from fwatlas import vocabulary as vocab
 from fwatlas.analyses.research import edition_snapshots, snapshot_source
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import ingest_hint
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -125,8 +126,8 @@ NOTES = (
 def migration(atlas: Atlas, *, first: int, second: int) -> MigrationResult:
     """Transitions of authors' framework labels from year ``first`` to year ``second``."""
     if first >= second:
-        raise InputError("--from must be the earlier year and --to the later one "
-                         f"(got --from {first} --to {second})")
+        raise InputError(f"{opt('from')} must be the earlier year and {opt('to')} the later one "
+                         f"(got {opt('from')} {first} {opt('to')} {second})")
     snaps = [s for s in edition_snapshots(atlas)]
     excluded: list[dict[str, Any]] = []
     usable: list[Snapshot] = []
@@ -166,7 +167,7 @@ def migration(atlas: Atlas, *, first: int, second: int) -> MigrationResult:
     hint = None
     if not usable:
         hint = (f"no venue edition of {first} and {second} has framework evidence and authors; "
-                "`fwatlas ingest papers DIR` with paper lists (or PDFs and --metadata) fills it")
+                f"`{ingest_hint('papers')}` with paper lists (or PDFs and --metadata) fills it")
     article = {k: {"value": f.value, "data_date": f.data_date, "note": f.note}
                for k, f in reference.lookup("article").items() if k.startswith("migration.")}
     return MigrationResult(

@@ -9,6 +9,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_methods
 from fwatlas.analyses.availability import MODELS_DATASET, supported
 from fwatlas.errors import InputError, NotFound
+from fwatlas.sources.base import ingest_hint
 from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
 
@@ -44,7 +45,7 @@ def _hub_snapshots(atlas: Atlas, snapshot_id: str | None) -> Snapshot:
     newest = atlas.newest_ingested(MODELS_DATASET)
     if newest is None:
         raise InputError("model lookup needs an ingested Hub snapshot (the bundled reference "
-                         "holds figures, not models): run `fwatlas ingest hub FILE`")
+                         f"holds figures, not models): run `{ingest_hint('hub')}`")
     return newest
 
 

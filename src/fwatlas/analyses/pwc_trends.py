@@ -15,6 +15,7 @@ from typing import Any
 
 from fwatlas import vocabulary as vocab
 from fwatlas.facts import Fact
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.pwc import CLOSED, DATASET
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -84,8 +85,7 @@ def pwc_trends(atlas: Atlas, *, official_only: bool = False,
             else atlas.newest(DATASET))
     if snap is None or snap.num is None or not atlas.has_table("pwc_links"):
         return PwcTrends(None, official_only, (), 0, NOTES, article,
-                         "no Papers with Code snapshot; run `fwatlas ingest pwc "
-                         "links-between-papers-and-code.json.gz`")
+                         f"no Papers with Code snapshot; run `{ingest_hint('pwc')}`")
     official = "AND is_official" if official_only else ""
     result = atlas.con.execute(
         f"""

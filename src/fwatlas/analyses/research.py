@@ -19,8 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import ingest_hint
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -236,7 +237,7 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     from fwatlas.sources.papers import PUBLISHED_DATASET, canonical_venue  # they import pyarrow
 
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise InputError(f"--from {year_from} is after --to {year_to}")
+        raise InputError(f"{opt('from')} {year_from} is after {opt('to')} {year_to}")
     editions = edition_snapshots(atlas)
     published = atlas.newest(PUBLISHED_DATASET)
     rows = _computed_rows(atlas, editions) + _published_rows(atlas, published)
@@ -244,7 +245,7 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     wanted = canonical_venue(venue) if venue else None
     if wanted is not None and wanted not in {r.venue for r in rows}:
         known = sorted({r.venue for r in rows} | {ALL})
-        raise InputError(f"unknown venue {venue!r}; known: {', '.join(known)}")
+        raise InputError(f"unknown venue {venue!r}; known: {', '.join(known)}", param="venue")
     rows = [r for r in rows
             if (wanted is None or r.venue == wanted)
             and (year_from is None or r.year >= year_from)
@@ -254,8 +255,8 @@ def research(atlas: Atlas, *, venue: str | None = None, year_from: int | None = 
     snaps = [s for s in editions + ([published] if published else []) if s.id in used]
     hint = None
     if not editions:
-        hint = ("only the tracker's published counts are available; `fwatlas ingest papers "
-                "DIR` (paper lists or PDFs) adds computed rows with both, jax and none")
+        hint = (f"only the tracker's published counts are available; `{ingest_hint('papers')}` "
+                "(paper lists or PDFs) adds computed rows with both, jax and none")
     article = {k: {"value": f.value, "data_date": f.data_date, "note": f.note}
                for k, f in reference.lookup("article").items() if k.startswith("research.")}
     return ResearchResult(tuple(rows), tuple(snaps), NOTES, article, hint)

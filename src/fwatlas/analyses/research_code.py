@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
 from fwatlas.stats import shares_with_intervals
 from fwatlas.store import reference
@@ -194,7 +194,7 @@ def research_code(atlas: Atlas, *, venue: str | None = None, year_from: int | No
                   year_to: int | None = None) -> CodeResult:
     """Code rows per venue edition and per year (``venue`` ``all``: only the aggregates)."""
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise InputError(f"--from {year_from} is after --to {year_to}")
+        raise InputError(f"{opt('from')} {year_from} is after {opt('to')} {year_to}")
 
     def compute() -> tuple[list[CodeRow], list[Snapshot], int]:
         own, used, unscanned, _ = _store_rows(atlas)
@@ -270,7 +270,8 @@ def research_payload(atlas: Atlas, *, evidence: str = "all", venue: str | None =
     from fwatlas.analyses.research import research
 
     if evidence not in EVIDENCE:
-        raise InputError(f"--evidence must be one of {', '.join(EVIDENCE)}, not {evidence!r}")
+        raise InputError(f"{opt('evidence')} must be one of {', '.join(EVIDENCE)}, "
+                         f"not {evidence!r}")
     payload: dict[str, Any] = {"sources": [], "evidence": evidence, "rows": [], "notes": [],
                                "hint": None, "article_2022": {}, "code_notes": [],
                                "code_hint": None}
@@ -291,7 +292,7 @@ def research_payload(atlas: Atlas, *, evidence: str = "all", venue: str | None =
     if code is not None:
         if venue and not code.rows and evidence == "code":
             raise InputError(f"unknown venue {venue!r} for code rows; known: "
-                             f"{', '.join(sorted(known_venues(atlas)))}")
+                             f"{', '.join(sorted(known_venues(atlas)))}", param="venue")
         seen = {s["snapshot_id"] for s in payload["sources"]}
         payload["sources"] += [s for s in code.sources() if s["snapshot_id"] not in seen]
         payload["rows"] += code.as_dict()["rows"]

@@ -24,8 +24,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.sources.base import fill_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -59,12 +60,12 @@ class Target:
 def parse_target(python: str, os: str, arch: str) -> Target:
     """Validate the user's options (``aarch64`` is ``arm64``); bad values exit 2."""
     if not re.fullmatch(r"3\.\d{1,2}", python.strip()):
-        raise InputError(f"--python must look like 3.13, not {python!r}")
+        raise InputError(f"{opt('python')} must look like 3.13, not {python!r}")
     if os not in OSES:
-        raise InputError(f"--os must be one of {', '.join(OSES)}, not {os!r}")
+        raise InputError(f"{opt('os')} must be one of {', '.join(OSES)}, not {os!r}")
     a = ARCH_ALIASES.get(arch.lower())
     if a is None:
-        raise InputError(f"--arch must be x86_64 or arm64 (aarch64), not {arch!r}")
+        raise InputError(f"{opt('arch')} must be x86_64 or arm64 (aarch64), not {arch!r}")
     return Target(python.strip(), os, a)
 
 
@@ -279,7 +280,7 @@ def support(atlas: Atlas, *, python: str = "3.13", os: str = "linux", arch: str 
     snap = registry_snapshot(atlas, snapshot_id)
     if snap is None:
         return SupportResult(target, None, (), {}, missing="no registry evidence yet: "
-                             "fwatlas refresh registry (or fwatlas ingest registry <folder>)")
+                             f"{fill_hint('registry')}")
     files = package_files(atlas, snap)
     spec = signals_config()["support"]
     rows: dict[str, SupportRow] = {}

@@ -8,7 +8,8 @@ from typing import Any
 from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_methods
 from fwatlas.analyses.availability import _check, _models_snapshot, supported
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
+from fwatlas.sources.base import ingest_hint
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -41,7 +42,7 @@ def _published(snap: Snapshot, n: int, rank: str, method: str) -> TopModels:
     notes = tuple(f"{k}: {f.note}" for k, f in rows.items())
     if n != 30:
         notes += (f"the article published figures for its top 30 only; --top {n} needs an "
-                  "ingested Hub snapshot (fwatlas ingest hub FILE)",)
+                  f"ingested Hub snapshot ({ingest_hint('hub')})",)
     return TopModels(n=30, rank=rank, method=method, snapshot=snap, basis="published", rows=(),
                      summary=summary, notes=notes)
 
@@ -50,9 +51,9 @@ def top_models(atlas: Atlas, *, n: int = 30, rank: str = "downloads", method: st
                snapshot_id: str | None = None) -> TopModels:
     """The top ``n`` models by ``rank`` with their frameworks under ``method`` (F2)."""
     if n < 1:
-        raise InputError("--top must be at least 1")
+        raise InputError(f"{opt('top')} must be at least 1")
     if rank not in RANKS:
-        raise InputError(f"unknown --rank {rank!r}; valid: {', '.join(RANKS)}")
+        raise InputError(f"unknown {opt('rank')} {rank!r}; valid: {', '.join(RANKS)}")
     snap = _models_snapshot(atlas, snapshot_id)
     notes: tuple[str, ...] = ()
     if snap.is_reference and snapshot_id is None:

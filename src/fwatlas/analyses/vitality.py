@@ -35,6 +35,7 @@ from typing import Any
 from fwatlas.analyses.support import registry_snapshot
 from fwatlas.facts import Fact
 from fwatlas.kb.schema import earliest_day
+from fwatlas.sources.base import fill_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
@@ -191,8 +192,7 @@ def vitality(atlas: Atlas, *, as_of: dt.date | None = None, snapshot_id: str | N
     snap = registry_snapshot(atlas, snapshot_id)
     if snap is None:
         return VitalityResult(as_of, stale_months, None, tuple(kb.sources()), (),
-                              missing="no registry evidence yet: fwatlas refresh registry "
-                                      "(or fwatlas ingest registry <folder>)")
+                              missing=f"no registry evidence yet: {fill_hint('registry')}")
     releases = _releases(atlas, snap, as_of)
     stale_before = months_before(as_of, stale_months)
     year_ago = dt.datetime.combine(as_of - dt.timedelta(days=365), dt.time.max)

@@ -73,6 +73,8 @@ def _interrupted(commits_before: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; fwatlas errors become one line and the contract's exit code.
 
+    The line names the error's parameter as the option a shell user typed (``--as-of``).
+
     Click's standalone mode already exits 2 on usage errors (unknown option, bad choice).
     """
     from fwatlas.errors import FwatlasError
@@ -97,8 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     command.invoke = interruptible  # type: ignore[method-assign]
     try:
         command.main(args=argv, prog_name="fwatlas", standalone_mode=True)
-    except FwatlasError as exc:
-        typer.echo(f"fwatlas: error: {exc}", err=True)
+    except FwatlasError as exc:  # the one place an error is worded for the command line
+        from fwatlas.cli.options import flag
+
+        typer.echo(f"fwatlas: error: {exc.render(flag)}", err=True)
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)

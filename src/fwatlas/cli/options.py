@@ -87,16 +87,27 @@ SnapshotsOption = Annotated[list[str] | None, typer.Option(
                        "(see `fwatlas snapshots`); repeatable, one per dataset.")]
 
 
+def flag(name: str) -> str:
+    """A parameter's public name as the command line spells it: ``as_of`` -> ``--as-of``.
+
+    The library's errors carry the name (``InputError.param``, ``opt()`` in the message);
+    ``fwatlas.cli.main`` words them with this, the web with the name itself."""
+    return "--" + name.replace("_", "-")
+
+
 def parse_date(value: str | None, option: str) -> dt.date | None:
-    """A YYYY-MM-DD option value, or None; a bad value is a usage error (exit 2)."""
+    """A YYYY-MM-DD option value, or None; a bad value is a usage error (exit 2).
+
+    ``option`` is the flag as typed (``--as-of``); the error carries its public name."""
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        from fwatlas.errors import InputError
+        from fwatlas.errors import InputError, opt
 
-        raise InputError(f"{option} must be a date YYYY-MM-DD, not {value!r}") from None
+        name = option.removeprefix("--").replace("-", "_")
+        raise InputError(f"{opt(name)} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
 AsOfOption = Annotated[str | None, typer.Option(

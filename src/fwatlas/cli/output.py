@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from fwatlas.errors import InputError, writable
+from fwatlas.errors import InputError, opt, writable
 from fwatlas.jsonable import jsonable
 
 
@@ -94,9 +94,9 @@ def emit(out: Output, fmt: Format = Format.table, path: Path | None = None) -> N
     if fmt in (Format.csv, Format.parquet):
         if not out.has_rows:
             raise InputError(f"this command has no rows to write as {fmt.value}; "
-                             "use --format table or json")
+                             f"use {opt('format')} table or json")
         if path is None:
-            raise InputError(f"--format {fmt.value} needs -o PATH")
+            raise InputError(f"{opt('format')} {fmt.value} needs -o PATH")
         with writable(path):
             write_rows(list(out.payload.get("rows") or []), out.payload["sources"], fmt, path)
         from rich.console import Console

@@ -35,11 +35,11 @@ def setup_command(
 
     Example: fwatlas probe setup
     """
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.probe.environment import default_env, setup
 
     if installer not in (None, "uv", "pip"):
-        raise InputError(f"--installer {installer!r} is not one of: uv, pip")
+        raise InputError(f"{opt('installer')} {installer!r} is not one of: uv, pip")
     target = env or default_env()
     setup(target, installer=installer, say=lambda m: typer.echo(m, err=True))
     typer.echo(f"probe environment ready: {target}")
@@ -85,7 +85,7 @@ def run_command(
     )
 
     from fwatlas import settings
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.probe.environment import default_env
     from fwatlas.probe.orchestrate import run_probes
     from fwatlas.probe.records import write_results
@@ -96,11 +96,11 @@ def run_command(
     model_list = _split(models) or list(MODELS)
     bad = [m for m in model_list if m not in MODELS]
     if bad:
-        raise InputError(f"--models: unknown {', '.join(bad)}; valid: {', '.join(MODELS)}")
+        raise InputError(f"{opt('models')}: unknown {', '.join(bad)}; valid: {', '.join(MODELS)}")
     if size is not None and size not in SIZES:
-        raise InputError(f"--size {size!r} is not one of: {', '.join(SIZES)}")
+        raise InputError(f"{opt('size')} {size!r} is not one of: {', '.join(SIZES)}")
     if timeout is not None and timeout <= 0:
-        raise InputError("--timeout must be a positive number of seconds")
+        raise InputError(f"{opt('timeout')} must be a positive number of seconds")
     console = Console(stderr=True)
     with Progress(TextColumn("probing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), TimeElapsedColumn(), console=console,

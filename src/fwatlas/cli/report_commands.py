@@ -30,12 +30,12 @@ def report_command(
 
     Example: fwatlas report -o report.html --as-of 2026-11-01
     """
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.report import write_report
     from fwatlas.store.atlas import open_atlas
 
     if fmt not in ("html", "md"):
-        raise InputError(f"--format must be html or md, not {fmt!r}")
+        raise InputError(f"{opt('format')} must be html or md, not {fmt!r}")
     when = parse_date(as_of, "--as-of")
     atlas = open_atlas(db, snapshot or ())
     try:
@@ -72,9 +72,9 @@ def serve_command(
 
     when = parse_date(as_of, "--as-of")
     if not 1 <= port <= 65535:  # uvicorn would fail with a traceback (OverflowError)
-        from fwatlas.errors import InputError
+        from fwatlas.errors import InputError, opt
 
-        raise InputError(f"--port must be a TCP port from 1 to 65535, not {port}")
+        raise InputError(f"{opt('port')} must be a TCP port from 1 to 65535, not {port}")
     if host not in LOOPBACK:
         typer.echo(f"fwatlas: warning: serving on {host}, which is not loopback: anyone who can "
                    "reach this machine can read the store. There is no authentication.",

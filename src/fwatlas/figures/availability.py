@@ -15,13 +15,14 @@ from fwatlas.errors import FwatlasError, InputError
 from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.model import Comparison, Figure, Section, Table, dedupe_sources, escape_label
+from fwatlas.sources.base import KINDS, ingest_hint
 from fwatlas.store.atlas import Atlas
 
 KEY = "availability"
 TITLE = "Model availability"
 QUESTION = "Can you get the pretrained models you need in the framework?"
-FILL = ("fwatlas ingest hub FILE (a Hub dump: hub-stats Parquet or list_models JSONL)",
-        "fwatlas refresh hub")
+FILL = (f"{ingest_hint('hub')} (a Hub dump: hub-stats Parquet or list_models JSONL)",
+        KINDS["hub"].refresh_hint)
 FWS = vocab.HUB_FRAMEWORKS
 TOP_N = 30
 TASKS_SHOWN = 12
@@ -380,7 +381,7 @@ def availability_section(atlas: Atlas, ctx: ReportContext | None = None, number:
     method.insert(0, _read_note(snap, sel, dedupe_sources(sources)))
     if snap.is_reference:
         notes.append("drawn from the bundled reference (computed from the real 2022 sample); "
-                     "for today's Hub run `fwatlas refresh hub` or `fwatlas ingest hub FILE`")
+                     f"for today's Hub run `{KINDS['hub'].refresh_hint}` or `{ingest_hint('hub')}`")
     return Section(
         KEY, number, TITLE, QUESTION, figures=tuple(figures), tables=tuple(tables),
         reading=(*_reading(f1, comparisons, weights, by_year, top),

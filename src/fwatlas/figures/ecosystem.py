@@ -16,13 +16,14 @@ from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
 from fwatlas.figures.model import Figure, Section, dedupe_sources, escape_label
+from fwatlas.sources.base import KINDS, ingest_hint
 from fwatlas.store.atlas import Atlas
 
 KEY = "ecosystem"
 TITLE = "Ecosystem"
 QUESTION = "What surrounds each framework, and is its use growing or shrinking?"
-FILL = ("fwatlas ingest pypi-downloads PATH", "fwatlas ingest github PATH",
-        "fwatlas ingest jobs PATH", "fwatlas ingest qa PATH", "fwatlas refresh registry")
+FILL = (*(ingest_hint(kind) for kind in ("pypi-downloads", "github", "jobs", "qa")),
+        KINDS["registry"].refresh_hint)
 FRAMEWORKS = ("pytorch", "tensorflow", "jax", "keras")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 

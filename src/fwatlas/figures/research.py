@@ -15,14 +15,15 @@ from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
 from fwatlas.figures.model import Comparison, Figure, Section, dedupe_sources, escape_label
+from fwatlas.sources.base import ingest_hint
 from fwatlas.stats import sample_phrase
 from fwatlas.store.atlas import Atlas
 
 KEY = "research"
 TITLE = "Research adoption"
 QUESTION = "Which framework do researchers publish with, and where are authors moving?"
-FILL = ("fwatlas ingest papers PATH (conference papers: JSON records or PDFs with --metadata)",
-        "fwatlas ingest pwc FILE (Papers with Code links-between-papers-and-code dump)")
+FILL = (f"{ingest_hint('papers')} (conference papers: JSON records or PDFs with --metadata)",
+        f"{ingest_hint('pwc')} (the Papers with Code dump)")
 MIGRATION_YEARS = (2018, 2019)  # the article's Sankey
 MIN_PAPERS = 50  # framework papers a year needs to start or end the reading
 PWC_SHOWN = ("pytorch", "tensorflow", "jax", "multi", "none")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.kb.base import KnowledgeBase
 from fwatlas.kb.loader import FileSummary, Problem, build, file_summary
 from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, Entry, target_option
@@ -20,16 +20,16 @@ from fwatlas.kb.schema import FRAMEWORKS, KINDS, STATUSES, Entry, target_option
 
 def _choice(value: str | None, valid: tuple[str, ...], option: str) -> None:
     if value is not None and value not in valid:
-        raise InputError(f"{option} {value!r} is not one of: {', '.join(valid)}")
+        raise InputError(f"{opt(option)} {value!r} is not one of: {', '.join(valid)}")
 
 
 def check_filters(*, framework: str | None = None, target: str | None = None,
                   kind: str | None = None, status: str | None = None) -> tuple[str, ...]:
     """Refuse an unknown filter value (exit 2) before anything is read; the targets a
     ``target`` (or group) stands for."""
-    _choice(framework, FRAMEWORKS, "--framework")
-    _choice(kind, KINDS, "--kind")
-    _choice(status, STATUSES, "--status")
+    _choice(framework, FRAMEWORKS, "framework")
+    _choice(kind, KINDS, "kind")
+    _choice(status, STATUSES, "status")
     return target_option(target)
 
 

@@ -218,7 +218,7 @@ def target_option(target: str | None, default: tuple[str, ...] = ()) -> tuple[st
     try:
         return expand_targets([target])
     except ValueError:
-        from fwatlas.errors import InputError
+        from fwatlas.errors import InputError, opt
 
-        raise InputError(f"--target {target!r} is not one of: "
+        raise InputError(f"{opt('target')} {target!r} is not one of: "
                          f"{', '.join((*TARGETS, *TARGET_GROUPS))}") from None

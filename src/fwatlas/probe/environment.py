@@ -23,7 +23,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from fwatlas import settings
-from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.errors import InputError, SourceUnavailable, opt
 
 #: What the lock installs, measured when it was made (said before setup starts).
 INSTALLED_GIB = 4.1
@@ -82,7 +82,7 @@ def plan_setup(env: Path, installer: str | None = None) -> SetupPlan:
     """The commands that build ``env`` from the lock (uv when present unless told)."""
     uv = shutil.which("uv") if installer in (None, "uv") else None
     if installer == "uv" and uv is None:
-        raise SourceUnavailable("--installer uv: uv is not on PATH")
+        raise SourceUnavailable(f"{opt('installer')} uv: uv is not on PATH")
     pins = lock_pins()
     torch = pins.get("torch")
     rest = env / "probe-lock-rest.txt"

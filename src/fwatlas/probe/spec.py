@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import yaml
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 
 Stage = Literal["export", "load", "run", "parity"]
 STAGES: tuple[str, ...] = Stage.__args__  # type: ignore[attr-defined]
@@ -75,7 +75,7 @@ class ProbeSpec:
         known = {p.id for p in self.paths} | {p.framework for p in self.paths}
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise InputError(f"--paths: unknown path {', '.join(unknown)}; valid: "
+            raise InputError(f"{opt('paths')}: unknown path {', '.join(unknown)}; valid: "
                              f"{', '.join(p.id for p in self.paths)} (or a framework)")
         return tuple(p for p in self.paths if p.id in ids or p.framework in ids)
 

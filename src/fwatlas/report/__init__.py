@@ -21,11 +21,11 @@ ReportFormat = Literal["html", "md"]
 def write_report(atlas: Atlas, path: Path, *, fmt: ReportFormat = "html",
                  as_of: dt.date | None = None, kb_path: str | None = None) -> list[Path]:
     """Build the report from the store and write it; returns the files written."""
-    from fwatlas.errors import InputError
+    from fwatlas.errors import InputError, opt
     from fwatlas.figures import ReportContext
 
     if fmt not in ("html", "md"):
-        raise InputError(f"--format must be html or md, not {fmt!r}")
+        raise InputError(f"{opt('format')} must be html or md, not {fmt!r}")
     if fmt == "md":  # fail before the (slow) build when no browser can draw PNGs
         from fwatlas.report.static import find_browser
 

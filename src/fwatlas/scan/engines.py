@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as futures_wait
 from typing import Any
 
-from fwatlas.errors import SourceUnavailable
+from fwatlas.errors import SourceUnavailable, opt
 from fwatlas.scan import detect
 
 RAY_HINT = 'install the extra: pip install "fwatlas[ray]"'
@@ -157,14 +157,14 @@ def check_ray_address(address: str, timeout: float = 5.0) -> None:
     if not host or not port.isdigit():
         from fwatlas.errors import InputError
 
-        raise InputError(f"--ray-address must be host:port, not {address!r}")
+        raise InputError(f"{opt('ray_address')} must be host:port, not {address!r}")
     try:
         with socket.create_connection((host, int(port)), timeout=timeout):
             pass
     except OSError as exc:
         raise SourceUnavailable(f"cannot reach the Ray cluster at {address} "
                                 f"({exc.strerror or exc})",
-                                hint="check --ray-address (host:port of the head node)"
+                                hint=f"check {opt('ray_address')} (host:port of the head node)"
                                 ) from exc
 
 
@@ -174,7 +174,7 @@ def import_ray() -> Any:
     try:
         import ray
     except ImportError as exc:
-        raise SourceUnavailable("--engine ray needs Ray, which is not installed",
+        raise SourceUnavailable(f"{opt('engine')} ray needs Ray, which is not installed",
                                 hint=RAY_HINT) from exc
     return ray
 
@@ -202,7 +202,7 @@ class RayEngine(Engine):
             where = f"the Ray cluster at {address}" if address else "a local Ray instance"
             raise SourceUnavailable(f"cannot start or reach {where}: "
                                     f"{str(exc).splitlines()[0] if str(exc) else exc!r}",
-                                    hint="check --ray-address (host:port of the head node)"
+                                    hint=f"check {opt('ray_address')} (host:port of the head node)"
                                     ) from exc
         self.slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.known_ref = [ray.put(frozenset(known))]
@@ -246,7 +246,7 @@ def make_engine(name: str, *, workers: int, known: Collection[str],
     if name != "local":
         from fwatlas.errors import InputError
 
-        raise InputError(f"--engine must be local or ray, not {name!r}")
+        raise InputError(f"{opt('engine')} must be local or ray, not {name!r}")
     if workers <= 1:
         return InlineEngine(known)
     return PoolEngine(workers, known)

@@ -12,7 +12,7 @@ import csv
 import os
 from pathlib import Path
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.scan.detect import RepoTask
 from fwatlas.scan.readers import UnreadableRepository, archive_type, iter_list_file, open_repository
 
@@ -24,7 +24,7 @@ def read_url_mapping(path: Path) -> dict[str, str]:
             reader = csv.DictReader(f)
             fields = [c.strip().lower() for c in reader.fieldnames or []]
             if "path" not in fields or "url" not in fields:
-                raise InputError("a --urls file needs the CSV columns path and url",
+                raise InputError(f"a {opt('urls')} file needs the CSV columns path and url",
                                  path=str(path))
             out = {}
             for row in reader:
@@ -33,7 +33,7 @@ def read_url_mapping(path: Path) -> dict[str, str]:
                     out[row["path"]] = row["url"]
             return out
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the --urls file ({exc})".splitlines()[0],
+        raise InputError(f"cannot read the {opt('urls')} file ({exc})".splitlines()[0],
                          path=str(path)) from exc
 
 

@@ -108,6 +108,8 @@ class SourceKind:
     component: str
     refresh_module: str | None = None
     refresh_hint: str = ""
+    #: what PATH is in ``fwatlas ingest KIND PATH``, as every hint shows it (:func:`ingest_hint`)
+    example: str = "PATH"
     #: False where a refresh needs the user's choice (a venue and year) or follows evidence
     #: already ingested (every linked repository's archive): ``refresh all`` leaves those out.
     in_refresh_all: bool = True
@@ -131,44 +133,72 @@ def get(kind: str) -> SourceKind:
     return KINDS[kind]
 
 
+def ingest_hint(kind: str, example: str | None = None) -> str:
+    """``fwatlas ingest KIND EXAMPLE``: the command that fills a source kind's tables.
+
+    Every "run ``fwatlas ingest …``" hint (an analysis with no evidence, a fetcher offline, a
+    report section left empty) is built here from the kind's registration, so a renamed kind
+    or a new input layout is one edit; ``example`` narrows it to one layout where only that
+    one carries the figure (the dependents of best-of-ml-python's folder)."""
+    source = get(kind)
+    return f"fwatlas ingest {source.kind} {example or source.example}"
+
+
+def fill_hint(kind: str) -> str:
+    """The fetch when the kind has one, with the ingest beside it as the offline way:
+    ``fwatlas refresh jobs (or fwatlas ingest jobs <hn-terms.csv | sites.csv>)``."""
+    source = get(kind)
+    if not source.refresh_hint:
+        return ingest_hint(kind)
+    return f"{source.refresh_hint} (or {ingest_hint(kind)})"
+
+
 register(SourceKind(
-    kind="hub", module="fwatlas.sources.hub", component="hub",
+    kind="hub", example="FILE",
+    module="fwatlas.sources.hub", component="hub",
     summary="Hugging Face Hub model metadata (hub-stats Parquet, list_models JSONL/CSV)",
     refresh_module="fwatlas.sources.hub_fetch", refresh_hint="fwatlas refresh hub",
 ))
 
 register(SourceKind(
-    kind="papers", module="fwatlas.sources.papers", component="papers",
+    kind="papers", example="DIR",
+    module="fwatlas.sources.papers", component="papers",
     summary="Conference papers: <venue>_<year>.json paper lists, a folder of PDFs/texts with "
             "--metadata, or the tracker's published_counts.csv",
 ))
 register(SourceKind(
-    kind="pwc", module="fwatlas.sources.pwc", component="pwc",
+    kind="pwc", example="links-between-papers-and-code.json.gz",
+    module="fwatlas.sources.pwc", component="pwc",
     summary="Papers with Code links-between-papers-and-code dump (JSON[.gz]; closed July 2025)",
 ))
 register(SourceKind(
-    kind="pypi-downloads", module="fwatlas.sources.pypi_downloads", component="pypi_downloads",
+    kind="pypi-downloads", example="<dump.json | series.csv>",
+    module="fwatlas.sources.pypi_downloads", component="pypi_downloads",
     summary="PyPI downloads: top-pypi-packages dumps (JSON) and the long CSV series",
     refresh_module="fwatlas.sources.pypi_downloads_fetch",
     refresh_hint="fwatlas refresh pypi-downloads",
 ))
 register(SourceKind(
-    kind="github", module="fwatlas.sources.github", component="github",
+    kind="github", example="<best-of folder | stars.tsv>",
+    module="fwatlas.sources.github", component="github",
     summary="GitHub series: best-of-ml-python project snapshots and daily star counts (TSV)",
     refresh_module="fwatlas.sources.github_fetch", refresh_hint="fwatlas refresh github",
 ))
 register(SourceKind(
-    kind="jobs", module="fwatlas.sources.jobs", component="jobs",
+    kind="jobs", example="<hn-terms.csv | sites.csv>",
+    module="fwatlas.sources.jobs", component="jobs",
     summary="Job-post counts: HN 'Who is hiring?' term counts, or date,site,framework,postings",
     refresh_module="fwatlas.sources.jobs_fetch", refresh_hint="fwatlas refresh jobs",
 ))
 register(SourceKind(
-    kind="qa", module="fwatlas.sources.qa", component="qa",
+    kind="qa", example="<stackoverflow folder | dump.csv>",
+    module="fwatlas.sources.qa", component="qa",
     summary="Q&A questions: Stack Overflow yearly counts, Stack Exchange dumps with Tags",
     refresh_module="fwatlas.sources.qa_fetch", refresh_hint="fwatlas refresh qa",
 ))
 register(SourceKind(
-    kind="registry", module="fwatlas.sources.registry", component="registry",
+    kind="registry", example="<folder>",
+    module="fwatlas.sources.registry", component="registry",
     summary="PyPI/npm registry metadata: releases, yanked state, newest-release files",
     refresh_module="fwatlas.sources.registry_fetch", refresh_hint="fwatlas refresh registry",
 ))
@@ -191,6 +221,7 @@ register(SourceKind(
     refresh_module="fwatlas.sources.coverage_fetch", refresh_hint="fwatlas refresh coverage",
 ))
 register(SourceKind(
-    kind="probe", module="fwatlas.sources.probe", component="probe",
+    kind="probe", example="FILE",
+    module="fwatlas.sources.probe", component="probe",
     summary="Deployment-probe results: JSON lines from fwatlas probe run (any machine)",
 ))

@@ -31,6 +31,7 @@ import pyarrow as pa
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources import github as gh
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.live_ingest import Part, ingest_parts, month_end, today
 from fwatlas.sources.registry_fetch import http_policy
@@ -119,7 +120,7 @@ def _unreachable(results: list[Response]) -> SourceUnavailable:
     host = results[0].url.split("/")[2]
     tried = [r.error for r in results if r.attempts] or [results[0].error]
     return SourceUnavailable(f"{host} unreachable ({tried[0]})",
-                             hint="offline? fwatlas ingest github <stars.tsv | best-of folder>")
+                             hint=f"offline? {ingest_hint('github')}")
 
 
 def fetch_current(repos: list[str], *, concurrency: int = DEFAULT_CONCURRENCY,

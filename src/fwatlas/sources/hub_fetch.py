@@ -15,11 +15,12 @@ from pathlib import Path
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.sources.base import ingest_hint
 from fwatlas.store.session import IngestResult
 
 HUB_STATS_REPO = "cfahlgren1/hub-stats"
 HUB_STATS_FILE = "models.parquet"
-OFFLINE_HINT = "`fwatlas ingest hub FILE` works with a dump you already have"
+OFFLINE_HINT = f"`{ingest_hint('hub')}` works with a dump you already have"
 
 
 def _network_errors() -> tuple[type[BaseException], ...]:

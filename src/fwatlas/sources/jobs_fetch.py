@@ -29,6 +29,7 @@ from fwatlas import settings
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import SourceUnavailable
 from fwatlas.sources import jobs as jb
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.live_ingest import (
     Part,
@@ -79,7 +80,7 @@ def post_text(raw: str) -> str:
 
 def _unreachable(res: Response) -> SourceUnavailable:
     return SourceUnavailable(f"{res.url.split('/')[2]} unreachable ({res.error})",
-                             hint="offline? fwatlas ingest jobs <hn-terms.csv | sites.csv>")
+                             hint=f"offline? {ingest_hint('jobs')}")
 
 
 def find_threads(since: dt.date, *, progress: bool = False) -> dict[dt.date, str]:

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from fwatlas import settings
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.store.session import IngestResult
 
 #: how a fetched snapshot's data date is described (``fwatlas snapshots``)
@@ -54,7 +54,7 @@ def months(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
-def parse_from(text: str | dt.date | None, option: str = "--from") -> dt.date | None:
+def parse_from(text: str | dt.date | None, option: str = "from") -> dt.date | None:
     """``YYYY-MM`` (or a full date) -> that month's first day; bad text is exit 2."""
     if text is None or isinstance(text, dt.date):
         return month_start(text) if isinstance(text, dt.date) else None
@@ -63,7 +63,7 @@ def parse_from(text: str | dt.date | None, option: str = "--from") -> dt.date | 
     try:
         return parse_month(str(text))
     except ValueError:
-        raise InputError(f"{option} must be YYYY-MM, not {text!r}") from None
+        raise InputError(f"{opt(option)} must be YYYY-MM, not {text!r}") from None
 
 
 def stored_months(db: Path | str | None, dataset: str, table: str, *,

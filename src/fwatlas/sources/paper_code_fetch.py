@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fwatlas import settings
-from fwatlas.errors import InputError, NotFound, SourceUnavailable
+from fwatlas.errors import InputError, NotFound, SourceUnavailable, opt
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.store.session import IngestResult
 
@@ -32,8 +33,8 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     venue = str(kw.get("venue") or "").strip().lower()
     year = kw.get("year")
     if not venue or year is None:
-        raise InputError("refresh paper-code needs --venue and --year (e.g. --venue cvpr "
-                         "--year 2024)")
+        raise InputError(f"refresh paper-code needs {opt('venue')} and {opt('year')} (e.g. "
+                         f"{opt('venue')} cvpr {opt('year')} 2024)")
     if not re.fullmatch(r"[a-z][a-z0-9]*", venue) or not 1900 < int(year) < 2100:
         raise InputError(f"not a venue edition: {venue!r} {year!r}")
     url = list_url(venue, int(year))
@@ -41,7 +42,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
                          **http_policy())
     if res.status is None:
         raise SourceUnavailable(f"{url.split('/')[2]} unreachable ({res.error})",
-                                hint="offline? fwatlas ingest paper-code <venue><year>.json")
+                                hint=f"offline? {ingest_hint('paper-code')}")
     if res.status == 404:
         raise NotFound("Paper Copilot list", f"{venue}{year}")
     if res.status != 200:

@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.hashing import content_hash, file_sha256
 from fwatlas.sources.base import describe
 from fwatlas.textscan import TextMatch, frameworks_from_words
@@ -282,7 +282,7 @@ def _ingest_directory(session: Any, path: Path, data_date: dt.date | None) -> No
             session.ignored.append(child.name)
     if not files:
         raise InputError("no <venue>_<year>.json paper lists here (for a folder of PDF or text "
-                         "files pass --metadata FILE)", path=str(path))
+                         f"files pass {opt('metadata')} FILE)", path=str(path))
     _ingest_lists(session, files, data_date)
 
 
@@ -448,7 +448,7 @@ def _ingest_files(session: Any, path: Path, metadata: Path, data_date: dt.date |
     from fwatlas.sources.papers_pdf import PDF_SUFFIXES, TEXT_SUFFIXES, PaperFile, scan_files
 
     if not path.is_dir():
-        raise InputError("with --metadata, PATH is a folder of PDF or text files",
+        raise InputError(f"with {opt('metadata')}, PATH is a folder of PDF or text files",
                          path=str(path))
     if not metadata.is_file():
         raise InputError("no such metadata file", path=str(metadata))
@@ -538,4 +538,4 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     else:
         raise InputError("expected a folder of <venue>_<year>.json paper lists, one such file, "
                          "the tracker's published_counts.csv, or a folder of PDFs with "
-                         "--metadata FILE", path=str(path))
+                         f"{opt('metadata')} FILE", path=str(path))

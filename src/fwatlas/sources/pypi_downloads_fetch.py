@@ -14,6 +14,7 @@ from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.store.session import IngestResult
 
@@ -30,7 +31,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
                               **http_policy())
     if res.status is None:
         raise SourceUnavailable(f"{url.split('/')[2]} unreachable ({res.error})",
-                                hint="offline? fwatlas ingest pypi-downloads <dump.json>")
+                                hint=f"offline? {ingest_hint('pypi-downloads')}")
     if res.status != 200:
         raise SourceUnavailable(f"{url}: HTTP {res.status}")
     try:

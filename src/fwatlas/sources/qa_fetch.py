@@ -29,8 +29,9 @@ from urllib.parse import urlencode
 
 from fwatlas import settings
 from fwatlas import vocabulary as vocab
-from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.sources import qa
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.jobs import reported
 from fwatlas.sources.live_ingest import (
@@ -205,11 +206,11 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     N months, newest first) and ingest them as one snapshot."""
     site = str(kw.get("site") or "stackoverflow")
     if site not in SITES:
-        raise InputError(f"--site must be one of {', '.join(SITES)}, not {site!r}")
+        raise InputError(f"{opt('site')} must be one of {', '.join(SITES)}, not {site!r}")
     since = parse_from(kw.get("date_from")) or DEFAULT_FROM
     now = today()
     if since > now:
-        raise InputError(f"--from {since:%Y-%m} is in the future")
+        raise InputError(f"{opt('from')} {since:%Y-%m} is in the future")
     name = dataset(site)
     have = stored_months(db, name, "qa_counts")
     wanted = months(since, now)
@@ -231,7 +232,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     first = results[0]
     if first.status is None and first.attempts:  # the first request reached nothing
         raise SourceUnavailable(f"{first.url.split('/')[2]} unreachable ({first.error})",
-                                hint="offline? fwatlas ingest qa <Stack Exchange dump CSV>")
+                                hint=f"offline? {ingest_hint('qa')}")
     counts: dict[dt.date, dict[tuple[str, ...], int]] = {m: {} for m in todo}
     failed: dict[dt.date, str] = {}
     unsent: list[dt.date] = []

@@ -24,8 +24,9 @@ from typing import Any
 from urllib.parse import quote
 
 from fwatlas import settings
-from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.sources import registry as reg
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, Stats, fetch_all
 from fwatlas.store.session import IngestResult
 
@@ -38,7 +39,7 @@ def parse_age(text: str | None) -> dt.timedelta | None:
         return None
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
     if not m:
-        raise InputError(f"--max-age must look like 90s, 30m, 6h or 2d, not {text!r}")
+        raise InputError(f"{opt('max_age')} must look like 90s, 30m, 6h or 2d, not {text!r}")
     unit = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
     return dt.timedelta(seconds=float(m.group(1)) * unit)
 
@@ -126,7 +127,7 @@ def fetch(packages: list[tuple[str, str, str]] | None = None, *, folder: Path | 
         tried = [r.error for r in results if r.attempts] or [results[0].error]
         raise SourceUnavailable(
             f"{', '.join(hosts)} unreachable ({tried[0]})",
-            hint="offline? fwatlas ingest registry <folder> reads saved documents")
+            hint=f"offline? {ingest_hint('registry')} reads saved documents")
     manifest = {"written_at": now.isoformat(), "packages": [
         entries[f"{r}:{p}"] for r, p, _ in packages]}
     tmp = folder / (reg.MANIFEST + ".tmp")

@@ -39,10 +39,11 @@ from typing import Any
 import httpx
 
 from fwatlas import settings
-from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.scan.detect import ScanOptions, _scan_members, worker_id
 from fwatlas.scan.model import RepoFailed, RepoMeta, RepoResult
 from fwatlas.scan.readers import RepoReader, TarReader, UnreadableRepository, own_packages
+from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import RETRY_STATUSES, USER_AGENT, _retry_after
 
 URL_SOURCE = "paper-code link"
@@ -254,7 +255,7 @@ def linked_repos(atlas: Any, venue: str | None, year: int | None) -> list[str]:
         if (wanted is None or v == wanted) and (year is None or y == year):
             seen.setdefault(repo_key(repo), repo)
     if not editions:
-        raise InputError("no paper-code links in the store: fwatlas ingest paper-code PATH or "
+        raise InputError(f"no paper-code links in the store: {ingest_hint('paper-code')} or "
                          "fwatlas refresh paper-code --venue V --year Y first")
     if not seen:
         known = ", ".join(f"{v} {y}" for v, y in sorted(editions))
@@ -400,9 +401,9 @@ def refresh(db: Path | str | None = None, limit: int | None = None, **kw: Any) -
 
     concurrency = int(kw.get("concurrency") or settings.repos_concurrency())
     if concurrency < 1:
-        raise InputError(f"--concurrency must be at least 1, not {concurrency}")
+        raise InputError(f"{opt('concurrency')} must be at least 1, not {concurrency}")
     if limit is not None and limit < 1:
-        raise InputError(f"--limit must be at least 1, not {limit}")
+        raise InputError(f"{opt('limit')} must be at least 1, not {limit}")
     with open_writer(db, components=["repos", "paper_code"]) as atlas:
         wanted = linked_repos(atlas, kw.get("venue"), kw.get("year"))
         done = scanned_urls(atlas)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import duckdb
 
 from fwatlas import settings
-from fwatlas.errors import InputError, NotFound, StoreBusy, StoreCorrupt, StoreOutdated
+from fwatlas.errors import InputError, NotFound, StoreBusy, StoreCorrupt, StoreOutdated, opt
 from fwatlas.store import reference, schema
 from fwatlas.store.rows import first_row
 
@@ -209,8 +209,8 @@ class Atlas:
             if snap.state != "complete":
                 raise InputError(f"snapshot {sid} is {snap.state}, not complete: it cannot be read")
             if snap.dataset in chosen and chosen[snap.dataset] != sid:
-                raise InputError(f"--snapshot {chosen[snap.dataset]} and --snapshot {sid} are "
-                                 f"both {snap.dataset}: give one snapshot per dataset")
+                raise InputError(f"{opt('snapshot')} {chosen[snap.dataset]} and {opt('snapshot')} "
+                                 f"{sid} are both {snap.dataset}: give one snapshot per dataset")
             chosen[snap.dataset] = sid
         self.overrides = chosen
         self._memo.clear()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from fwatlas.errors import FwatlasError, InputError
+from fwatlas.errors import FwatlasError, InputError, opt
 from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
 
@@ -152,7 +152,8 @@ class IngestSession:
                     f"{b.skipped_items[0]})".replace("\n", " "), path=self.origin)
             if b.data_date is None:
                 raise InputError(
-                    "the data carries no date; pass --data-date YYYY-MM-DD", path=self.origin
+                    f"the data carries no date; pass {opt('data_date')} YYYY-MM-DD",
+                    path=self.origin
                 )
             self.atlas.con.execute(
                 "UPDATE snapshots SET state = 'complete', row_count = ?, skipped_count = ?, "

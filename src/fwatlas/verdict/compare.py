@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 
 if TYPE_CHECKING:
     from fwatlas.store.atlas import Atlas, Snapshot
@@ -86,8 +86,9 @@ def compare(atlas: Atlas, old_ref: str, new_ref: str, *, kb: Path | None = None,
     """
     if _is_kb(old_ref) or _is_kb(new_ref):
         if not (_is_kb(old_ref) and _is_kb(new_ref)):
-            raise InputError("compare a knowledge base with a knowledge base: both --old and "
-                             "--new must be kb: ids or knowledge-base files")
+            raise InputError("compare a knowledge base with a knowledge base: both "
+                             f"{opt('old')} and {opt('new')} must be kb: ids or knowledge-base "
+                             "files")
         return _compare_kb(old_ref, new_ref, kb, file_as)
     old, new = atlas.snapshot(old_ref), atlas.snapshot(new_ref)
     if old.dataset != new.dataset:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from fwatlas.errors import InputError, NotFound
+from fwatlas.errors import InputError, NotFound, opt
 from fwatlas.kb.schema import STATUSES
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def side_from_file(path: Path, file_as: str = "auto") -> KbSide:
     A file that is not a knowledge base exits 2 naming it.
     """
     if file_as not in FILE_AS:
-        raise InputError(f"--file-as {file_as!r} is not one of: {', '.join(FILE_AS)}")
+        raise InputError(f"{opt('file_as')} {file_as!r} is not one of: {', '.join(FILE_AS)}")
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -89,7 +89,7 @@ class Method:
             if r.name == name:
                 return r
         raise InputError(f"unknown round {name!r}; valid: "
-                         f"{', '.join(r.name for r in self.rounds)}")
+                         f"{', '.join(r.name for r in self.rounds)}", param="round")
 
     def fact_names(self) -> list[str]:
         return sorted({n for r in self.rounds for c in r.criteria for n in c.fact_names()})

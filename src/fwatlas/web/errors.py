@@ -1,14 +1,15 @@
 """One error shape for every API endpoint: ``{"error": {"code", "message"}}``.
 
 Extra keys, when present, are ``close_matches`` (404 for an unknown model or snapshot) and
-``parameter`` (422: the parameter that is wrong). Pages get the same status with an HTML
+``parameter`` (422: the parameter that is wrong, the error's ``param`` field – the query
+parameter's name, never guessed from the message). The error's ``fix`` is part of ``message``,
+as on the command line, so the shape has no key for it. Pages get the same status with an HTML
 message. fwatlas's own exceptions map to statuses here, in one place, as they map to exit
 codes in the CLI.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ from fwatlas.errors import (
     StoreBusy,
     StoreCorrupt,
     StoreOutdated,
+    plain,
 )
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "bad_parameter",
@@ -47,21 +49,6 @@ def respond(request: Request, status: int, code: str, message: str, **extra: Any
     return error_page(request, status, message, extra.get("close_matches") or [])
 
 
-def _guess_parameter(request: Request, message: str) -> str | None:
-    """The request parameter an InputError talks about (``--weight`` or ``weight``).
-
-    The library names options as the CLI spells them; the API's parameters are the same
-    names with ``_`` for ``-`` (``--as-of`` is ``as_of``)."""
-    named = re.search(r"(?<![\w-])--([a-z][a-z0-9-]*)", message)
-    if named:
-        return named.group(1).replace("-", "_")
-    names = list(request.query_params) + list(request.path_params)
-    for name in names:
-        if re.search(rf"(?<![\w-])(--)?{re.escape(name)}(?![\w-])", message):
-            return name
-    return names[0] if len(names) == 1 else None
-
-
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the one shape."""
 
@@ -83,20 +70,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(FwatlasError)
     async def _fwatlas(request: Request, exc: FwatlasError) -> Response:
+        # the one place the web words an error: a parameter by its query name (``as_of``),
+        # which the API also returns as ``parameter``; the fix stays inside the message
+        message = exc.render(plain)
         if isinstance(exc, NotFound):
-            return respond(request, 404, "not_found", str(exc), close_matches=exc.close_matches)
+            return respond(request, 404, "not_found", message, close_matches=exc.close_matches)
         if isinstance(exc, StoreBusy):
-            return respond(request, 503, "store_busy", str(exc))
+            return respond(request, 503, "store_busy", message)
         if isinstance(exc, StoreOutdated):  # the server's store, not the request, is at fault
-            return respond(request, 503, "store_outdated", str(exc))
+            return respond(request, 503, "store_outdated", message)
         if isinstance(exc, StoreCorrupt):
-            return respond(request, 503, "store_corrupt", str(exc))
+            return respond(request, 503, "store_corrupt", message)
         if isinstance(exc, SourceUnavailable):
-            return respond(request, 503, "unavailable", str(exc))
+            return respond(request, 503, "unavailable", message)
         if isinstance(exc, InputError):
-            return respond(request, 422, "bad_parameter", str(exc),
-                           parameter=_guess_parameter(request, str(exc)))
-        return respond(request, 400, "bad_request", str(exc))
+            return respond(request, 422, "bad_parameter", message, parameter=exc.param)
+        return respond(request, 400, "bad_request", message)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

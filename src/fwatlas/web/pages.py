@@ -40,7 +40,7 @@ def form_date(as_of: str | None = Query(None, max_length=30)) -> dt.date | None:
     try:
         return dt.date.fromisoformat(as_of.strip())
     except ValueError:
-        raise InputError(f"as_of: not a date (YYYY-MM-DD): {as_of!r}") from None
+        raise InputError(f"as_of: not a date (YYYY-MM-DD): {as_of!r}", param="as_of") from None
 
 
 FormDate = Annotated["dt.date | None", Depends(form_date)]
@@ -187,13 +187,13 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                  evidence: str = Query("all", max_length=10),
                  ) -> HTMLResponse:
         from fwatlas.analyses.research_code import EVIDENCE
-        from fwatlas.errors import InputError
+        from fwatlas.errors import InputError, opt
         from fwatlas.figures.missing import optional_module
         from fwatlas.payloads import research_payload
         from fwatlas.web.views import blocks
 
         if evidence not in EVIDENCE:
-            raise InputError(f"--evidence {evidence!r} is not one of: {', '.join(EVIDENCE)}")
+            raise InputError(f"{opt('evidence')} {evidence!r} is not one of: {', '.join(EVIDENCE)}")
 
         if optional_module("fwatlas.analyses.research") is None:
             return _sections_page(request, gate, app, ["research"], "Research explorer",
@@ -215,7 +215,10 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                      for r in code["rows"] if r.get("series") == "code"]
         query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()
                                         if v != ""])
+        from fwatlas.sources.base import ingest_hint
+
         return render(request, "research.html.j2", title="Research explorer", view=view,
+                      papers_hint=ingest_hint("papers"),
                       api_href="/api/research" + (f"?{query}" if query else ""),
                       venue=venue or "", year_from=year_from, year_to=year_to,
                       evidence=evidence, evidences=EVIDENCE,

@@ -25,7 +25,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 
 if TYPE_CHECKING:
     from fwatlas.store.atlas import Atlas
@@ -80,20 +80,21 @@ class Option:
             try:
                 return int(raw)
             except ValueError:
-                raise InputError(f"{self.cli} must be a whole number, not {raw!r}") from None
+                raise InputError(f"{opt(self.name)} must be a whole number, not {raw!r}") from None
         if self.kind == "date":
             try:
                 return dt.date.fromisoformat(raw)
             except ValueError:
-                raise InputError(f"{self.cli} must be a date YYYY-MM-DD, not {raw!r}") from None
+                raise InputError(f"{opt(self.name)} must be a date YYYY-MM-DD, "
+                                 f"not {raw!r}") from None
         if self.kind == "choice" and self.choices and raw not in self.choices:
-            raise InputError(f"{self.cli} {raw!r} is not one of: {', '.join(self.choices)}")
+            raise InputError(f"{opt(self.name)} {raw!r} is not one of: {', '.join(self.choices)}")
         self.check(raw)
         return raw
 
     def check(self, value: Any) -> None:
         if self.pattern and isinstance(value, str) and not re.fullmatch(self.pattern, value):
-            raise InputError(f"{self.cli} {value!r} is not a snapshot id (s12, ref:…, kb:…)")
+            raise InputError(f"{opt(self.name)} {value!r} is not a snapshot id (s12, ref:…, kb:…)")
 
 
 @dataclass(frozen=True)
@@ -261,15 +262,15 @@ def _year_or_date(value: str | None, option: str, end: bool) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{option} must be YYYY or YYYY-MM-DD, not {value!r}") from None
+        raise InputError(f"{opt(option)} must be YYYY or YYYY-MM-DD, not {value!r}") from None
 
 
 def _repo_trends(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     from fwatlas.payloads import repo_trends_payload
 
     return repo_trends_payload(atlas, snapshot=a["snapshot"],
-                               date_from=_year_or_date(a["from"], "--from", False),
-                               date_to=_year_or_date(a["to"], "--to", True))
+                               date_from=_year_or_date(a["from"], "from", False),
+                               date_to=_year_or_date(a["to"], "to", True))
 
 
 def _probe_results(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ from fwatlas.analyses.signals.series import (
     trailing_points,
     trailing_sums,
 )
-from fwatlas.errors import InputError
+from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
 from fwatlas.store.atlas import Atlas
 
@@ -98,13 +98,13 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
             snapshot_id: str | None = None) -> SignalsResult:
     """One series per framework (or per primary package with ``by="package"``) per source."""
     if metric not in METRICS:
-        raise InputError(f"unknown metric {metric!r}; valid: {', '.join(METRICS)}")
+        raise InputError(f"unknown metric {metric!r}; valid: {', '.join(METRICS)}", param="metric")
     if by not in ("framework", "package"):
-        raise InputError(f"--by must be framework or package, not {by!r}")
+        raise InputError(f"{opt('by')} must be framework or package, not {by!r}")
     if window not in WINDOWS:
-        raise InputError(f"--window must be 30d or 365d, not {window!r}")
+        raise InputError(f"{opt('window')} must be 30d or 365d, not {window!r}")
     if date_from and date_to and date_from > date_to:
-        raise InputError("--from is after --to")
+        raise InputError(f"{opt('from')} is after {opt('to')}")
     obs, used = observations(atlas, metric, window=window, snapshot_id=snapshot_id)
     definitions = primaries(metric)
     if metric in ("jobs", "questions"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from fwatlas import vocabulary as vocab
+from fwatlas.sources.base import fill_hint, ingest_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Snapshot
 
@@ -20,17 +21,13 @@ By = Literal["framework", "package"]
 WINDOWS: tuple[str, ...] = ("30d", "365d")
 UNITS = {"downloads": "downloads", "stars": "stars", "dependents": "dependent projects",
          "jobs": "job posts", "questions": "questions"}
-#: which source kind and table each metric reads, and the `fwatlas ingest` that fills it
+#: which source kind and table each metric reads, and the command that fills it
 FILLED_BY = {
-    "downloads": ("pypi-downloads", "pypi_downloads",
-                  "fwatlas ingest pypi-downloads <dump.json | series.csv>"),
-    "stars": ("github", "github_repos",
-              "fwatlas refresh github (or fwatlas ingest github <best-of folder | stars.tsv>)"),
-    "dependents": ("github", "github_repos", "fwatlas ingest github <best-of folder>"),
-    "jobs": ("jobs", "job_postings",
-             "fwatlas refresh jobs (or fwatlas ingest jobs <hn-terms.csv | sites.csv>)"),
-    "questions": ("qa", "qa_counts",
-                  "fwatlas refresh qa (or fwatlas ingest qa <stackoverflow folder | dump.csv>)"),
+    "downloads": ("pypi-downloads", "pypi_downloads", ingest_hint("pypi-downloads")),
+    "stars": ("github", "github_repos", fill_hint("github")),
+    "dependents": ("github", "github_repos", ingest_hint("github", "<best-of folder>")),
+    "jobs": ("jobs", "job_postings", fill_hint("jobs")),
+    "questions": ("qa", "qa_counts", fill_hint("qa")),
 }
 
 
