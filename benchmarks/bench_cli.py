@@ -32,7 +32,6 @@ INPUTS = [
     ("qa", "dsse_questions/all_questions_2014-05_to_2024-08.csv"),
     ("paper-code", "paper_code_2022_2025/code_links.csv"),
     ("coverage", "transformers_framework_coverage/transformers_arch_framework_coverage.csv"),
-    ("repos", "code_corpus"),
 ]
 COMMANDS = ["facts", "verdict", "status", "availability", "research", "signals", "vitality",
             "deploy-matrix", "report"]
@@ -46,6 +45,11 @@ def full_store() -> Path:
     for kind, rel in INPUTS:
         subprocess.run([*FWATLAS, "ingest", kind, str(SHARED / rel), "--db", str(db)],
                        check=True, capture_output=True)
+    # scan takes the corpus's archives as paths (a folder's archives are not opened)
+    archives = sorted(str(a) for a in (SHARED / "code_corpus").iterdir()
+                      if a.suffix in (".whl", ".zip", ".gz"))
+    subprocess.run([*FWATLAS, "scan", *archives, "--db", str(db)], check=True,
+                   capture_output=True)
     registry = ROOT / "tests/signals/fixtures/registry"
     if registry.is_dir():
         subprocess.run([*FWATLAS, "ingest", "registry", str(registry), "--db", str(db)],
