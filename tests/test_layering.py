@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "src" / "fwatlas"
 FRONT = {"cli", "web", "report", "figures", "payloads"}
 #: what the store may import: the neutral modules below it
-STORE_MAY = {"errors", "settings", "fwatlas", "jsonable", "hashing", "stats", "vocabulary"}
+STORE_MAY = {"errors", "settings", "fwatlas", "jsonable", "hashing", "stats", "vocabulary",
+             "yamlio"}
 FORBIDDEN: dict[str, set[str]] = {
     "sources": {"store", "analyses", *FRONT},
     "analyses": FRONT,

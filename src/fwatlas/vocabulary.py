@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, get_args
 
-import yaml
+from fwatlas.yamlio import load_yaml
 
 
 class Framework(StrEnum):
@@ -42,7 +42,7 @@ HUB_METHODS: tuple[str, ...] = get_args(HubMethod)
 def raw() -> dict[str, Any]:
     """The parsed vocabulary file (package data)."""
     text = resources.files("fwatlas").joinpath("data/vocabulary.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from fwatlas.advisor.conditions import validate_condition
 from fwatlas.errors import InputError, opt
+from fwatlas.yamlio import load_yaml
 
 Recommendation = Literal["pytorch", "tensorflow", "jax", "keras"]
 RULESETS: tuple[str, ...] = ("article-2022", "current")
@@ -121,7 +122,7 @@ class Ruleset(BaseModel):
 
 def _parse(text: str, label: str) -> Ruleset:
     try:
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        doc = load_yaml(text)
         return Ruleset.model_validate(doc)
     except yaml.YAMLError as exc:
         raise InputError(f"not a YAML file: {str(exc).splitlines()[0]}", path=label) from None

@@ -21,13 +21,9 @@ from pydantic import ValidationError
 from fwatlas.errors import InputError
 from fwatlas.kb.base import KbFileInfo, KnowledgeBase
 from fwatlas.kb.schema import Entry
+from fwatlas.yamlio import load_yaml
 
 BUNDLED_FILE = "tools.yaml"
-
-try:  # the C loader is several times faster; fall back where libyaml is absent
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class KbInvalid(InputError):
 def _parse(data: bytes, label: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The raw entries of one file, or the problems that make the whole file unusable."""
     try:
-        doc = yaml.load(data.decode("utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
+        doc = load_yaml(data.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return [], [Problem(label, None, None, f"not a YAML file: {first}")]

@@ -253,14 +253,12 @@ def bundled_facts() -> list[Fact]:
     """
     from importlib import resources
 
-    import yaml
-
     from fwatlas import __version__
     from fwatlas.probe.records import parse_lines
+    from fwatlas.yamlio import load_yaml
 
     root = resources.files("fwatlas").joinpath("data/reference")
-    index = yaml.load(root.joinpath("index.yaml").read_text("utf-8"),
-                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    index = load_yaml(root.joinpath("index.yaml").read_text("utf-8"))
     entry = next((d for d in index["datasets"] if d["dataset"] == DATASET), None)
     if entry is None:
         return []

@@ -7,9 +7,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from fwatlas.errors import InputError, opt
+from fwatlas.yamlio import load_yaml
 
 Stage = Literal["export", "load", "run", "parity"]
 STAGES: tuple[str, ...] = Stage.__args__  # type: ignore[attr-defined]
@@ -114,5 +113,4 @@ def load_spec() -> ProbeSpec:
     """The bundled paths (``fwatlas/probe/paths.yaml``)."""
     text = resources.files("fwatlas.probe").joinpath("paths.yaml").read_text("utf-8")
     # the C loader where PyYAML has it: the advisor reads this file on its cold start
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return parse(yaml.load(text, Loader=loader))  # noqa: S506
+    return parse(load_yaml(text))

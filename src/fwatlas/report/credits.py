@@ -12,9 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from fwatlas.origins import shown_origin, without_local_paths
+from fwatlas.yamlio import load_yaml
 
 __all__ = ["Credit", "credit_groups", "credits", "shown_origin", "without_local_paths"]
 
@@ -40,7 +39,7 @@ class Credit:
 @cache
 def _rules() -> tuple[dict[str, str], ...]:
     text = resources.files("fwatlas.report").joinpath("licences.yaml").read_text("utf-8")
-    return tuple(yaml.safe_load(text)["rules"])
+    return tuple(load_yaml(text)["rules"])
 
 
 def credit(source: dict[str, Any]) -> Credit:

@@ -226,9 +226,9 @@ def _setup_py(text: str) -> Declared:
 
 
 def _environment(text: str) -> Declared:
-    import yaml
+    from fwatlas.yamlio import load_yaml
 
-    data = yaml.safe_load(text) or {}
+    data = load_yaml(text) or {}
     out = []
     for dep in (data.get("dependencies") or []) if isinstance(data, dict) else []:
         if isinstance(dep, str):

@@ -17,9 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from fwatlas.errors import InputError
+from fwatlas.yamlio import load_yaml
 
 if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; read commands only need signals_config
     import pyarrow as pa
@@ -31,7 +30,7 @@ BATCH_ROWS = 65_536
 def signals_config() -> dict[str, Any]:
     """The parsed ``data/signals.yaml`` (primary lists, registry package set, support grid)."""
     text = resources.files("fwatlas").joinpath("data/signals.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 

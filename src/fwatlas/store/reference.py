@@ -16,9 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from fwatlas import __version__
+from fwatlas.yamlio import load_yaml
 
 if TYPE_CHECKING:
     import duckdb
@@ -58,7 +57,7 @@ def _root() -> Any:
 
 @cache
 def _index() -> tuple[_Dataset, ...]:
-    spec = yaml.safe_load(_root().joinpath("index.yaml").read_text("utf-8"))
+    spec = load_yaml(_root().joinpath("index.yaml").read_text("utf-8"))
     return tuple(_Dataset(**d) for d in spec["datasets"])
 
 

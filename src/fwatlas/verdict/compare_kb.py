@@ -22,6 +22,7 @@ import yaml
 
 from fwatlas.errors import InputError, NotFound, opt
 from fwatlas.kb.schema import STATUSES
+from fwatlas.yamlio import load_yaml
 
 if TYPE_CHECKING:
     from fwatlas.kb.base import KnowledgeBase
@@ -79,7 +80,7 @@ def side_from_file(path: Path, file_as: str = "auto") -> KbSide:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     try:
-        doc = yaml.safe_load(data.decode("utf-8"))
+        doc = load_yaml(data.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"not a YAML file: {first}", path=str(path)) from None

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from fwatlas.yamlio import load_yaml
 
 FILE = "freshness.yaml"
 
@@ -29,7 +29,7 @@ class Freshness:
 @cache
 def _config() -> dict[str, Any]:
     text = resources.files("fwatlas").joinpath("data", FILE).read_text("utf-8")
-    doc: dict[str, Any] = yaml.safe_load(text)
+    doc: dict[str, Any] = load_yaml(text)
     return doc
 
 

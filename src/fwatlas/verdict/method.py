@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 import yaml
 
 from fwatlas.errors import InputError
+from fwatlas.yamlio import load_yaml
 
 Read = Literal["value", "best", "count"]
 READS: tuple[str, ...] = get_args(Read)
@@ -187,7 +188,7 @@ def _round(raw: Any, frameworks: tuple[str, ...], where: str, label: str,
 def parse_method(text: str, label: str) -> Method:
     """Validate and build a method from YAML text; ``label`` names the file in errors."""
     try:
-        doc = yaml.safe_load(text)
+        doc = load_yaml(text)
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"not a YAML file: {first}", path=label) from None
