@@ -91,8 +91,8 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
     @app.get("/api/model/{model_id:path}", tags=["api"], summary="fwatlas model ID --json")
     async def api_model(model_id: Annotated[str, PathParam(max_length=300)],
                   snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return await api(("model", model_id, snapshot),
-                            lambda a: model_payload(a, model_id, snapshot=snapshot))
+        return await api(("model", model_id, snapshot), lambda a: model_payload(
+            a, model_id, snapshot=snapshot, table=gate.model_table(snapshot)))
 
     @app.get("/api/report", tags=["api"], summary="the report's sections as data")
     async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:

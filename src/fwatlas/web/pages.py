@@ -170,8 +170,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         snapshot = snapshot or None
         Option("snapshot", pattern=SNAPSHOT_ID).check(snapshot)  # an id, never a local file
         try:
-            info = gate.run(("model", model_id, snapshot),
-                            lambda a: model_payload(a, model_id, snapshot=snapshot))
+            info = gate.run(("model", model_id, snapshot), lambda a: model_payload(
+                a, model_id, snapshot=snapshot, table=gate.model_table(snapshot)))
         except NotFound as exc:
             return render(request, "model.html.j2", status=404, info=None, query=model_id,
                           close_matches=exc.close_matches, message=str(exc),

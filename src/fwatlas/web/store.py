@@ -16,11 +16,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fwatlas import settings
 from fwatlas.errors import FwatlasError
 from fwatlas.store.atlas import Atlas, open_atlas
+
+if TYPE_CHECKING:
+    from fwatlas.analyses.model_lookup import ModelTable
 
 T = TypeVar("T")
 IDLE_CLOSE_S = 2.0
@@ -51,6 +54,7 @@ class StoreGate:
         self._generation = 0  # bumped on every open: thread-local cursors of older ones are dead
         self._cursors: list[Atlas] = []
         self._active = 0  # computations running outside the lock
+        self._pending: dict[Hashable, threading.Event] = {}  # keys being computed now
         self.opens = 0  # how often the file was opened (tests and benchmarks read it)
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -129,32 +133,63 @@ class StoreGate:
 
     def run(self, key: Hashable, compute: Callable[[Atlas], T]) -> T:
         """``compute(atlas)`` memoised per (snapshot set, key); fwatlas errors are memoised too
-        (an unknown model stays unknown until the snapshots change)."""
-        with self._lock:
-            if self._atlas is None and self._snapshot_key is not None \
-                    and self.fingerprint() == self._fingerprint:
+        (an unknown model stays unknown until the snapshots change). Concurrent misses of one
+        key compute it once: the others wait for that answer (32 requests arriving together
+        for one advice ran it 32 times over, on two cores)."""
+        while True:
+            with self._lock:
+                if self._atlas is None and self._snapshot_key is not None \
+                        and self.fingerprint() == self._fingerprint:
+                    hit = self._lookup(key)
+                    if hit is not None:
+                        return hit
+                base = self._open()
                 hit = self._lookup(key)
                 if hit is not None:
+                    self._close_later()
                     return hit
-            base = self._open()
-            hit = self._lookup(key)
-            if hit is not None:
-                self._close_later()
-                return hit
-            self._active += 1
-            generation = self._generation
+                pending = self._pending.get(key)
+                if pending is None:
+                    pending = self._pending[key] = threading.Event()
+                    self._active += 1
+                    generation = self._generation
+                    break
+            # another thread computes this key: wait for it, then read its answer (or compute
+            # it here when it was not kept: too large, another error, or a newer store)
+            pending.wait()
         try:
             value: Any = compute(self._thread_atlas(base, generation))
         except FwatlasError as exc:
             value = _Failure(exc)
-        finally:
+        except BaseException:
             with self._lock:
                 self._active -= 1
+                self._pending.pop(key, None)
                 self._close_later()
+            pending.set()
+            raise
         with self._lock:
+            self._active -= 1
+            self._close_later()
             if generation == self._generation:
                 self._remember(key, value)
+            self._pending.pop(key, None)
+        pending.set()
         return self._unwrap(value)
+
+    def model_table(self, snapshot: str | None) -> ModelTable | None:
+        """The lookup rows of ``snapshot`` (None: the lookup's default), read once per snapshot
+        set and kept in the memo, or None when they would take over half of it (then each
+        lookup queries the store) or the lookup itself fails (it then says why)."""
+        from fwatlas.analyses.model_lookup import ModelTable, model_table
+
+        try:
+            table: ModelTable | bool = self.run(
+                ("model_table", snapshot),
+                lambda a: model_table(a, snapshot, max_bytes=self.memo_bytes // 2) or False)
+        except FwatlasError:
+            return None
+        return table if isinstance(table, ModelTable) else None
 
     def _remember(self, key: Hashable, value: Any) -> None:
         """Keep ``value``; evict the least recently used until both bounds hold."""
@@ -208,6 +243,9 @@ def _size(value: Any, depth: int = 0) -> int:
         return len(value) + 64
     if isinstance(value, _Failure):
         return 512 + len(str(value.error))
+    nbytes = getattr(value, "nbytes", None)  # a value that counts its own bytes (ModelTable)
+    if isinstance(nbytes, int):
+        return nbytes
     size = sys.getsizeof(value, 256)
     if depth < 2 and isinstance(value, dict):
         size += sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in value.items())
