@@ -13,10 +13,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fwatlas import __version__
 from fwatlas.payloads import (
@@ -49,6 +51,31 @@ def _static_path(name: str) -> Path:
     return Path(str(resources.files("fwatlas.report").joinpath("assets", name)))
 
 
+class _Headers:
+    """nosniff on every answer; the CSP and no referrer on pages. Plain ASGI: Starlette's
+    ``@app.middleware("http")`` ran every request through an extra task and memory stream
+    (a tenth of the server's CPU per memoised answer under load)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers["Content-Security-Policy"] = CSP
+                    headers["Referrer-Policy"] = "no-referrer"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
                as_of: dt.date | None = None, idle_close_s: float | None = None,
                snapshots: tuple[str, ...] = ()) -> FastAPI:
@@ -71,14 +98,7 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
     app.state.as_of = as_of
     errors.install(app)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    app.add_middleware(_Headers)
 
     async def api(key: Any, compute: Callable[[Atlas], dict[str, Any]]) -> Response:
         """A memoised answer straight from the event loop; a miss computes in a worker thread."""
