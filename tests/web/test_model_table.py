@@ -155,3 +155,29 @@ def test_concurrent_misses_of_one_key_compute_once(db: Path) -> None:
     gate.close()
     assert answers == [{"answer": 42}] * n
     assert len(calls) == 1
+
+
+def test_pages_are_kept_per_query_and_follow_a_new_snapshot(tmp_path: Path) -> None:
+    from fwatlas.web.app import create_app
+
+    db = tmp_path / "a.duckdb"
+    assert run_cli("ingest", "hub", str(write_hub_dump(tmp_path / "a.jsonl", _records(16))),
+                   "--db", str(db)).code == 0
+    app = create_app(db, idle_close_s=0.05)
+    with TestClient(app) as c:
+        first = c.get("/availability?by=task")
+        assert c.get("/availability?by=task").content == first.content
+        other = c.get("/availability?by=year")
+        assert other.content != first.content  # the query is part of the key
+        # a bad value is the same 422 page every time
+        bad = [c.get("/availability?by=nosuch") for _ in range(2)]
+        assert [b.status_code for b in bad] == [422, 422] and bad[0].content == bad[1].content
+        cached = app.state.gate.memo_size
+        assert cached > len(first.content) + len(other.content)  # both pages are kept
+        time.sleep(0.3)  # idle: the gate closed the file
+        r = run_cli("ingest", "hub", str(write_hub_dump(
+            tmp_path / "b.jsonl", _records(24))), "--db", str(db), subprocess_=True)
+        assert r.code == 0, r.err
+        after = c.get("/availability?by=task")
+    assert after.status_code == 200 and after.content != first.content
+    assert b"s2" in after.content and b"s2" not in first.content
