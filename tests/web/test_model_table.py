@@ -181,3 +181,35 @@ def test_pages_are_kept_per_query_and_follow_a_new_snapshot(tmp_path: Path) -> N
         after = c.get("/availability?by=task")
     assert after.status_code == 200 and after.content != first.content
     assert b"s2" in after.content and b"s2" not in first.content
+
+
+def test_api_replies_are_replayed_whole_and_follow_a_new_snapshot(tmp_path: Path) -> None:
+    from fwatlas.web.app import create_app
+
+    db = tmp_path / "a.duckdb"
+    assert run_cli("ingest", "hub", str(write_hub_dump(tmp_path / "a.jsonl", _records(16))),
+                   "--db", str(db)).code == 0
+    app = create_app(db, idle_close_s=0.05)
+    gate = app.state.gate
+    with TestClient(app) as c:
+        c.get("/api/snapshots")  # opens the store: a reply is kept under a known snapshot set
+        first = c.get("/api/availability?by=task")
+        kept = gate.memo_size
+        again = c.get("/api/availability?by=task")
+        assert (again.status_code, again.content) == (200, first.content)
+        assert {k: v for k, v in again.headers.items() if k != "date"} == \
+            {k: v for k, v in first.headers.items() if k != "date"}
+        assert gate.memo_size == kept  # replayed: nothing new computed or kept
+        # another query string is another answer; an error is not kept (built each time)
+        assert c.get("/api/availability?by=year").content != first.content
+        errors = [c.get("/api/availability?by=nosuch") for _ in range(2)]
+        assert [e.status_code for e in errors] == [422, 422]
+        assert not any(k[0] == "reply" and k[2] == b"by=nosuch" for k in gate._memo
+                       if isinstance(k, tuple))
+        time.sleep(0.3)  # idle: the gate closed the file
+        r = run_cli("ingest", "hub", str(write_hub_dump(tmp_path / "b.jsonl", _records(24))),
+                    "--db", str(db), subprocess_=True)
+        assert r.code == 0, r.err
+        after = c.get("/api/availability?by=task").json()
+    assert after["snapshot_id"] == "s2" and first.json()["snapshot_id"] == "s1"
+    assert after["total"] == first.json()["total"] + 8

@@ -226,15 +226,26 @@ class StoreGate:
             old, _ = self._memo.popitem(last=False)
             self.memo_size -= self._sizes.pop(old, 0)
 
-    def peek_json(self, key: Hashable) -> bytes | None:
-        """A memoised JSON answer without opening anything, or None (then call run_json)."""
+    def peek(self, key: Hashable) -> Any:
+        """A memoised value of the current snapshot set without opening anything, or None."""
         with self._lock:
             if self._snapshot_key is None:
                 return None
             if self._atlas is None and self.fingerprint() != self._fingerprint:
                 return None
-            hit: bytes | None = self._lookup(("json", key))
-            return hit
+            return self._lookup(key)
+
+    def keep(self, key: Hashable, value: Any, snapshot_key: tuple[Any, ...] | None) -> None:
+        """Memoise ``value``, computed while ``snapshot_key`` (read before) was current, unless
+        the snapshot set changed meanwhile (then it may answer for the old one)."""
+        with self._lock:
+            if snapshot_key is not None and snapshot_key == self._snapshot_key:
+                self._remember(key, value)
+
+    def peek_json(self, key: Hashable) -> bytes | None:
+        """A memoised JSON answer without opening anything, or None (then call run_json)."""
+        hit: bytes | None = self.peek(("json", key))
+        return hit
 
     def run_json(self, key: Hashable, compute: Callable[[Atlas], dict[str, Any]]) -> bytes:
         """Like :meth:`run`, memoising the encoded JSON: a memoised answer costs no encoding."""
