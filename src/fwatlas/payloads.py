@@ -17,6 +17,7 @@ from fwatlas.store.atlas import Atlas
 if TYPE_CHECKING:
     from fwatlas.advisor.engine import Advice
     from fwatlas.advisor.situation import Situation
+    from fwatlas.analyses.model_lookup import ModelTable
     from fwatlas.kb.base import KnowledgeBase
     from fwatlas.kb.matrix import DeployMatrix
 
@@ -50,12 +51,13 @@ def availability_payload(atlas: Atlas, *, method: str = "tags", weight: str = "c
     return envelope({"sources": av.sources_of(result, atlas), **result.as_dict()})
 
 
-def model_payload(atlas: Atlas, model_id: str, *, snapshot: str | None = None
-                  ) -> dict[str, Any]:
-    """``fwatlas model ID [--snapshot]``; unknown ids raise NotFound with close matches."""
+def model_payload(atlas: Atlas, model_id: str, *, snapshot: str | None = None,
+                  table: ModelTable | None = None) -> dict[str, Any]:
+    """``fwatlas model ID [--snapshot]``; unknown ids raise NotFound with close matches
+    (``table``: the snapshot's rows read once, as the web app keeps them)."""
     from fwatlas.analyses.model_lookup import model_lookup
 
-    info = model_lookup(atlas, model_id, snapshot_id=snapshot)
+    info = model_lookup(atlas, model_id, snapshot_id=snapshot, table=table)
     return envelope({"sources": [info.snapshot.source()], **info.as_dict()})
 
 

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fwatlas import settings
 from fwatlas.errors import FwatlasError
 from fwatlas.store.atlas import Atlas, open_atlas
+
+if TYPE_CHECKING:
+    from fwatlas.analyses.model_lookup import ModelTable
 
 T = TypeVar("T")
 IDLE_CLOSE_S = 2.0
@@ -47,10 +51,12 @@ class StoreGate:
         self._snapshot_key: tuple[Any, ...] | None = None
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._timer: threading.Timer | None = None
+        self._last_use = 0.0  # time.monotonic() of the last use
         self._local = threading.local()
         self._generation = 0  # bumped on every open: thread-local cursors of older ones are dead
         self._cursors: list[Atlas] = []
         self._active = 0  # computations running outside the lock
+        self._pending: dict[Hashable, threading.Event] = {}  # keys being computed now
         self.opens = 0  # how often the file was opened (tests and benchmarks read it)
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -105,7 +111,7 @@ class StoreGate:
     def _close(self) -> None:
         with self._lock:
             if self._active:  # a request is still reading: try again later
-                self._close_later()
+                self._arm(self.idle_close_s)
                 return
             for cursor in self._cursors:
                 cursor.close()
@@ -115,46 +121,94 @@ class StoreGate:
                 self._atlas = None
             self._timer = None
 
+    def _close_when_idle(self) -> None:
+        """The timer's callback: close once nothing used the store for ``idle_close_s``."""
+        with self._lock:
+            idle = time.monotonic() - self._last_use
+            if idle < self.idle_close_s:
+                self._arm(self.idle_close_s - idle)
+            else:
+                self._close()
+
     def _close_later(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(self.idle_close_s, self._close)
+        """Called under the lock after each use: one timer re-arms itself until the store has
+        been idle long enough (a new timer thread per request cost ~0.1 ms under the lock
+        that every memoised answer waits for)."""
+        self._last_use = time.monotonic()
+        if self._timer is None:
+            self._arm(self.idle_close_s)
+
+    def _arm(self, delay: float) -> None:
+        self._timer = threading.Timer(delay, self._close_when_idle)
         self._timer.daemon = True
         self._timer.start()
 
     def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
         self._close()
 
     def run(self, key: Hashable, compute: Callable[[Atlas], T]) -> T:
         """``compute(atlas)`` memoised per (snapshot set, key); fwatlas errors are memoised too
-        (an unknown model stays unknown until the snapshots change)."""
-        with self._lock:
-            if self._atlas is None and self._snapshot_key is not None \
-                    and self.fingerprint() == self._fingerprint:
+        (an unknown model stays unknown until the snapshots change). Concurrent misses of one
+        key compute it once: the others wait for that answer (32 requests arriving together
+        for one advice ran it 32 times over, on two cores)."""
+        while True:
+            with self._lock:
+                if self._atlas is None and self._snapshot_key is not None \
+                        and self.fingerprint() == self._fingerprint:
+                    hit = self._lookup(key)
+                    if hit is not None:
+                        return hit
+                base = self._open()
                 hit = self._lookup(key)
                 if hit is not None:
+                    self._close_later()
                     return hit
-            base = self._open()
-            hit = self._lookup(key)
-            if hit is not None:
-                self._close_later()
-                return hit
-            self._active += 1
-            generation = self._generation
+                pending = self._pending.get(key)
+                if pending is None:
+                    pending = self._pending[key] = threading.Event()
+                    self._active += 1
+                    generation = self._generation
+                    break
+            # another thread computes this key: wait for it, then read its answer (or compute
+            # it here when it was not kept: too large, another error, or a newer store)
+            pending.wait()
         try:
             value: Any = compute(self._thread_atlas(base, generation))
         except FwatlasError as exc:
             value = _Failure(exc)
-        finally:
+        except BaseException:
             with self._lock:
                 self._active -= 1
+                self._pending.pop(key, None)
                 self._close_later()
+            pending.set()
+            raise
         with self._lock:
+            self._active -= 1
+            self._close_later()
             if generation == self._generation:
                 self._remember(key, value)
+            self._pending.pop(key, None)
+        pending.set()
         return self._unwrap(value)
+
+    def model_table(self, snapshot: str | None) -> ModelTable | None:
+        """The lookup rows of ``snapshot`` (None: the lookup's default), read once per snapshot
+        set and kept in the memo, or None when they would take over half of it (then each
+        lookup queries the store) or the lookup itself fails (it then says why)."""
+        from fwatlas.analyses.model_lookup import ModelTable, model_table
+
+        try:
+            table: ModelTable | bool = self.run(
+                ("model_table", snapshot),
+                lambda a: model_table(a, snapshot, max_bytes=self.memo_bytes // 2) or False)
+        except FwatlasError:
+            return None
+        return table if isinstance(table, ModelTable) else None
 
     def _remember(self, key: Hashable, value: Any) -> None:
         """Keep ``value``; evict the least recently used until both bounds hold."""
@@ -172,15 +226,26 @@ class StoreGate:
             old, _ = self._memo.popitem(last=False)
             self.memo_size -= self._sizes.pop(old, 0)
 
-    def peek_json(self, key: Hashable) -> bytes | None:
-        """A memoised JSON answer without opening anything, or None (then call run_json)."""
+    def peek(self, key: Hashable) -> Any:
+        """A memoised value of the current snapshot set without opening anything, or None."""
         with self._lock:
             if self._snapshot_key is None:
                 return None
             if self._atlas is None and self.fingerprint() != self._fingerprint:
                 return None
-            hit: bytes | None = self._lookup(("json", key))
-            return hit
+            return self._lookup(key)
+
+    def keep(self, key: Hashable, value: Any, snapshot_key: tuple[Any, ...] | None) -> None:
+        """Memoise ``value``, computed while ``snapshot_key`` (read before) was current, unless
+        the snapshot set changed meanwhile (then it may answer for the old one)."""
+        with self._lock:
+            if snapshot_key is not None and snapshot_key == self._snapshot_key:
+                self._remember(key, value)
+
+    def peek_json(self, key: Hashable) -> bytes | None:
+        """A memoised JSON answer without opening anything, or None (then call run_json)."""
+        hit: bytes | None = self.peek(("json", key))
+        return hit
 
     def run_json(self, key: Hashable, compute: Callable[[Atlas], dict[str, Any]]) -> bytes:
         """Like :meth:`run`, memoising the encoded JSON: a memoised answer costs no encoding."""
@@ -208,6 +273,9 @@ def _size(value: Any, depth: int = 0) -> int:
         return len(value) + 64
     if isinstance(value, _Failure):
         return 512 + len(str(value.error))
+    nbytes = getattr(value, "nbytes", None)  # a value that counts its own bytes (ModelTable)
+    if isinstance(nbytes, int):
+        return nbytes
     size = sys.getsizeof(value, 256)
     if depth < 2 and isinstance(value, dict):
         size += sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in value.items())

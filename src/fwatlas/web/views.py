@@ -13,6 +13,7 @@ the library (and the CLI's error messages) already declare.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import re
 import urllib.parse
@@ -406,7 +407,10 @@ def views() -> tuple[View, ...]:
     )
 
 
+@functools.cache
 def navigation() -> tuple[tuple[str, str], ...]:
+    """(path, label) of every page in the navigation. Computed once: building the views
+    parses the verdict method's YAML (~20 ms), and every page rendered it again."""
     return tuple((v.path, v.nav) for v in views() if v.nav)
 
 
@@ -599,6 +603,14 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
     assert build is not None
 
     def page(request: Request) -> HTMLResponse:
+        from fwatlas.web.pages import memo_page
+
+        q = request.query_params
+        # the page shows its path and every query parameter (the form, the API link)
+        key = (view.path, request.url.path, tuple(q.multi_items()), _ctx(app))
+        return memo_page(gate, key, lambda: render_page(request))
+
+    def render_page(request: Request) -> HTMLResponse:
         from fwatlas.web.pages import render, sections_for
 
         q = request.query_params
