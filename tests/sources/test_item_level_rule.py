@@ -11,6 +11,7 @@ Every case writes its own small file.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,31 @@ def test_a_scan_creates_its_tables_with_its_first_rows(tmp_path: Path, db: Path)
     assert [r["primary"] for r in rows] == ["pytorch"], rows
     again = run_cli("scan", str(repo), "--db", str(db), "--workers", "1", "--json")
     assert again.code == 0 and again.json()["rows"][0]["already_scanned"] is True, again.err
+
+
+def _pypi_doc(name: str, **file_fields: object) -> dict:
+    wheel = {"filename": f"{name}-1.0-py3-none-any.whl", "packagetype": "bdist_wheel",
+             "upload_time_iso_8601": "2023-03-01T00:00:00Z", "size": 5, "yanked": False,
+             **file_fields}
+    return {"info": {"name": name, "version": "1.0"},
+            "releases": {"1.0": [{"upload_time_iso_8601": "2023-03-01T00:00:00Z",
+                                  "yanked": wheel["yanked"]}]},
+            "urls": [wheel]}
+
+
+@pytest.mark.parametrize("field,value,why", [
+    ("yanked", "false", "yanked is a JSON str, not true/false"),
+    ("size", 1.5, "size is a JSON float, not a whole number"),
+    ("size", -5, "negative size -5"),
+    ("filename", 7, "filename is a JSON int, not a string"),
+])
+def test_a_mistyped_registry_value_is_a_listed_package_not_a_coerced_one(
+        field: str, value: object, why: str, tmp_path: Path, db: Path) -> None:
+    """``bool("false")`` read a string as yanked and Arrow truncated a size of 1.5 to 1."""
+    folder = tmp_path / "reg"
+    (folder / "pypi").mkdir(parents=True)
+    (folder / "pypi" / "torch.json").write_text(json.dumps(_pypi_doc("torch")))
+    (folder / "pypi" / "jax.json").write_text(json.dumps(_pypi_doc("jax", **{field: value})))
+    result = _ingest_json("registry", folder, db, "--data-date", "2024-01-01")
+    assert result["skipped_items"] == [f"pypi:jax: {why}"], result["skipped_items"]
+    assert result["created"][0]["rows"] == 1
