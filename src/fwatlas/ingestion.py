@@ -33,11 +33,14 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
     store = Path(db) if db else settings.default_db_path()
     new_store = not store.exists()
     try:
-        with open_writer(store, components=[source.component]) as atlas:
+        # the kind's tables are created inside the ingest's own transaction, so a rejected
+        # first ingest of a kind leaves the store file exactly as it was
+        with open_writer(store) as atlas:
             return run_session(
                 atlas, str(path),
                 lambda session: module.ingest(session, path, data_date=data_date,
                                               options=options),
+                components=[source.component],
             )
     except BaseException:
         if new_store:  # a failed first ingest leaves no store behind, not an empty one

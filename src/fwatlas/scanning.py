@@ -100,12 +100,9 @@ def scan_paths(paths: Sequence[str], *, engine: str = "local", workers: int | No
                progress: Callable[[int, int], None] | None = None) -> ScanReport:
     """Scan ``paths`` and store the results; raises :class:`InputError` (store unchanged) when
     no path could be read, :class:`ScanInterrupted` on Ctrl-C (what was committed stays)."""
-    from fwatlas.scan import rules
-    from fwatlas.scan.detect import ScanOptions
+    from fwatlas import settings
     from fwatlas.scan.engines import check_ray_address, import_ray
-    from fwatlas.scan.run import ScanRequest, collect_tasks, default_workers, scan_tasks
-    from fwatlas.sources.repos import ScanStore, stored_row
-    from fwatlas.store.atlas import open_writer
+    from fwatlas.scan.run import collect_tasks
 
     check_options(engine=engine, workers=workers, batch_size=batch_size,
                   max_file_size=max_file_size, ray_address=ray_address)
@@ -114,7 +111,33 @@ def scan_paths(paths: Sequence[str], *, engine: str = "local", workers: int | No
         import_ray()
         if ray_address:
             check_ray_address(ray_address)
-    with open_writer(db, components=["repos"]) as atlas:
+    # the repos tables are created with the first stored batch (StreamedSnapshot), so a scan
+    # that stores nothing leaves the store file as it was
+    store_path = Path(db) if db else settings.default_db_path()
+    new_store = not store_path.exists()
+    try:
+        return _scan_into(store_path, paths, tasks, problems, engine=engine, workers=workers,
+                          ray_address=ray_address, full_parse=full_parse,
+                          max_file_size=max_file_size, batch_size=batch_size,
+                          data_date=data_date, progress=progress)
+    except InputError:
+        if new_store:  # a failed first scan leaves no store behind, not an empty one
+            for leftover in (store_path, Path(f"{store_path}.wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _scan_into(db: Path, paths: Sequence[str], tasks: Any, problems: Any, *, engine: str,
+               workers: int | None, ray_address: str | None, full_parse: bool,
+               max_file_size: int, batch_size: int, data_date: dt.date | None,
+               progress: Callable[[int, int], None] | None) -> ScanReport:
+    from fwatlas.scan import rules
+    from fwatlas.scan.detect import ScanOptions
+    from fwatlas.scan.run import ScanRequest, default_workers, scan_tasks
+    from fwatlas.sources.repos import ScanStore, stored_row
+    from fwatlas.store.atlas import open_writer
+
+    with open_writer(db) as atlas:
         store = ScanStore(atlas, origin=" ".join(paths)[:500], scanner=rules.signature(),
                           data_date=data_date or dt.datetime.now(dt.UTC).date(),
                           data_date_source="--data-date" if data_date else "scan date")

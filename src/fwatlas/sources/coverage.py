@@ -148,44 +148,86 @@ def write_csv(releases: list[Release], path: Path) -> None:
                         r.sha256 or "", "" if r.deprecated is None else r.deprecated])
 
 
-def _int(row: dict[str, str], col: str, line: int, path: Path) -> int:
-    value = (row.get(col) or "").strip()
-    if not value.isdigit():
-        raise InputError(f"line {line}: {col} must be a whole number, not {value!r}",
-                         path=str(path))
-    return int(value)
+def _count(row: dict[Any, Any], col: str) -> int:
+    value = row.get(col)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text.isdigit():  # "-5", "many", "1.5", a missing field
+        raise ValueError(f"{col} must be a whole number >= 0, not {text or value!r}")
+    if len(text) > 9:  # the store's INTEGER
+        raise ValueError(f"{col} {text[:24]!r} is out of range")
+    return int(text)
 
 
-def read_csv(path: Path) -> list[Release]:
-    """Releases of a coverage CSV; a missing column or a bad count rejects the file."""
+def _release(row: dict[Any, Any]) -> Release:
+    """One CSV row as a release; ``ValueError`` names the first value that is not its type."""
+    extra = row.get(None)  # csv.DictReader's key for the fields beyond the header
+    if extra:
+        raise ValueError(f"{len(extra) + len(row) - 1} fields, expected {len(row) - 1}")
+    day = (row.get("wheel_build_date") or "").strip()
+    try:
+        date = dt.date.fromisoformat(day) if day else None
+    except ValueError:
+        raise ValueError(f"wheel_build_date {day!r} is not a date") from None
+    dep = (row.get("n_deprecated") or "").strip()
+    rel = Release((row.get("version") or "").strip(), date, _count(row, "n_arch_any"),
+                  _count(row, "n_pytorch"), _count(row, "n_tensorflow"),
+                  _count(row, "n_flax"), _count(row, "n_deprecated") if dep else None,
+                  (row.get("wheel") or "").strip() or None,
+                  (row.get("sha256") or "").strip() or None)
+    if not rel.version:
+        raise ValueError("no version")
+    if max(rel.pytorch, rel.tensorflow, rel.jax) > rel.architectures:
+        raise ValueError("a framework count exceeds n_arch_any")
+    return rel
+
+
+def read_csv(path: Path, skipped: list[str] | None = None) -> list[Release]:
+    """Releases of a coverage CSV; a missing column, bytes that are not UTF-8 or a field over
+    the size bound reject the file.
+
+    A row that cannot be read as the declared types (a negative or non-numeric count, a bad
+    date, no version, a row the file cuts short) is an item-level problem (issue 15): listed
+    in ``skipped``, or – when the caller keeps no list – the file's error.
+    """
+    from fwatlas.sources.limits import ends_mid_row
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(describe(exc), path=str(path)) from exc
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS[:6] if c not in (reader.fieldnames or ())]
-    if missing:
-        raise InputError(f"not a coverage CSV: column {missing[0]!r} missing", path=str(path))
     out = []
-    for n, row in enumerate(reader, start=2):
-        day = (row.get("wheel_build_date") or "").strip()
+    problems: list[str] = []
+    try:
+        missing = [c for c in CSV_COLUMNS[:6] if c not in (reader.fieldnames or ())]
+        if missing:
+            raise InputError(f"not a coverage CSV: column {missing[0]!r} missing",
+                             path=str(path))
+        width = len(reader.fieldnames or ())
+        rows = list(reader)
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        raise InputError(f"line {reader.line_num + 1}: {describe(exc)}",
+                         path=str(path)) from None
+    cut = ends_mid_row(path)
+    for n, row in enumerate(rows, start=2):
+        if cut and n == len(rows) + 1 and sum(v is not None for v in row.values()) < width:
+            problems.append(f"{path.name} line {n}: the last row is cut "
+                            f"({sum(v is not None for v in row.values())} of {width} fields; "
+                            "the file ends mid-row)")
+            continue
         try:
-            date = dt.date.fromisoformat(day) if day else None
-        except ValueError:
-            raise InputError(f"line {n}: wheel_build_date {day!r} is not a date",
-                             path=str(path)) from None
-        dep = (row.get("n_deprecated") or "").strip()
-        rel = Release((row.get("version") or "").strip(), date, _int(row, "n_arch_any", n, path),
-                      _int(row, "n_pytorch", n, path), _int(row, "n_tensorflow", n, path),
-                      _int(row, "n_flax", n, path), int(dep) if dep.isdigit() else None,
-                      (row.get("wheel") or "").strip() or None,
-                      (row.get("sha256") or "").strip() or None)
-        if not rel.version:
-            raise InputError(f"line {n}: no version", path=str(path))
-        if max(rel.pytorch, rel.tensorflow, rel.jax) > rel.architectures:
-            raise InputError(f"line {n}: a framework count exceeds n_arch_any", path=str(path))
-        out.append(rel)
+            out.append(_release(row))
+        except ValueError as exc:
+            problems.append(f"{path.name} line {n} ({(row.get('version') or '?')[:40]}): "
+                            f"{exc}")
+    if problems and skipped is None:
+        raise InputError(problems[0], path=str(path))
+    if skipped is not None:
+        skipped.extend(problems)
     if not out:
+        if problems:
+            raise InputError(f"every row was skipped ({len(problems)}; first: {problems[0]})",
+                             path=str(path))
         raise InputError("the CSV holds no releases (empty input)", path=str(path))
     return out
 
@@ -208,7 +250,8 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     """One snapshot of ``coverage/transformers`` from a coverage CSV."""
     from fwatlas.hashing import content_hash
 
-    releases = read_csv(path)
+    skipped: list[str] = []
+    releases = read_csv(path, skipped)
     dates = [r.release_date for r in releases if r.release_date]
     builder = session.new_snapshot(
         kind=KIND, dataset=DATASET, content_hash=content_hash(path),
@@ -217,4 +260,5 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     if builder is None:
         return
     builder.insert(TABLE, releases_table(releases))
+    builder.skipped_items.extend(skipped)
     builder.note = f"{len(releases)} {LIBRARY} releases, counted from their wheels"

@@ -175,7 +175,7 @@ def best_of_stream(path: Path) -> GuardedReader:
                 continue
             yield row
 
-    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "projects"), SCHEMA),
+    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "projects", skipped), SCHEMA),
                           str(path))
     guard.skipped = skipped
     return guard
@@ -242,7 +242,8 @@ def daily_stream(path: Path) -> GuardedReader:
                 continue
             yield row
 
-    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows"), SCHEMA), str(path))
+    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows", skipped), SCHEMA),
+                          str(path))
     guard.skipped = skipped
     return guard
 

@@ -122,7 +122,25 @@ class HubDump:
 
     def stream(self) -> GuardedReader:
         batches = {"parquet": self._parquet, "jsonl": self._jsonl, "csv": self._csv}[self.layout]
-        return GuardedReader(SCHEMA, _nonempty(batches(), self.path), str(self.path))
+        return GuardedReader(SCHEMA, _nonempty(batches(), self.path, self), str(self.path))
+
+    def listed(self, item: str) -> None:
+        """One record that could not be read as the declared types (beyond MAX_LISTED:
+        counted, not listed)."""
+        if len(self.skipped) < MAX_LISTED:
+            self.skipped.append(item.splitlines()[0] if item.strip() else item)
+        else:
+            self.unlisted += 1
+
+    def first_problem(self) -> str | None:
+        """The first item-level problem met so far, for a one-line reject."""
+        if self.skipped:
+            return self.skipped[0]
+        if self.negative:
+            return f"{self.negative} record(s): a negative downloads or likes count"
+        if self.without_id:
+            return f"{self.without_id} record(s): no id or modelId"
+        return None
 
     # --- layouts ---
     def _parquet(self) -> Iterator[pa.RecordBatch]:
@@ -171,10 +189,7 @@ class HubDump:
                 except (ValueError, UnicodeDecodeError) as exc:
                     why = f"not valid JSON ({exc.msg})" if isinstance(
                         exc, json.JSONDecodeError) else describe(exc)
-                    if len(self.skipped) < MAX_LISTED:
-                        self.skipped.append(f"line {line_no}: {why}".splitlines()[0])
-                    else:
-                        self.unlisted += 1
+                    self.listed(f"line {line_no}: {why}")
                     continue
                 if len(rows) >= BATCH_ROWS:
                     yield self._normalise(pa.RecordBatch.from_pylist(rows, schema=schema))
@@ -186,14 +201,17 @@ class HubDump:
         import pyarrow.csv as pcsv
 
         names = list(self.columns.values())
+        tail = _cut_tail(self.path)
+
         def invalid(row: Any) -> str:  # a row with the wrong field count: a listed item
-            if len(self.skipped) < MAX_LISTED:
-                where = f"row {row.number}" if row.number is not None else \
-                    f"row {row.text[:60]!r}"
-                self.skipped.append(f"{where}: {row.actual_columns} fields, "
-                                    f"expected {row.expected_columns}")
+            where = f"row {row.number}" if row.number is not None else f"row {row.text[:60]!r}"
+            if tail is not None and row.actual_columns < row.expected_columns \
+                    and row.text.rstrip("\r\n") == tail:
+                self.listed(f"{where}: the last row is cut ({row.actual_columns} of "
+                            f"{row.expected_columns} fields; the file ends mid-row)")
             else:
-                self.unlisted += 1
+                self.listed(f"{where}: {row.actual_columns} fields, "
+                            f"expected {row.expected_columns}")
             return "skip"
 
         reader = pcsv.open_csv(
@@ -207,7 +225,34 @@ class HubDump:
         for batch in reader:
             yield self._normalise(batch)
 
+    def _drop_mistyped(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """A CSV count that is not a whole number (``many``, ``1.5``) is a skipped item named
+        by its model id – one such value used to reject the whole dump (issue 15)."""
+        bad: pa.Array | None = None
+        ids = batch.column(self.columns["id"])
+        for field in SCHEMA:
+            src = self.columns.get(field.name)
+            if src is None or not pa.types.is_integer(field.type):
+                continue
+            col = batch.column(src)
+            if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+                continue
+            text = pc.utf8_trim_whitespace(col)
+            ok = pc.fill_null(pc.or_(pc.equal(text, ""), pc.match_substring_regex(
+                text, r"^-?[0-9]{1,18}(\.0+)?$")), True)
+            wrong = pc.invert(ok)
+            if not pc.any(wrong).as_py():
+                continue
+            for i in pc.indices_nonzero(wrong).to_pylist():
+                value = str(text[i].as_py())
+                self.listed(f"model {str(ids[i].as_py())[:80]!r}: {field.name} "
+                            f"{value[:40]!r} is not a whole number")
+            bad = wrong if bad is None else pc.or_(bad, wrong)
+        return batch if bad is None else batch.filter(pc.invert(bad))
+
     def _normalise(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        if self.layout == "csv":
+            batch = self._drop_mistyped(batch)
         arrays = []
         for field in SCHEMA:
             src = self.columns.get(field.name)
@@ -239,12 +284,32 @@ class HubDump:
         return normal
 
 
-def _nonempty(batches: Iterator[pa.RecordBatch], path: Path) -> Iterator[pa.RecordBatch]:
+def _cut_tail(path: Path) -> str | None:
+    """The last line of an uncompressed text file that ends mid-row (no final newline), else
+    None: a short last row is then named as cut, not as a row of the wrong width."""
+    from fwatlas.sources.limits import ends_mid_row
+
+    if _compression(path) is not None or not ends_mid_row(path):
+        return None
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - (1 << 16)))
+        last = f.read().rsplit(b"\n", 1)[-1]
+    return last.decode("utf-8", "replace").rstrip("\r")
+
+
+def _nonempty(batches: Iterator[pa.RecordBatch], path: Path,
+              dump: HubDump | None = None) -> Iterator[pa.RecordBatch]:
+    """Pass batches through; a dump that yields no model is rejected whole – naming the first
+    skipped record when there were records, so "empty" is said only of an empty file."""
     seen = 0
     for b in batches:
         seen += b.num_rows
         yield b
     if seen == 0:
+        first = dump.first_problem() if dump is not None else None
+        if first is not None:
+            raise InputError(f"every record of the dump was skipped (first: {first})",
+                             path=str(path))
         raise InputError("the dump holds no models (empty input)", path=str(path))
 
 

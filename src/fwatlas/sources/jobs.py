@@ -137,7 +137,8 @@ def hn_stream(path: Path, header: list[str], records: Iterator[list[str]]) -> Gu
                        "subject": fw, "framework": fw, "postings": value or 0,
                        "total_posts": totals[month]}
 
-    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows"), SCHEMA), str(path))
+    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows", skipped), SCHEMA),
+                          str(path))
     guard.skipped = skipped
     return guard
 
@@ -178,7 +179,8 @@ def sites_stream(path: Path, header: list[str], records: Iterator[list[str]]) ->
             yield {"period_start": day, "site": site, "subject_kind": "framework",
                    "subject": fw, "framework": fw, "postings": postings, "total_posts": None}
 
-    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows"), SCHEMA), str(path))
+    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows", skipped), SCHEMA),
+                          str(path))
     guard.skipped = skipped
     return guard
 

@@ -144,8 +144,8 @@ def ingest_parts(kind: str, parts: list[Part], db: Path | str | None,
             builder.note = part.note
 
     try:
-        with open_writer(store, components=[source.component]) as atlas:
-            result = run_session(atlas, parts[0].origin, work)
+        with open_writer(store) as atlas:  # the kind's tables: inside the ingest's transaction
+            result = run_session(atlas, parts[0].origin, work, components=[source.component])
     except BaseException:
         if new_store:
             for leftover in (store, Path(f"{store}.wal")):

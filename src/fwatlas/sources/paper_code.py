@@ -137,12 +137,16 @@ def _read_csv(path: Path) -> ReadLinks:
         raise InputError(describe(exc), path=str(path)) from exc
     reader = csv.DictReader(io.StringIO(text))
     try:
-        return _read_csv_rows(path, reader)
+        return _read_csv_rows(path, reader, cut=not text.endswith(("\n", "\r")))
     except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
-        raise InputError(f"line {reader.line_num}: {exc}", path=str(path)) from None
+        raise InputError(f"line {reader.line_num + 1}: {exc}",
+                         path=str(path)) from None
 
 
-def _read_csv_rows(path: Path, reader: csv.DictReader[str]) -> ReadLinks:
+def _read_csv_rows(path: Path, reader: csv.DictReader[str], *, cut: bool = False
+                   ) -> ReadLinks:
+    """The links of a CSV; ``cut``: the file ends mid-row, so a short last row is listed as
+    cut (an item-level problem), never read as a link with its fields missing."""
     cols = set(reader.fieldnames or ())
     shared_form = {"venue_year", "github_repo"} <= cols
     if not shared_form and not {"venue", "year", "repo_url"} <= cols:
@@ -150,9 +154,15 @@ def _read_csv_rows(path: Path, reader: csv.DictReader[str]) -> ReadLinks:
                          "repo_url (or venue_year,title,github_repo)", path=str(path))
     links: list[Link] = []
     skipped: list[str] = []
+    records = list(reader)  # the whole text is in memory already
     rows = 0
-    for n, row in enumerate(reader, start=2):
+    for n, row in enumerate(records, start=2):
         rows += 1
+        if cut and n == len(records) + 1 and None in row.values():
+            have = sum(v is not None for v in row.values())
+            skipped.append(f"line {n}: the last row is cut ({have} of {len(row)} fields; the "
+                           "file ends mid-row)")
+            continue
         title = (row.get("title") or "").strip() or None
         if shared_form:
             m = re.fullmatch(r"([a-z][a-z0-9]*?)((?:19|20)\d{2})", (row["venue_year"] or "")

@@ -340,7 +340,12 @@ def read_published(path: Path) -> tuple[list[PublishedRow], list[tuple[str, str]
     rows: list[PublishedRow] = []
     skipped: list[tuple[str, str]] = []
     seen: set[tuple[str, int]] = set()
+    cut = not text.endswith(("\n", "\r"))  # the last row may be cut short
     for n, fields in enumerate(lines, start=1):
+        if cut and n == len(lines) and len(fields) < 5:
+            skipped.append((f"{path.name} row {n}", f"the last row is cut ({len(fields)} of 5 "
+                                                    "fields; the file ends mid-row)"))
+            continue
         try:
             row = parse_published_row(fields)
         except ValueError as exc:
@@ -394,8 +399,8 @@ def _metadata_records(path: Path) -> list[dict[str, Any]]:
             reader.fieldnames = header
             records: list[dict[str, Any]] = list(reader)
         except csv.Error as exc:
-            raise InputError(f"line {reader.line_num}: {describe(exc)}", path=str(path)) \
-                from None
+            raise InputError(f"line {reader.line_num + 1}: {describe(exc)}",
+                             path=str(path)) from None
         if records and not text.endswith(("\n", "\r")) and None in records[-1].values():
             records[-1] = {**records[-1], CUT_ROW: True}  # listed as a skipped item
     elif suffix in (".json", ".jsonl"):

@@ -166,7 +166,8 @@ def series_stream(path: Path) -> GuardedReader:
                 continue
             yield row
 
-    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows"), SCHEMA), str(path))
+    guard = GuardedReader(SCHEMA, batches(nonempty(gen(), path, "rows", skipped), SCHEMA),
+                          str(path))
     guard.skipped = skipped
     return guard
 

@@ -31,6 +31,7 @@ from fwatlas.hashing import content_hash
 from fwatlas.sources.base import GuardedReader
 from fwatlas.sources.jobs import framework_of, reported
 from fwatlas.sources.signal_rows import (
+    all_skipped,
     batches,
     csv_rows,
     parse_timestamp,
@@ -197,7 +198,8 @@ def dsse_stream(path: Path) -> GuardedReader:
                    "framework": framework_of(tag, month), "questions": n,
                    "total_questions": totals[month]}
         if not totals:
-            raise InputError("no questions in the file (empty input)", path=str(path))
+            raise InputError(all_skipped("questions", skipped) if skipped else
+                             "no questions in the file (empty input)", path=str(path))
         keras_from = vocab.keras3_date().replace(day=1)
         for month in sorted(totals):
             for fw in reported():

@@ -184,6 +184,34 @@ def _ts(text: Any) -> dt.datetime | None:
     return parse_timestamp(str(text))
 
 
+def _flag(value: Any, what: str) -> bool:
+    """A JSON true/false (absent: false); anything else is a ValueError, never ``bool()``'s
+    guess (``"false"`` would read as yanked)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValueError(f"{what} is a JSON {type(value).__name__}, not true/false")
+    return value
+
+
+def _size(value: Any) -> int | None:
+    """A file size: a whole number >= 0 or absent; a float, a string or a negative one is a
+    ValueError (Arrow would truncate 1.5 to 1 and store -5 as given)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"size is a JSON {type(value).__name__}, not a whole number")
+    if value < 0:
+        raise ValueError(f"negative size {value}")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is a JSON {type(value).__name__}, not a string")
+    return value
+
+
 def _prerelease(version: str) -> bool | None:
     from packaging.version import InvalidVersion, Version
 
@@ -199,10 +227,10 @@ def parse_pypi(doc: Any, name: str | None = None) -> Parsed:
             or not isinstance(doc.get("releases"), dict):
         raise ValueError("not a PyPI JSON API document (needs info and releases)")
     info = doc["info"]
-    package = str(info.get("name") or name or "")
+    package = _text(info.get("name") or name or "", "info.name")
     if not package or not info.get("version"):
         raise ValueError("the document names no package or version")
-    latest = str(info["version"])
+    latest = _text(info["version"], "info.version")
     releases = []
     for version, files in doc["releases"].items():
         times = [_ts(f.get("upload_time_iso_8601") or f.get("upload_time")) for f in files]
@@ -210,17 +238,17 @@ def parse_pypi(doc: Any, name: str | None = None) -> Parsed:
         releases.append({
             "registry": "pypi", "package": package, "version": version,
             "uploaded_at": min(stamps) if stamps else None,
-            "yanked": bool(files) and all(bool(f.get("yanked")) for f in files),
+            "yanked": bool(files) and all(_flag(f.get("yanked"), "yanked") for f in files),
             "yanked_reason": next((f.get("yanked_reason") for f in files
                                    if f.get("yanked_reason")), None),
             "deprecated": None, "prerelease": _prerelease(version),
         })
     files = [{
         "registry": "pypi", "package": package, "version": latest,
-        "filename": str(f["filename"]), "packagetype": f.get("packagetype"),
+        "filename": _text(f["filename"], "filename"), "packagetype": f.get("packagetype"),
         "python_version": f.get("python_version"), "requires_python": f.get("requires_python"),
         "uploaded_at": _ts(f.get("upload_time_iso_8601") or f.get("upload_time")),
-        "size": f.get("size"), "yanked": bool(f.get("yanked")),
+        "size": _size(f.get("size")), "yanked": _flag(f.get("yanked"), "yanked"),
     } for f in doc.get("urls") or [] if f.get("filename")]
     return Parsed({
         "registry": "pypi", "package": package, "framework": framework_of("pypi", package),
@@ -237,7 +265,7 @@ def parse_npm(doc: Any, name: str | None = None) -> Parsed:
     if not isinstance(doc.get("time"), dict):
         raise ValueError("the npm document has no `time` (release dates); fetch the full "
                          "document, not the abbreviated install metadata")
-    package = str(doc.get("name") or name or "")
+    package = _text(doc.get("name") or name or "", "name")
     latest = (doc.get("dist-tags") or {}).get("latest")
     if not package or not latest:
         raise ValueError("the document names no package or latest version")
@@ -262,7 +290,7 @@ def parse_npm(doc: Any, name: str | None = None) -> Parsed:
             "registry": "npm", "package": package, "version": latest,
             "filename": str(dist["tarball"]).rsplit("/", 1)[-1], "packagetype": "npm-tarball",
             "python_version": None, "requires_python": None,
-            "uploaded_at": _ts(doc["time"].get(latest)), "size": dist.get("unpackedSize"),
+            "uploaded_at": _ts(doc["time"].get(latest)), "size": _size(dist.get("unpackedSize")),
             "yanked": False,
         })
     return Parsed({

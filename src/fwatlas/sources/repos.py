@@ -29,6 +29,7 @@ from fwatlas.store.atlas import Atlas, Snapshot
 KIND = "repos"
 DATASET = "repos/scan"
 TABLE = "repo_frameworks"
+COMPONENT = "repos"  # the schema component of the tables below (sources.base)
 
 MIGRATIONS: list[str] = [
     """
@@ -117,7 +118,8 @@ class ScanStore:
         self.scanner = scanner
         self.snapshot = StreamedSnapshot(atlas, kind=KIND, dataset=DATASET, table=TABLE,
                                          origin=origin, data_date=data_date,
-                                         data_date_source=data_date_source)
+                                         data_date_source=data_date_source,
+                                         components=[COMPONENT])
 
     @property
     def num(self) -> int | None:
@@ -137,6 +139,8 @@ class ScanStore:
 
     def known_hashes(self) -> set[str]:
         """Content hashes already stored under the same rules (complete or resumable scans)."""
+        if not self.atlas.has_table(TABLE):  # no scan stored yet: the tables come with one
+            return set()
         rows = self.atlas.con.execute(
             f"SELECT DISTINCT r.content_hash FROM {TABLE} r JOIN snapshots s "  # noqa: S608
             "ON s.num = r.snapshot_id WHERE s.state IN ('complete', 'open') AND r.scanner = ?",
@@ -146,7 +150,7 @@ class ScanStore:
     def stored(self, hashes: Iterable[str]) -> dict[str, tuple[dict[str, Any], Snapshot]]:
         """The newest stored result (and its snapshot) for each content hash."""
         wanted = sorted(set(hashes))
-        if not wanted:
+        if not wanted or not self.atlas.has_table(TABLE):
             return {}
         result = self.atlas.con.execute(
             f"SELECT r.*, s.num FROM {TABLE} r JOIN snapshots s "  # noqa: S608

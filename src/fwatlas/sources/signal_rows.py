@@ -166,7 +166,8 @@ def csv_rows(path: Path, *, delimiter: str = ",", skipped: list[str] | None = No
                         yield previous
                     previous = rec
             except (UnicodeDecodeError, csv.Error) as exc:
-                raise InputError(f"line {reader.line_num}: {describe(exc)}",
+                # line_num counts the lines of the records read whole: the bad one is next
+                raise InputError(f"line {reader.line_num + 1}: {describe(exc)}",
                                  path=str(path)) from None
             if previous is None:
                 return
@@ -197,11 +198,20 @@ def batches(rows: Iterable[dict[str, Any]], schema: pa.Schema,
         yield pa.RecordBatch.from_pylist(chunk, schema=schema)
 
 
-def nonempty(rows: Iterable[dict[str, Any]], path: Path, what: str) -> Iterator[dict[str, Any]]:
-    """Pass rows through; an input that yields none is rejected as a whole."""
+def nonempty(rows: Iterable[dict[str, Any]], path: Path, what: str,
+             skipped: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """Pass rows through; an input that yields none is rejected as a whole – naming the first
+    of the reader's ``skipped`` records when there were any, so a file of bad rows is not
+    called empty."""
     seen = False
     for r in rows:
         seen = True
         yield r
     if not seen:
-        raise InputError(f"no {what} in the file (empty input)", path=str(path))
+        raise InputError(all_skipped(what, skipped) if skipped else
+                         f"no {what} in the file (empty input)", path=str(path))
+
+
+def all_skipped(what: str, skipped: Sequence[str]) -> str:
+    """The one-line reject of an input whose every record was skipped."""
+    return f"every one of the {what} was skipped ({len(skipped)}; first: {skipped[0]})"

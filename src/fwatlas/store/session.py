@@ -9,6 +9,7 @@ every table exactly as they were (DESIGN's failure policy).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -144,12 +145,15 @@ class IngestSession:
 
     def _complete(self) -> None:
         for b in self.builders:
-            if b.rows == 0 and b.skipped_items:
-                # every item skipped: an empty snapshot would become the newest one and hide
-                # the evidence before it, so the ingest is rejected whole (issue 15)
-                raise InputError(
+            if b.rows == 0:
+                # an empty snapshot would become the newest one and hide the evidence before
+                # it, so the ingest is rejected whole (issue 15) – whether every item was
+                # skipped or a reader kept nothing without saying why
+                raise InputError((
                     f"every item of {b.dataset} was skipped ({len(b.skipped_items)}; first: "
-                    f"{b.skipped_items[0]})".replace("\n", " "), path=self.origin)
+                    f"{b.skipped_items[0]})" if b.skipped_items else
+                    f"nothing of {b.dataset} could be stored (no record the reader keeps)"
+                ).replace("\n", " "), path=self.origin)
             if b.data_date is None:
                 raise InputError(
                     f"the data carries no date; pass {opt('data_date')} YYYY-MM-DD",
@@ -201,12 +205,22 @@ def _snapshot_dict(s: Snapshot) -> dict[str, Any]:
 COMMITS = [0]
 
 
-def run_session(atlas: Atlas, origin: str, work: Any) -> IngestResult:
-    """Run ``work(session)`` in one transaction; commit only if it and every check succeed."""
+def run_session(atlas: Atlas, origin: str, work: Any,
+                components: Sequence[str] = ()) -> IngestResult:
+    """Run ``work(session)`` in one transaction; commit only if it and every check succeed.
+
+    ``components`` are migrated inside that transaction: the first ingest of a kind creates
+    its tables, and a rejected one must not leave them behind – a rejected ingest leaves the
+    store file byte for byte as it was (issue 15).
+    """
     session = IngestSession(atlas=atlas, origin=origin)
     con = atlas.con
     con.execute("BEGIN TRANSACTION")
     try:
+        if components:
+            from fwatlas.store import schema
+
+            schema.migrate(con, components)
         work(session)
         session._complete()
         con.execute("COMMIT")
@@ -260,8 +274,12 @@ class StreamedSnapshot:
     """
 
     def __init__(self, atlas: Atlas, *, kind: str, dataset: str, table: str, origin: str,
-                 data_date: dt.date, data_date_source: str) -> None:
+                 data_date: dt.date, data_date_source: str,
+                 components: Sequence[str] = ()) -> None:
         self.atlas = atlas
+        #: migrated in the first batch's transaction: a run that stores nothing leaves the
+        #: store file as it was, not with the kind's empty tables (issue 15)
+        self.components = tuple(components)
         self.kind = kind
         self.dataset = dataset
         self.table = table
@@ -285,6 +303,10 @@ class StreamedSnapshot:
         con.execute("BEGIN TRANSACTION")
         try:
             if self.num is None:
+                if self.components:
+                    from fwatlas.store import schema
+
+                    schema.migrate(con, self.components)
                 self.num = open_snapshot(self.atlas, kind=self.kind, dataset=self.dataset,
                                          origin=self.origin, content_hash="pending",
                                          data_date=self.data_date,
