@@ -71,10 +71,6 @@ def _has_column(atlas: Atlas, table: str, column: str) -> bool:
     return bool(row and row[0][0])
 
 
-def _order(o: Observation) -> tuple[Any, ...]:
-    return (o.snapshot.rank(), o.at or dt.datetime.min)
-
-
 def observations(atlas: Atlas, metric: str, *, window: str = "30d",
                  snapshot_id: str | None = None) -> tuple[list[Observation], list[Snapshot]]:
     """Every observation of ``metric`` (deduplicated: the newest snapshot wins per key).
@@ -128,12 +124,19 @@ def _read(atlas: Atlas, metric: str, table: str, window: str, snaps: list[Snapsh
                                    None if value is None else float(value), snap,
                                    partial=partial))
     # one point per (series, day, subject): the newest snapshot's, then the day's last dump
-    best: dict[tuple[str, dt.date, str], Observation] = {}
+    # (each snapshot's rank and each subject's normal form computed once: ~26,000 rows a metric)
+    rank = {num: s.rank() for num, s in by_num.items()}
+    normal: dict[str, str] = {}
+    best: dict[tuple[str, dt.date, str], tuple[tuple[Any, ...], Observation]] = {}
     for o in out:
-        key = (o.series, o.date, _norm(metric, o.subject))
-        if key not in best or _order(o) > _order(best[key]):
-            best[key] = o
-    used = sorted({o.snapshot.id: o.snapshot for o in best.values()}.values(),
-                  key=lambda s: s.id)
-    return (tuple(sorted(best.values(), key=lambda o: (o.series, o.date, o.subject))),
-            tuple(used))
+        subject = normal.get(o.subject)
+        if subject is None:
+            subject = normal[o.subject] = _norm(metric, o.subject)
+        key = (o.series, o.date, subject)
+        order = (rank[o.snapshot.num], o.at or dt.datetime.min)
+        held = best.get(key)
+        if held is None or order > held[0]:
+            best[key] = (order, o)
+    kept = [o for _, o in best.values()]
+    used = sorted({o.snapshot.id: o.snapshot for o in kept}.values(), key=lambda s: s.id)
+    return (tuple(sorted(kept, key=lambda o: (o.series, o.date, o.subject))), tuple(used))
