@@ -314,16 +314,20 @@ def _swap_csv(data: bytes, pick: int, value: str, delimiter: str) -> bytes:
 def _swap_parquet(data: bytes, pick: int) -> bytes:
     """One column of a Parquet file rewritten with another type or a hostile value: the whole
     column as text, one value null, a negative or huge count, an empty id, a column dropped."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - not Parquet (any more): nothing to swap
+        return _swap_column(table, pick) if table.num_columns and table.num_rows else data
+    except Exception:  # noqa: BLE001 - not Parquet (any more), a flipped name: nothing to swap
         return data
-    if not table.num_columns or not table.num_rows:
-        return data
+
+
+def _swap_column(table: Any, pick: int) -> bytes:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     i = pick % table.num_columns
     name, col = table.column_names[i], table.column(i)
     how = (pick // table.num_columns) % 5
@@ -338,7 +342,7 @@ def _swap_parquet(data: bytes, pick: int) -> bytes:
     elif how == 2 and pa.types.is_integer(col.type):
         values = col.to_pylist()
         values[row] = -5 if row % 2 else (1 << 63) - 1
-        new = pa.array(values, col.type)
+        new = pa.array(values, pa.int64())
     elif how == 2 and pa.types.is_string(col.type):
         values = col.to_pylist()
         values[row] = "" if row % 2 else "<b>x</b>\n" + "9" * 200_000
