@@ -96,8 +96,128 @@ def _zip() -> bytes:
     return buf.getvalue()
 
 
+def _paper_code_csv() -> bytes:
+    # the shared data set's code_links.csv form (venue_year,title,github_repo,source_blob)
+    rows = [("cvpr2022", "360MonoDepth: High-Resolution 360° Monocular Depth Estimation",
+             "manurare/360monodepth"),
+            ("cvpr2022", "3D Shape Reconstruction From 2D Images", "junshengzhou/3DAttriFlow"),
+            ("naacl2024", "A Study, With Commas", "https://github.com/a-b/c.d"),
+            ("corl2024", "Robots", "org/robots.git")]
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["venue_year", "title", "github_repo", "source_blob"])
+    w.writerows([*r, "704594cce9d403a46f4959054418dc15b48fb85a"] for r in rows)
+    return out.getvalue().encode()
+
+
+def _paper_copilot() -> bytes:
+    # a Paper Copilot list: title, author, status, site, github (often empty, sometimes several)
+    return json.dumps([{"title": f"Paper {i}", "author": "A. B;C. D", "status": "Poster",
+                        "site": f"https://openaccess.thecvf.com/p{i}",
+                        "github": ["https://github.com/org/r0", "", "org/r2",
+                                   "https://github.com/o/r3; https://x.example/y"][i % 4]}
+                       for i in range(6)]).encode()
+
+
+def _coverage() -> bytes:
+    # the head of transformers_arch_framework_coverage.csv (the shared data set)
+    return (b"version,wheel_build_date,n_arch_any,n_pytorch,n_tensorflow,n_flax,n_tf_and_pt,"
+            b"n_flax_and_pt,n_pt_only,n_tf_only_no_pt,n_flax_only_no_pt,share_tf,share_flax,"
+            b"wheel,sha256\n"
+            b"3.0.0,2020-06-29,25,25,17,0,17,0,8,0,0,0.68,0.0,"
+            b"transformers-3.0.0-py3-none-any.whl,679f0060e47e740f\n"
+            b"4.0.0,2020-11-30,38,38,26,2,26,2,12,0,0,0.6842,0.0526,"
+            b"transformers-4.0.0-py3-none-any.whl,5b8618e8fe34de07\n"
+            b"4.6.0,2021-05-12,56,56,32,3,32,3,24,0,0,0.5714,0.0536,"
+            b"transformers-4.6.0-py3-none-any.whl,826e41f7831d967d\n")
+
+
+def _probe() -> bytes:
+    # what `fwatlas probe run` writes: one record per (path, model, size), exactly these fields
+    def record(path: str, model: str, ok: bool) -> dict[str, Any]:
+        return {"path": path, "model": model, "size": "tiny", "ok": ok, "supported": True,
+                "stage": None if ok else "load", "error": None if ok else "InvalidGraph: Erfc",
+                "export_s": 1.25 if ok else None, "artifact_bytes": 158_720 if ok else None,
+                "latency_ms": 1.6 if ok else None, "latency_p10_ms": 1.5 if ok else None,
+                "latency_p90_ms": 1.9 if ok else None, "source_latency_ms": 0.3,
+                "max_abs_diff": 2e-7 if ok else None,
+                "versions": {"python": "3.11.7", "torch": "2.13.0+cpu"},
+                "machine": {"cpu": "Test CPU", "cores": 2, "load_avg": [1.5, 1.0, 0.5],
+                            "measured_at": "2026-12-03T08:00:00+00:00"}}
+    return _jsonl([record("torch-onnx", "cnn", True), record("torch-onnx", "block", False),
+                   record("torch-export", "cnn", True)])
+
+
+def _best_of(day: str, stars: int) -> bytes:
+    # best-of-ml-python's <date>_projects.csv: an unnamed index column, labels as a list literal
+    head = (",name,github_id,pypi_id,labels,fork_count,open_issue_count,star_count,"
+            "dependent_project_count,github_dependent_project_count,contributor_count,"
+            "pypi_dependent_project_count,pypi_monthly_downloads\n")
+    rows = [("Tensorflow", "tensorflow/tensorflow", "tensorflow", "['tensorflow']"),
+            ("PyTorch", "pytorch/pytorch", "torch", "['pytorch']"),
+            ("Flax", "google/flax", "flax", "['jax']")]
+    return (head + "".join(
+        f'{i},{n},{g},{p},"{lab}",{83340.0 + i},{4158.0},{stars + i}.0,{131920.0},{109396.0},'
+        f'{3424.0},{22524.0},{9640712.0}\n' for i, (n, g, p, lab) in enumerate(rows))).encode()
+
+
+def _best_of_folder() -> dict[str, bytes]:
+    # a folder as `fwatlas ingest github DIR` reads it: two weekly files (one snapshot of
+    # the group) and a precomputed aggregate that is listed as ignored
+    return {"2024-01-04_projects.csv": _best_of("2024-01-04", 150_000),
+            "2024-01-11_projects.csv": _best_of("2024-01-11", 151_000),
+            "label_aggregates_weekly.csv": b"date,label,stars\n2024-01-04,pytorch,5\n"}
+
+
+def _papers_metadata() -> dict[str, bytes]:
+    # `fwatlas ingest papers DIR --metadata meta.csv`: paper text files named by id, and the
+    # metadata CSV (id, title, authors, venue, year) that is mutated
+    return {"meta.csv": (b"id,title,authors,venue,year\n"
+                         b"p1,Deep Nets,A. B;C. D,ICML,2019\n"
+                         b'p2,"Graphs, Fast",E. F,NeurIPS,2019\n'
+                         b"p3,Jax Everywhere,G. H,ICML,2019\n"),
+            "p1.txt": b"We implement our model in PyTorch (import torch).\n",
+            "p2.txt": b"Experiments use TensorFlow 2 and Keras.\n",
+            "p3.txt": b"Our code is written in JAX with Flax.\n"}
+
+
+def _hub_parquet() -> bytes:
+    # rows shaped like the cfahlgren1/hub-stats models Parquet (../shared/reference/hub-stats.md)
+    import tempfile
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "models.parquet"
+        con = duckdb.connect(":memory:")
+        con.execute(f"""COPY (SELECT * FROM (VALUES
+            ('org/m0', 'org', TIMESTAMPTZ '2023-01-02 00:00:00+00',
+             TIMESTAMPTZ '2024-05-01 10:00:00+00', ['pytorch', 'safetensors', 'en'],
+             'transformers', 'fill-mask', 120, 5000, 3,
+             {{'models': [{{'_id': 'a1', 'id': 'base/m'}}], 'relation': 'finetune'}},
+             {{'parameters': {{'BF16': 1000, 'F32': 20}}, 'total': 1020}}),
+            ('org/m1', 'org', TIMESTAMPTZ '2022-03-04 00:00:00+00',
+             TIMESTAMPTZ '2023-07-01 00:00:00+00', ['tf', 'keras'], 'keras', NULL, 0, 40, 0,
+             NULL, NULL),
+            ('x/m2', 'x', TIMESTAMPTZ '2024-02-02 00:00:00+00',
+             TIMESTAMPTZ '2024-02-03 00:00:00+00', ['jax', 'gguf'], NULL, 'text-generation',
+             7, 7, 1, NULL, NULL))
+            AS t(id, author, createdAt, lastModified, tags, library_name, pipeline_tag,
+                 downloads, downloadsAllTime, likes, baseModels, safetensors))
+            TO '{out}' (FORMAT PARQUET)""")
+        con.close()
+        return out.read_bytes()
+
+
+#: a seed: one file's bytes, or several files (relative name -> bytes) of which the SEEDS entry's
+#: file name is the one mutated and the rest are written unchanged beside it
+Seed = Callable[[], "bytes | dict[str, bytes]"]
+#: ingest options that name a file of the input folder (resolved there), and ``_path``: what
+#: to ingest (the folder "." instead of the mutated file)
+IN_FOLDER_OPTIONS = ("metadata", "_path")
+
 #: reader name -> (kind, file name, seed bytes, ingest options)
-SEEDS: dict[str, tuple[str, str, Callable[[], bytes], dict[str, Any]]] = {
+SEEDS: dict[str, tuple[str, str, Seed, dict[str, Any]]] = {
     "hub-jsonl": ("hub", "models.jsonl", _models, {}),
     "hub-csv": ("hub", "models.csv", _models_csv, {}),
     "papers-list": ("papers", "icml_2019.json", _paper_list, {}),
@@ -126,6 +246,14 @@ SEEDS: dict[str, tuple[str, str, Callable[[], bytes], dict[str, Any]]] = {
         b"2,2019-02-03T11:00:00,<pytorch>\n3,2020-03-04T12:00:00,<jax><python>\n"), {}),
     "registry": ("registry", "torch.json", _registry, {}),
     "repos": ("repos", "project.zip", _zip, {}),
+    "paper-code-csv": ("paper-code", "code_links.csv", _paper_code_csv, {}),
+    "paper-code-copilot": ("paper-code", "cvpr2024.json", _paper_copilot, {}),
+    "coverage": ("coverage", "transformers_arch_framework_coverage.csv", _coverage, {}),
+    "probe": ("probe", "results.jsonl", _probe, {}),
+    "github-best-of": ("github", "2024-01-04_projects.csv", _best_of_folder, {"_path": "."}),
+    "papers-metadata": ("papers", "meta.csv", _papers_metadata,
+                        {"metadata": "meta.csv", "_path": ".", "workers": 1}),
+    "hub-parquet": ("hub", "models.parquet", _hub_parquet, {}),
 }
 
 
@@ -183,6 +311,53 @@ def _swap_csv(data: bytes, pick: int, value: str, delimiter: str) -> bytes:
     return out.getvalue().encode()
 
 
+def _swap_parquet(data: bytes, pick: int) -> bytes:
+    """One column of a Parquet file rewritten with another type or a hostile value: the whole
+    column as text, one value null, a negative or huge count, an empty id, a column dropped."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+        return _swap_column(table, pick) if table.num_columns and table.num_rows else data
+    except Exception:  # noqa: BLE001 - not Parquet (any more), a flipped name: nothing to swap
+        return data
+
+
+def _swap_column(table: Any, pick: int) -> bytes:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    i = pick % table.num_columns
+    name, col = table.column_names[i], table.column(i)
+    how = (pick // table.num_columns) % 5
+    row = pick % table.num_rows
+    if how == 0:
+        new = pc.cast(col, pa.string()) if not pa.types.is_nested(col.type) else \
+            pa.array([str(v) for v in col.to_pylist()])
+    elif how == 1:
+        values = col.to_pylist()
+        values[row] = None
+        new = pa.array(values, col.type)
+    elif how == 2 and pa.types.is_integer(col.type):
+        values = col.to_pylist()
+        values[row] = -5 if row % 2 else (1 << 63) - 1
+        new = pa.array(values, pa.int64())
+    elif how == 2 and pa.types.is_string(col.type):
+        values = col.to_pylist()
+        values[row] = "" if row % 2 else "<b>x</b>\n" + "9" * 200_000
+        new = pa.array(values, col.type)
+    elif how == 3:
+        out = io.BytesIO()
+        pq.write_table(table.remove_column(i), out)
+        return out.getvalue()
+    else:
+        new = pa.array([1.5] * table.num_rows)
+    out = io.BytesIO()
+    pq.write_table(table.set_column(i, name, new), out)
+    return out.getvalue()
+
+
 mutation = st.one_of(
     st.tuples(st.just("flip"), st.floats(0, 1), st.integers(0, 255)),
     st.tuples(st.just("truncate"), st.floats(0, 1), st.just(0)),
@@ -207,7 +382,9 @@ def mutate(name: str, data: bytes, steps: list[tuple[str, float, int]]) -> bytes
             data = data[:pos] + b"[" * n + data[pos:]
         elif op == "swap":
             kind, fname = SEEDS[name][0], SEEDS[name][1]
-            if fname.endswith((".json", ".jsonl")):
+            if fname.endswith(".parquet"):
+                data = _swap_parquet(data, n)
+            elif fname.endswith((".json", ".jsonl")):
                 data = _swap_json(data, n, SWAPS[n % len(SWAPS)])
             elif fname.endswith((".csv", ".tsv")) and kind != "hub" or fname.endswith(".csv"):
                 data = _swap_csv(data, n, CSV_SWAPS[n % len(CSV_SWAPS)],
@@ -255,6 +432,10 @@ class Store:
 
         opts = dict(options)
         when = dt.date.fromisoformat(opts.pop("data_date")) if "data_date" in opts else None
+        for key in IN_FOLDER_OPTIONS:
+            if key in opts:
+                opts[key] = str(path.parent / opts[key])
+        path = Path(opts.pop("_path", path))
         return run_session(self.atlas, str(path), lambda s: self.module.ingest(
             s, path, data_date=when, options=opts))
 
@@ -279,8 +460,10 @@ def test_a_mutated_input_is_accepted_or_rejected_whole(name: str, tmp_path: Path
 
     kind, fname, seed, options = SEEDS[name]
     store = Store(kind)
-    original = seed()
-    assert store.ingest(_write(tmp_path, fname, original), options).created, \
+    made = seed()
+    beside = made if isinstance(made, dict) else None
+    original = made[fname] if isinstance(made, dict) else made
+    assert store.ingest(_write(tmp_path, fname, original, beside), options).created, \
         "the unmutated seed must ingest"
     counts = FIGURES.setdefault(name, Counter())
 
@@ -289,7 +472,7 @@ def test_a_mutated_input_is_accepted_or_rejected_whole(name: str, tmp_path: Path
     @given(steps=st.lists(mutation, min_size=1, max_size=3))
     def check(steps: list[tuple[str, float, int]]) -> None:
         data = mutate(name, original, steps)
-        path = _write(tmp_path, fname, data)
+        path = _write(tmp_path, fname, data, beside)
         before = store.state()
         start = time.monotonic()
         try:
@@ -310,8 +493,12 @@ def test_a_mutated_input_is_accepted_or_rejected_whole(name: str, tmp_path: Path
     check()
 
 
-def _write(tmp: Path, name: str, data: bytes) -> Path:
+def _write(tmp: Path, name: str, data: bytes, beside: dict[str, bytes] | None = None) -> Path:
+    """Write the (mutated) file, and the seed's other files unchanged beside it."""
     path = tmp / "in" / name
     path.parent.mkdir(exist_ok=True)
+    for other, content in (beside or {}).items():
+        if other != name:
+            (path.parent / other).write_bytes(content)
     path.write_bytes(data)
     return path

@@ -92,9 +92,13 @@ def _number(value: Any, name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{name} is not a number")
-    if not math.isfinite(value) or value < 0:
+    try:
+        number = float(value)  # an integer past the float range (10**400) overflows here
+    except OverflowError:
+        raise ValueError(f"{name} is too large to be a number of seconds") from None
+    if not math.isfinite(number) or number < 0:
         raise ValueError(f"{name} is {value}, not a finite non-negative number")
-    return float(value)
+    return number
 
 
 def from_dict(obj: Any) -> ProbeRecord:
@@ -121,8 +125,8 @@ def from_dict(obj: Any) -> ProbeRecord:
         raise ValueError("error is not a string")
     size_bytes = obj["artifact_bytes"]
     if size_bytes is not None and (isinstance(size_bytes, bool) or not isinstance(size_bytes, int)
-                                   or size_bytes < 0):
-        raise ValueError("artifact_bytes is not a non-negative integer")
+                                   or not 0 <= size_bytes < 2**63):  # the int64 column
+        raise ValueError("artifact_bytes is not a non-negative 64-bit integer")
     versions, machine = obj["versions"], obj["machine"]
     if not isinstance(versions, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in versions.items()):

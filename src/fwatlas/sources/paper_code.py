@@ -173,7 +173,8 @@ def _read_csv_rows(path: Path, reader: csv.DictReader[str], *, cut: bool = False
             venue, year_text, raw_repo = (_venue(row.get("venue") or ""),
                                           (row.get("year") or "").strip(), row.get("repo_url"))
         label = f"line {n} ({title or 'untitled'})"
-        if not venue or not year_text.isdigit():
+        if not venue or not re.fullmatch(r"[0-9]{4}", year_text) \
+                or not 1900 <= int(year_text) <= 2200:  # ASCII, and within the int32 column
             skipped.append(f"{label}: no venue or year")
             continue
         repo = github_repo(raw_repo)

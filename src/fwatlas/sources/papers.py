@@ -112,7 +112,9 @@ def parse_year(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         year = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{4}", value.strip()):
+        # ASCII digits only: str.isdigit() admits '²⁰¹⁹', which int() refuses, and a
+        # 5,000-digit string, which int() refuses too (Python's digit limit)
         year = int(value.strip())
     else:
         return None
