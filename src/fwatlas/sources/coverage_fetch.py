@@ -12,7 +12,6 @@ offline, exit 3.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -21,6 +20,7 @@ from fwatlas import settings
 from fwatlas.errors import InputError, NotFound, SourceUnavailable
 from fwatlas.sources.coverage import DATASET, LIBRARY, Release, count_wheel, write_csv
 from fwatlas.sources.http_fetch import Request, fetch_all
+from fwatlas.sources.limits import parse_json
 from fwatlas.store.session import IngestResult
 
 BATCH = 4  # wheels held in memory at once (a v5 wheel is ~12 MB)
@@ -61,7 +61,7 @@ def fetch_releases(versions: list[str]) -> tuple[list[Release], list[str]]:
     if doc_res.status != 200:
         raise SourceUnavailable(f"{base}/pypi/{LIBRARY}/json: HTTP {doc_res.status}")
     try:
-        known = json.loads(doc_res.body)["releases"]
+        known = parse_json(doc_res.body)["releases"]
         if not isinstance(known, dict):
             raise TypeError("releases is not an object")
     except (ValueError, KeyError, TypeError) as exc:

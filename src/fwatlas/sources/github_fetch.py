@@ -20,7 +20,6 @@ requests an hour are enough for the default list, not for ``--history``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources import github as gh
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
+from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import Part, ingest_parts, month_end, today
 from fwatlas.sources.registry_fetch import http_policy
 from fwatlas.sources.signal_rows import parse_timestamp, signals_config
@@ -98,7 +98,7 @@ def repo_url(repo: str) -> str:
 
 def _message(res: Response) -> str:
     try:
-        msg = json.loads(res.body).get("message")
+        msg = parse_json(res.body).get("message")
     except (ValueError, AttributeError):
         msg = None
     return f": {msg}" if msg else ""
@@ -144,7 +144,7 @@ def fetch_current(repos: list[str], *, concurrency: int = DEFAULT_CONCURRENCY,
             problems.append(f"{res.key}: {problem(res)}")
             continue
         try:
-            doc = json.loads(res.body)
+            doc = parse_json(res.body)
             full = str(doc["full_name"])
             key = doc.get("id", full)
             row: dict[str, Any] = {
@@ -206,7 +206,7 @@ def fetch_history(stars: dict[str, int], *, concurrency: int = DEFAULT_CONCURREN
                             f"{problem(res)}; no history")
             continue
         try:
-            page = json.loads(res.body)
+            page = parse_json(res.body)
             days.setdefault(repo, []).extend(parse_timestamp(str(s["starred_at"])).date()
                                              for s in page)
         except (ValueError, KeyError, TypeError) as exc:

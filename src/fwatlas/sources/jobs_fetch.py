@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from functools import cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from fwatlas.errors import SourceUnavailable
 from fwatlas.sources import jobs as jb
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
+from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import (
     Part,
     ingest_parts,
@@ -99,7 +99,7 @@ def find_threads(since: dt.date, *, progress: bool = False) -> dict[dt.date, str
         if res.status != 200:
             raise SourceUnavailable(f"{res.url}: HTTP {res.status} listing the hiring threads")
         try:
-            doc = json.loads(res.body)
+            doc = parse_json(res.body)
             pages.extend(doc["hits"])
             total_pages = int(doc.get("nbPages") or 1)
         except (ValueError, KeyError, TypeError) as exc:
@@ -188,7 +188,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
             problems.append(f"{label}: unreadable ({res.error or f'HTTP {res.status}'})")
             continue
         try:
-            thread = json.loads(res.body)
+            thread = parse_json(res.body)
             if not isinstance(thread, dict):
                 raise TypeError("not an item object")
             posts, per_fw, per_term = count_posts(thread, month)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from fwatlas.errors import InputError, opt
 from fwatlas.hashing import content_hash, file_sha256
 from fwatlas.sources.base import describe
+from fwatlas.sources.limits import parse_json
 from fwatlas.textscan import TextMatch, frameworks_from_words
 
 if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; `research` needs only the names here
@@ -444,8 +445,8 @@ def _metadata_authors(value: Any) -> list[str] | None:
     text = str(value).strip()
     if text.startswith("["):
         try:
-            return _authors(json.loads(text))
-        except json.JSONDecodeError:
+            return _authors(parse_json(text))
+        except ValueError:  # malformed, or nested too deeply: the record is a skipped item
             return None
     return [a.strip() for a in text.split(";") if a.strip()]
 

@@ -8,7 +8,6 @@ on disk, then ingested as a snapshot of ``pypi-downloads/top-30d``. Offline: one
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
+from fwatlas.sources.limits import parse_json
 from fwatlas.store.session import IngestResult
 
 
@@ -35,7 +35,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     if res.status != 200:
         raise SourceUnavailable(f"{url}: HTTP {res.status}")
     try:
-        doc = json.loads(res.body)
+        doc = parse_json(res.body)
         stamp = str(doc["last_update"])
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"the server's response is not a top-pypi-packages dump ({exc})",

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -34,6 +33,7 @@ from fwatlas.sources import qa
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.jobs import reported
+from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import (
     Part,
     ingest_parts,
@@ -178,7 +178,7 @@ class Quota:
 
 def _doc(res: Response) -> dict[str, Any]:
     try:
-        doc = json.loads(res.body) if res.body else {}
+        doc = parse_json(res.body) if res.body else {}
     except ValueError:
         return {}
     return doc if isinstance(doc, dict) else {}

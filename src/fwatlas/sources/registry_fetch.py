@@ -28,6 +28,7 @@ from fwatlas.errors import InputError, SourceUnavailable, opt
 from fwatlas.sources import registry as reg
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, Stats, fetch_all
+from fwatlas.sources.limits import parse_json
 from fwatlas.store.session import IngestResult
 
 DEFAULT_CONCURRENCY = 8  # as FWATLAS_REGISTRY_CONCURRENCY's default in fwatlas.settings
@@ -58,7 +59,7 @@ def cache_folder() -> Path:
 
 def _old_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     try:
-        data = json.loads((folder / reg.MANIFEST).read_text(encoding="utf-8"))
+        data = parse_json((folder / reg.MANIFEST).read_text(encoding="utf-8"))
         return {f"{p['registry']}:{p['package']}": p for p in data["packages"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -148,7 +149,7 @@ def _store(folder: Path, e: dict[str, Any], res: Response, prev: dict[str, Any] 
         return None
     if res.status == 200:
         try:
-            doc = json.loads(res.body)
+            doc = parse_json(res.body)
             trimmed = reg.trim_pypi(doc) if e["registry"] == "pypi" else reg.trim_npm(doc)
         except (ValueError, AttributeError, TypeError) as exc:
             e["problem"] = f"response is not a registry JSON document ({exc})"
