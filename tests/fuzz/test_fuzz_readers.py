@@ -259,9 +259,17 @@ SEEDS: dict[str, tuple[str, str, Seed, dict[str, Any]]] = {
 
 # --- mutations ---------------------------------------------------------------------------------
 
+#: values a swap writes into a slot; the slot comes from the step's integer and the value from
+#: its independent float, so every (field, value) pair can occur (one integer picking both
+#: left most pairs untried, and hid a superscript year and a 5,000-digit one)
 SWAPS: list[Any] = [None, -5, "x", [], {}, 1.5, True, "9" * 2000, [[["deep"]]], 10**30,
-                    "<b>x</b>"]
-CSV_SWAPS = ["-5", "", "x", "1e400", "<b>x</b>", "a\nb", '"', "9" * 200_000, "\x00"]
+                    "<b>x</b>", "²⁰¹⁹", "9" * 5000, "[" * 5000]
+CSV_SWAPS = ["-5", "", "x", "1e400", "<b>x</b>", "a\nb", '"', "9" * 200_000, "\x00", "²⁰¹⁹",
+             "9" * 5000, "[" * 5000]
+
+
+def _pick(values: list[Any], where: float) -> Any:
+    return values[min(int(where * len(values)), len(values) - 1)]
 
 
 def _swap_json(data: bytes, pick: int, value: Any) -> bytes:
@@ -385,9 +393,9 @@ def mutate(name: str, data: bytes, steps: list[tuple[str, float, int]]) -> bytes
             if fname.endswith(".parquet"):
                 data = _swap_parquet(data, n)
             elif fname.endswith((".json", ".jsonl")):
-                data = _swap_json(data, n, SWAPS[n % len(SWAPS)])
+                data = _swap_json(data, n, _pick(SWAPS, where))
             elif fname.endswith((".csv", ".tsv")) and kind != "hub" or fname.endswith(".csv"):
-                data = _swap_csv(data, n, CSV_SWAPS[n % len(CSV_SWAPS)],
+                data = _swap_csv(data, n, _pick(CSV_SWAPS, where),
                                  "\t" if fname.endswith(".tsv") else ",")
         elif op == "repeat":
             lines = data.split(b"\n")
