@@ -27,6 +27,18 @@ def _ingest(kind: str, path: Path, db: Path, *extra: str) -> dict[str, Any]:
     return result
 
 
+def _ingest_papers(tmp_path: Path, db: Path, first_row: str) -> dict[str, Any]:
+    """``papers --metadata`` on two papers: p1 described by ``first_row``, p2 a good ICML 2019
+    row."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "meta.csv").write_text(f"id,title,authors,venue,year\n{first_row}\n"
+                                     "p2,Graphs,E. F,ICML,2019\n", encoding="utf-8")
+    (folder / "p1.txt").write_text("We implement our model in PyTorch (import torch).\n")
+    (folder / "p2.txt").write_text("Experiments use TensorFlow 2 and Keras.\n")
+    return _ingest("papers", folder, db, "--metadata", str(folder / "meta.csv"))
+
+
 @pytest.mark.parametrize("year", BAD_YEARS, ids=["superscript", "5000-digits", "int32", "0"])
 def test_a_paper_code_year_that_is_no_year_is_a_listed_item(tmp_path: Path, db: Path,
                                                              year: str) -> None:
@@ -41,14 +53,7 @@ def test_a_paper_code_year_that_is_no_year_is_a_listed_item(tmp_path: Path, db: 
 @pytest.mark.parametrize("year", BAD_YEARS, ids=["superscript", "5000-digits", "int32", "0"])
 def test_a_papers_metadata_year_that_is_no_year_is_a_listed_item(tmp_path: Path, db: Path,
                                                                   year: str) -> None:
-    folder = tmp_path / "papers"
-    folder.mkdir()
-    (folder / "meta.csv").write_text("id,title,authors,venue,year\n"
-                                     f"p1,Deep Nets,A. B,ICML,{year}\n"
-                                     "p2,Graphs,E. F,ICML,2019\n", encoding="utf-8")
-    (folder / "p1.txt").write_text("We implement our model in PyTorch (import torch).\n")
-    (folder / "p2.txt").write_text("Experiments use TensorFlow 2 and Keras.\n")
-    result = _ingest("papers", folder, db, "--metadata", str(folder / "meta.csv"))
+    result = _ingest_papers(tmp_path, db, f"p1,Deep Nets,A. B,ICML,{year}")
     assert result["skipped_items"] == ["meta.csv row 1 (p1): no year"]
     assert sum(c["rows"] for c in result["created"]) == 1
 
@@ -101,15 +106,7 @@ def test_a_papers_metadata_authors_cell_nested_too_deeply_is_a_listed_item(
         tmp_path: Path, db: Path) -> None:
     """The 1,000-input fuzz run found it: '[' * 1985 in the authors cell was a RecursionError
     traceback out of ``json.loads``."""
-    folder = tmp_path / "papers"
-    folder.mkdir()
-    deep = "[" * 5000
-    (folder / "meta.csv").write_text("id,title,authors,venue,year\n"
-                                     f'p1,Deep Nets,"{deep}",ICML,2019\n'
-                                     "p2,Graphs,E. F,ICML,2019\n", encoding="utf-8")
-    (folder / "p1.txt").write_text("We implement our model in PyTorch (import torch).\n")
-    (folder / "p2.txt").write_text("Experiments use TensorFlow 2 and Keras.\n")
-    result = _ingest("papers", folder, db, "--metadata", str(folder / "meta.csv"))
+    result = _ingest_papers(tmp_path, db, f'p1,Deep Nets,"{"[" * 5000}",ICML,2019')
     assert result["skipped_items"] == ["p1: authors cannot be read"]
     assert sum(c["rows"] for c in result["created"]) == 1
 
@@ -119,36 +116,18 @@ def test_a_service_answering_json_nested_too_deeply_is_one_line_and_the_store_un
     """A fetcher's body is external data: deep nesting must be a one-line error like any other
     malformed answer, not a RecursionError traceback (every fetcher parses through
     ``limits.parse_json``)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from tests.signals.live_apis import serve
 
     body = b"[" * 100_000 + b"]" * 100_000
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    env = {"FWATLAS_CACHE": str(tmp_path / "cache"), "FWATLAS_HTTP_RETRIES": "0",
-           "FWATLAS_TOP_PYPI_URL": f"http://127.0.0.1:{port}/top-pypi-packages.min.json"}
     good = tmp_path / "series.csv"
     good.write_text("last_update,window,project,download_count,rank\n"
                     "2024-01-01,30d,torch,500,1\n", encoding="utf-8")
     _ingest("pypi-downloads", good, db)
     before = store_state(db)
-    try:
+    with serve(lambda hit: (200, body, {})) as server:
+        env = {"FWATLAS_CACHE": str(tmp_path / "cache"), "FWATLAS_HTTP_RETRIES": "0",
+               "FWATLAS_TOP_PYPI_URL": f"{server.url}/top-pypi-packages.min.json"}
         run = run_cli("refresh", "pypi-downloads", "--db", str(db), env=env)
-    finally:
-        server.shutdown()
-        server.server_close()
     message = run.err.strip()
     assert run.code == 2, message
     assert "\n" not in message and "Traceback" not in message
