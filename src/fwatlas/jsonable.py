@@ -9,9 +9,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+_PLAIN = (str, int, bool)
+
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values: dates as ISO strings, NaN as null, dataclasses as objects."""
+    if value is None or type(value) in _PLAIN:  # most values: returned before the slow checks
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return jsonable(dataclasses.asdict(value))
     if isinstance(value, dict):

@@ -34,5 +34,7 @@ def without_local_paths(text: str) -> str:
     """Free text (an error line, a table cell, a figure's JSON or CSV) with every local path
     inside it shown as its file name: a probe's error names the environment's site-packages,
     and a shared page or report must not reveal the machine's directories. URLs stay whole."""
+    if "/" not in text and "\\" not in text:  # no path can be inside (most table cells)
+        return text
     text = re.sub(r"file://\S+", lambda m: re.split(r"[/\\]", m.group(0))[-1], text)
     return _LOCAL_PATH.sub(lambda m: m.group(1), text)

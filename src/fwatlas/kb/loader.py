@@ -176,10 +176,31 @@ def load_kb(extra: Path | None = None) -> KnowledgeBase:
         from fwatlas.settings import extra_kb_path
 
         extra = extra_kb_path()
-    kb, problems = build(extra)
+    key = _content_key(extra)
+    kb = _LOADED.get(key) if key is not None else None
     if kb is None:
-        raise KbInvalid(problems)
+        kb, problems = build(extra)
+        if kb is None:
+            raise KbInvalid(problems)
+        if key is not None:
+            _LOADED[key] = kb
     return kb
+
+
+#: knowledge bases built in this process, by the user file's path and bytes: the report's
+#: sections and the status each load it, and validating 111 entries takes ~50 ms a time
+_LOADED: dict[tuple[str | None, bytes | None], KnowledgeBase] = {}
+
+
+def _content_key(extra: Path | None) -> tuple[str | None, bytes | None] | None:
+    """What a built knowledge base depends on (the bundled file is fixed per process); None
+    when the user's file cannot be read, so that ``build`` reports why."""
+    if extra is None:
+        return None, None
+    try:
+        return str(extra), Path(extra).read_bytes()
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)

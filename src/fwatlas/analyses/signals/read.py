@@ -125,7 +125,7 @@ def _read(atlas: Atlas, metric: str, table: str, window: str, snaps: list[Snapsh
                                    partial=partial))
     # one point per (series, day, subject): the newest snapshot's, then the day's last dump
     # (each snapshot's rank and each subject's normal form computed once: ~26,000 rows a metric)
-    rank = {num: s.rank() for num, s in by_num.items()}
+    rank = {s.id: s.rank() for s in snaps}  # by id: ``Snapshot.num`` parses the id each call
     normal: dict[str, str] = {}
     best: dict[tuple[str, dt.date, str], tuple[tuple[Any, ...], Observation]] = {}
     for o in out:
@@ -133,7 +133,7 @@ def _read(atlas: Atlas, metric: str, table: str, window: str, snaps: list[Snapsh
         if subject is None:
             subject = normal[o.subject] = _norm(metric, o.subject)
         key = (o.series, o.date, subject)
-        order = (rank[o.snapshot.num], o.at or dt.datetime.min)
+        order = (rank[o.snapshot.id], o.at or dt.datetime.min)
         held = best.get(key)
         if held is None or order > held[0]:
             best[key] = (order, o)
