@@ -28,12 +28,13 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError
 from fwatlas.sources.base import describe
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KIND = "coverage"
 TABLE = "library_coverage"
@@ -61,12 +62,6 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-SCHEMA = pa.schema([
-    ("library", pa.string()), ("version", pa.string()), ("release_date", pa.date32()),
-    ("architectures", pa.int32()), ("pytorch", pa.int32()), ("tensorflow", pa.int32()),
-    ("jax", pa.int32()), ("deprecated", pa.int32()), ("wheel", pa.string()),
-    ("sha256", pa.string()),
-])
 CSV_COLUMNS = ("version", "wheel_build_date", "n_arch_any", "n_pytorch", "n_tensorflow",
                "n_flax", "wheel", "sha256")
 
@@ -232,7 +227,20 @@ def read_csv(path: Path, skipped: list[str] | None = None) -> list[Release]:
     return out
 
 
+def _schema() -> pa.Schema:
+    import pyarrow as pa  # here, not at the top: the report reads this module's names
+
+    return pa.schema([
+        ("library", pa.string()), ("version", pa.string()), ("release_date", pa.date32()),
+        ("architectures", pa.int32()), ("pytorch", pa.int32()), ("tensorflow", pa.int32()),
+        ("jax", pa.int32()), ("deprecated", pa.int32()), ("wheel", pa.string()),
+        ("sha256", pa.string()),
+    ])
+
+
 def releases_table(releases: list[Release], library: str = LIBRARY) -> pa.Table:
+    import pyarrow as pa
+
     return pa.table({
         "library": [library] * len(releases), "version": [r.version for r in releases],
         "release_date": pa.array([r.release_date for r in releases], pa.date32()),
@@ -242,7 +250,7 @@ def releases_table(releases: list[Release], library: str = LIBRARY) -> pa.Table:
         "jax": pa.array([r.jax for r in releases], pa.int32()),
         "deprecated": pa.array([r.deprecated for r in releases], pa.int32()),
         "wheel": [r.wheel for r in releases], "sha256": [r.sha256 for r in releases],
-    }, schema=SCHEMA)
+    }, schema=_schema())
 
 
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,

@@ -26,13 +26,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError
 from fwatlas.sources.base import describe
 from fwatlas.sources.limits import parse_json
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KIND = "paper-code"
 COMPONENT = "paper_code"
@@ -52,11 +53,6 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
-
-SCHEMA = pa.schema([
-    ("venue", pa.string()), ("year", pa.int32()), ("title", pa.string()),
-    ("repo", pa.string()), ("repo_url", pa.string()), ("input_format", pa.string()),
-])
 
 #: a Paper Copilot file name: ``cvpr2024.json`` (also ``cvpr_2024.json``)
 _COPILOT_NAME = re.compile(r"^([a-z][a-z0-9]*?)[_-]?((?:19|20)\d{2})\.json$", re.I)
@@ -269,11 +265,17 @@ def read_links(path: Path) -> ReadLinks:
 
 
 def links_table(links: list[Link]) -> pa.Table:
+    import pyarrow as pa  # here: the research analysis reads this module without ingesting
+
+    schema = pa.schema([
+        ("venue", pa.string()), ("year", pa.int32()), ("title", pa.string()),
+        ("repo", pa.string()), ("repo_url", pa.string()), ("input_format", pa.string()),
+    ])
     return pa.table({
         "venue": [x.venue for x in links], "year": pa.array([x.year for x in links], pa.int32()),
         "title": [x.title for x in links], "repo": [x.repo for x in links],
         "repo_url": [x.repo_url for x in links],
-        "input_format": [x.input_format for x in links]}, schema=SCHEMA)
+        "input_format": [x.input_format for x in links]}, schema=schema)
 
 
 def editions(links: list[Link]) -> dict[tuple[str, int], list[Link]]:

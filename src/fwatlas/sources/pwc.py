@@ -20,10 +20,9 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import IO, Any
-
-import pyarrow as pa
+from typing import IO, TYPE_CHECKING, Any
 
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
@@ -31,6 +30,9 @@ from fwatlas.hashing import content_hash
 from fwatlas.sources.base import GuardedReader, describe
 from fwatlas.sources.limits import MAX_ELEMENT_CHARS, open_decompressed
 from fwatlas.store.rows import first_row
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KIND = "pwc"
 DATASET = "pwc/links"
@@ -61,19 +63,25 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-SCHEMA = pa.schema([
-    ("paper_url", pa.string()),
-    ("paper_title", pa.string()),
-    ("paper_arxiv_id", pa.string()),
-    ("repo_url", pa.string()),
-    ("is_official", pa.bool_()),
-    ("mentioned_in_paper", pa.bool_()),
-    ("mentioned_in_github", pa.bool_()),
-    ("framework", pa.string()),
-    ("framework_raw", pa.string()),
-    ("paper_date", pa.date32()),
-    ("date_source", pa.string()),
-])
+@cache
+def link_schema() -> pa.Schema:
+    """The links table's columns (pyarrow is imported here, when an ingest needs it: the
+    analyses read this module's names, and the report need not load pyarrow for them)."""
+    import pyarrow as pa
+
+    return pa.schema([
+        ("paper_url", pa.string()),
+        ("paper_title", pa.string()),
+        ("paper_arxiv_id", pa.string()),
+        ("repo_url", pa.string()),
+        ("is_official", pa.bool_()),
+        ("mentioned_in_paper", pa.bool_()),
+        ("mentioned_in_github", pa.bool_()),
+        ("framework", pa.string()),
+        ("framework_raw", pa.string()),
+        ("paper_date", pa.date32()),
+        ("date_source", pa.string()),
+    ])
 
 
 # --- streaming JSON -----------------------------------------------------------------------------
@@ -225,11 +233,13 @@ class LinksDump:
                              "links-between-papers-and-code dump)", path=str(path))
 
     def stream(self) -> GuardedReader:
-        guard = GuardedReader(SCHEMA, iter(()), str(self.path))
+        guard = GuardedReader(link_schema(), iter(()), str(self.path))
         guard.batches = self._batches(guard.skipped)
         return guard
 
     def _batches(self, skipped: list[str]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
         rows: list[dict[str, Any]] = []
         total = 0
         with open_text(self.path) as f:
@@ -242,10 +252,10 @@ class LinksDump:
                 if row is not None:
                     rows.append(row)
                 if len(rows) >= BATCH_ROWS:
-                    yield pa.RecordBatch.from_pylist(rows, schema=SCHEMA)
+                    yield pa.RecordBatch.from_pylist(rows, schema=link_schema())
                     rows = []
         if rows:
-            yield pa.RecordBatch.from_pylist(rows, schema=SCHEMA)
+            yield pa.RecordBatch.from_pylist(rows, schema=link_schema())
         if total == 0:
             raise InputError("the dump holds no links (empty input)", path=str(self.path))
 
@@ -290,7 +300,11 @@ def _link_row(obj: dict[str, Any], n: int, skipped: list[str]) -> dict[str, Any]
 
 # --- papers-with-abstracts: dates ----------------------------------------------------------------
 
-DATES_SCHEMA = pa.schema([("paper_url", pa.string()), ("date", pa.date32())])
+@cache
+def dates_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([("paper_url", pa.string()), ("date", pa.date32())])
 
 
 def _date(v: Any) -> dt.date | None:
@@ -304,6 +318,8 @@ def _date(v: Any) -> dt.date | None:
 
 def abstracts_dates(path: Path) -> GuardedReader:
     """(paper_url, date) of every paper in a papers-with-abstracts dump, streamed."""
+    import pyarrow as pa
+
     def batches() -> Iterator[pa.RecordBatch]:
         rows: list[dict[str, Any]] = []
         with open_text(path) as f:
@@ -313,12 +329,12 @@ def abstracts_dates(path: Path) -> GuardedReader:
                 rows.append({"paper_url": _str(obj.get("paper_url")),
                              "date": _date(obj.get("date"))})
                 if len(rows) >= BATCH_ROWS:
-                    yield pa.RecordBatch.from_pylist(rows, schema=DATES_SCHEMA)
+                    yield pa.RecordBatch.from_pylist(rows, schema=dates_schema())
                     rows = []
         if rows:
-            yield pa.RecordBatch.from_pylist(rows, schema=DATES_SCHEMA)
+            yield pa.RecordBatch.from_pylist(rows, schema=dates_schema())
 
-    return GuardedReader(DATES_SCHEMA, batches(), str(path))
+    return GuardedReader(dates_schema(), batches(), str(path))
 
 
 def _resolve(path: Path, options: dict[str, Any]) -> tuple[Path, Path | None]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from fwatlas import vocabulary as vocab
@@ -43,6 +44,7 @@ def primaries(metric: str) -> dict[str, list[str]]:
     return {fw: list(v) for fw, v in signals_config()["primary"][section].items()}
 
 
+@lru_cache(maxsize=1 << 16)  # each series, break and basis pass asks again per observation
 def _norm(metric: str, subject: str) -> str:
     return vocab.normalize_distribution(subject) if metric == "downloads" else subject.lower()
 
