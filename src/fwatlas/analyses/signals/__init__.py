@@ -55,6 +55,7 @@ from fwatlas.analyses.signals.series import (
     first_leads,
     is_monthly,
     latest_rows,
+    owned_observations,
     trailing_points,
     trailing_sums,
 )
@@ -132,7 +133,8 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
         points, names = _package_points(metric, obs)
     in_range = [p for p in points if (date_from is None or p.date >= date_from)
                 and (date_to is None or p.date <= date_to)]
-    all_breaks = _breaks(metric, obs)
+    owned = owned_observations(metric, obs)
+    all_breaks = _breaks(metric, obs, owned)
     breaks = [b for b in all_breaks if (date_from is None or b.date >= date_from)
               and (date_to is None or b.date <= date_to)]
     notes.extend(_basis_notes(metric, obs, all_breaks))
@@ -141,7 +143,7 @@ def signals(atlas: Atlas, *, metric: str = "downloads", date_from: dt.date | Non
     lead_points = in_range
     if metric in COUNTED and by == "framework":
         lead_points = [p for p in trailing_points(in_range) if not p.partial] or in_range
-    leads = first_leads(lead_points, names, bases=_bases(metric, obs, by), breaks=all_breaks,
+    leads = first_leads(lead_points, names, bases=_bases(metric, owned, by), breaks=all_breaks,
                         by=by)
     return SignalsResult(metric, by, UNITS[metric], date_from, date_to, window, definitions,
                          coverage, tuple(in_range), tuple(breaks), tuple(leads), tuple(used),
