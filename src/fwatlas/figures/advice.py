@@ -67,7 +67,7 @@ def _figure(rows: list[dict[str, Any]]) -> Figure:
         z=z, x=["the article (2022)", "today (current)"], y=labels, text=text,
         texttemplate="%{text}", colorscale=scale, showscale=False, xgap=3, ygap=3,
         zmin=0, zmax=n, hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
-    fig.update_layout(**style.layout("Recommendation per persona, then and now",
+    style.apply(fig, style.layout("Recommendation per persona, then and now",
                                      height=120 + 34 * len(rows), x_title="ruleset",
                                      y_title="persona",
                                      yaxis={"autorange": "reversed"},

@@ -65,7 +65,7 @@ def _f1_figure(results: dict[str, Any]) -> Figure:
                              av.overall.exclusive[f] or 0 for f in FWS),
                          "of_models_in_any_framework": av.overall.with_framework,
                          "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date})
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         "F1 – exclusive and shared availability, by method", y_title="share of models (%)",
         x_title="framework",
         percent=True, barmode="group"))
@@ -94,7 +94,7 @@ def _year_figure(av: Any) -> Figure:
                      **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS},
                      "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date})
     basis = "last modified" if any("lastModified" in n for n in av.notes) else "created"
-    fig.update_layout(**style.layout(f"Availability by year {basis} (method {av.method})",
+    style.apply(fig, style.layout(f"Availability by year {basis} (method {av.method})",
                                      y_title="share available (%)", percent=True,
                                      x_title=f"year {basis}", xaxis={"type": "category"}))
     return Figure("availability-by-year", f"Availability by year {basis}", fig, tuple(rows),
@@ -117,7 +117,7 @@ def _weight_figure(results: dict[str, Any]) -> Figure:
                          "share_available": av.overall.share_available[f],
                          "share_exclusive": av.overall.share_exclusive[f],
                          "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date})
-    fig.update_layout(**style.layout("Counted by models vs weighted by downloads",
+    style.apply(fig, style.layout("Counted by models vs weighted by downloads",
                                      y_title="share available (%)", x_title="framework",
                                      percent=True, barmode="group"))
     return Figure("availability-weights", "Count vs download-weighted", fig, tuple(rows),
@@ -145,7 +145,7 @@ def _task_figure(av: Any) -> Figure:
              **{f"available_{f}": g.available[f] for f in FWS},
              **{f"share_exclusive_{f}": g.share_exclusive[f] for f in FWS},
              "snapshot_id": av.snapshot.id, "data_date": av.snapshot.data_date} for g in groups]
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         f"Exclusive availability by task ({len(shown)} largest tasks)",
         percent=False, barmode="stack", height=120 + 26 * len(shown), y_title="task",
         xaxis={"tickformat": ".0%", "title": {"text": "share of models in any framework (%)"}},
@@ -173,7 +173,7 @@ def _top_figure(tm: Any) -> tuple[Figure, Table | None]:
     fig = go.Figure(go.Bar(x=[k for k, _ in keys], y=[v for _, v in keys],
                            marker={"color": "#5C6BC0"},
                            hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    fig.update_layout(**style.layout(title, y_title=f"share of the top {tm.n} (%)",
+    style.apply(fig, style.layout(title, y_title=f"share of the top {tm.n} (%)",
                                      x_title="framework", percent=True))
     rows = tuple({"measure": k, "share": v, "basis": tm.basis, "snapshot_id": tm.snapshot.id,
                   "data_date": tm.snapshot.data_date} for k, v in keys)
@@ -196,7 +196,7 @@ def _also_figure(also: dict[str, Any]) -> Figure:
     fig = go.Figure(go.Bar(x=[style.label(f) for f in fws], y=[r["models"] for r in listed],
                            marker={"color": [style.colour(f) for f in fws]},
                            hovertemplate="%{x}: %{y:,} models<extra></extra>"))
-    fig.update_layout(**style.layout(f"{also['what']} ({also['data_date']}, {also['basis']})",
+    style.apply(fig, style.layout(f"{also['what']} ({also['data_date']}, {also['basis']})",
                                      y_title="models (count)", x_title="framework"))
     rows = tuple({"framework": r["framework"], "models": r["models"], "n": r["n"],
                   "basis": also["basis"], "snapshot_id": also["snapshot_id"],

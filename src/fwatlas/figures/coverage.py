@@ -50,7 +50,7 @@ def coverage_part(atlas: Atlas) -> CoveragePart | None:
             customdata=[[r[fw], r["architectures"]] for r in rows],
             hovertemplate="%{x}: %{y:.1%} (%{customdata[0]} of %{customdata[1]} "
                           "architectures)<extra>" + style.label(fw) + "</extra>"))
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         "Transformers: architectures each framework can load, per release",
         y_title="share of the release's architectures (%)",
         x_title="Transformers release (version, release date)", percent=True, height=420,

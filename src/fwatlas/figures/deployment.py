@@ -61,7 +61,7 @@ def _heatmap(m: Any) -> Figure:
                        x_title="deployment target", y_title="framework")
     # merged, not replaced: automargin keeps long target names ("microcontroller") whole
     lay["xaxis"].update({"side": "bottom", "tickangle": -30})
-    fig.update_layout(**lay)
+    style.apply(fig, lay)
     return Figure("deployment-matrix", "Deployment matrix", fig, tuple(rows),
                   "Cell text: the best active tool chain today; colour: how many active chains.")
 

@@ -57,7 +57,7 @@ def measured_chart(results: ProbeResults) -> Figure:
             marker={"symbol": "x", "size": 10, "color": "#7F8C8D"},
             text=[escape_label(f"{r.path} {r.model} {r.size}: {r.phrase()}") for r in bad],
             hovertemplate="%{text}<extra></extra>"))
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         "Latency against artifact size, per path (measured)", height=420,
         x_title="artifact size (KiB, sidecars included)", y_title="latency (ms, median)",
         xaxis={"type": "log", "title": {"text": "artifact size (KiB, sidecars included)"}},

@@ -52,7 +52,7 @@ def tools_figure(kb: Any) -> Figure:
                              hovertemplate="%{x}: %{y} " + kind + "<extra></extra>"))
         rows += [{"kind": kind, "framework": f, "active_tools": counts[kind].get(f, 0)}
                  for f in FRAMEWORKS]
-    fig.update_layout(**style.layout("Active tools per framework, by kind (knowledge base)",
+    style.apply(fig, style.layout("Active tools per framework, by kind (knowledge base)",
                                      y_title="active tools (count)", x_title="framework",
                                      barmode="stack", height=420))
     return Figure("ecosystem-tools", "Tools by kind", fig, tuple(rows),
@@ -135,7 +135,7 @@ def signal_figure(result: Any) -> Figure:
             extra[key] = {"domain": [max(top - h, 0), top], "title": {"text": f"{unit} ({c})"},
                           "gridcolor": "rgba(128,128,128,0.2)", "automargin": True,
                           "zeroline": False, **({} if k == 0 else {"anchor": "x"})}
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         f"{result.metric.capitalize()} per framework ({unit})",
         y_title=f"{unit} ({panels[0]})" if panels else unit, x_title="date",
         height=400 if len(panels) == 1 else 260 + 160 * len(panels), shapes=shapes,

@@ -66,7 +66,7 @@ def f3_figure(rows: list[Any], *, fig_id: str = "research-f3",
                 y=[r.pytorch_share for r in agg], mode="lines+markers",
                 line={"width": 4, "color": style.colour("pytorch"), "dash": dash},
                 hovertemplate="%{x}: %{y:.1%}<extra>all (" + basis + ")</extra>"))
-    fig.update_layout(**style.layout(title, y_title="PyTorch share (%)", x_title="year",
+    style.apply(fig, style.layout(title, y_title="PyTorch share (%)", x_title="year",
                                      percent=True,
                                      height=420, yaxis={"range": [0, 1], "tickformat": ".0%"}))
     table = tuple({"venue": r.venue, "year": r.year, "basis": r.basis, "papers": r.papers,
@@ -118,7 +118,7 @@ def _sankey(m: Any) -> Figure:
               "target": [lk["target"] for lk in m.links],
               "value": [lk["value"] for lk in m.links],
               "color": [_alpha(colours[lk["source"]], 0.4) for lk in m.links]}))
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         f"F4 – authors' frameworks, {m.first} → {m.second} ({m.authors:,} authors)",
         height=420))
     return Figure("research-f4", "Author migration (F4)", fig, tuple(m.rows),
@@ -136,7 +136,7 @@ def _pwc_figure(t: Any) -> Figure:
             y=[r.get(f"{cat}_share") for r in rows], mode="lines",
             line={"color": style.colour(cat)}, stackgroup="one",
             hovertemplate="%{x}: %{y:.1%}<extra>" + style.label(cat) + "</extra>"))
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         f"F5 – Papers with Code repositories per quarter (dump of {t.snapshot.data_date})",
         y_title="share of the quarter's repositories (%)", x_title="quarter", percent=True,
         yaxis={"range": [0, 1], "tickformat": ".0%"}))

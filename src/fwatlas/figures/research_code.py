@@ -91,7 +91,7 @@ def text_and_code_figure(text_rows: list[Any], code_rows: list[dict[str, Any]]) 
                    "ci95_high": (r[f"{fw}_share_ci95"] or [None, None])[1],
                    "sample": r["sample"], "snapshot_ids": " ".join(r["snapshot_ids"])}
                   for r in agg_code]
-    fig.update_layout(**style.layout(
+    style.apply(fig, style.layout(
         "Papers' frameworks: mentions in the text (to 2022), linked code (from 2022)",
         y_title="share (%)", x_title="year", percent=True, height=440, yaxis={"range": [0, 1],
                                                           "tickformat": ".0%"}))

@@ -37,6 +37,13 @@ def label(name: str) -> str:
     return LABELS.get(name, name)
 
 
+def apply(fig: Any, layout: dict[str, Any]) -> None:
+    """Give a figure its layout in one assignment. Every figure here is built fresh with no
+    layout of its own, so this is what ``fig.update_layout(**layout)`` gives – without its
+    batch-update pass, which costs ~5 ms a figure (a report draws 19)."""
+    fig.layout = type(fig.layout)(layout)
+
+
 def layout(title: str, *, y_title: str = "", x_title: str = "", percent: bool = False,
            height: int = 380, **extra: Any) -> dict[str, Any]:
     """A compact layout: readable on a phone (legend below), no template bloat."""
