@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fwatlas.origins import without_local_paths
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -65,8 +67,9 @@ def plotly_js() -> str:
 def _public(value: Any) -> Any:
     """A figure's strings (labels, hover text, data cells) with every local path shown as its
     file name – string by string, never on the encoded JSON, whose escapes look like paths."""
-    from fwatlas.report.credits import without_local_paths
-
+    kind = type(value)
+    if kind is float or kind is int or kind is bool or value is None:  # most cells
+        return value
     if isinstance(value, str):
         return without_local_paths(value)
     if isinstance(value, dict):
