@@ -33,16 +33,12 @@ FORBIDDEN: dict[str, set[str]] = {
 ALLOWED: set[tuple[str, str]] = {
     # SQL on the store / IngestResult / snapshot writing inside sources
     ("fwatlas.sources.coverage_fetch", "store"),
-    ("fwatlas.sources.github", "store"),
     ("fwatlas.sources.github_fetch", "store"),
     ("fwatlas.sources.hub", "store"),
     ("fwatlas.sources.hub_fetch", "store"),
-    ("fwatlas.sources.jobs", "store"),
     ("fwatlas.sources.jobs_fetch", "store"),
     ("fwatlas.sources.live_ingest", "store"),
     ("fwatlas.sources.paper_code_fetch", "store"),
-    ("fwatlas.sources.pwc", "store"),
-    ("fwatlas.sources.pypi_downloads", "store"),
     ("fwatlas.sources.pypi_downloads_fetch", "store"),
     ("fwatlas.sources.qa_fetch", "store"),
     ("fwatlas.sources.refresh_all", "store"),

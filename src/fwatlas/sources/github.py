@@ -35,7 +35,6 @@ from fwatlas.sources.signal_rows import (
     pick_columns,
     to_int,
 )
-from fwatlas.store.rows import first_row
 
 BEST_OF = "github/best-of-ml-python"
 DAILY = "github/stars-daily"
@@ -279,12 +278,7 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
             continue
         for stream in streams[dataset]:
             builder.insert("github_repos", stream)
-        if builder.data_date is None:
-            row = first_row(session.atlas.con.execute(
-                "SELECT max(observed_on) FROM github_repos WHERE snapshot_id = ?",
-                [builder.num]))
-            builder.data_date = row[0] if row else None
-            builder.data_date_source = "the data: newest observation date"
+        builder.date_from_data("github_repos", "observed_on", "the data: newest observation date")
 
 
 def _group_hash(files: list[Path]) -> str:

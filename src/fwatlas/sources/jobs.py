@@ -34,7 +34,6 @@ from fwatlas.sources.signal_rows import (
     signals_config,
     to_int,
 )
-from fwatlas.store.rows import first_row
 
 HN = "jobs/hn-whoishiring"
 SITES = "jobs/sites"
@@ -219,8 +218,4 @@ def _ingest_file(session: Any, path: Path, data_date: dt.date | None) -> None:
     builder.skipped_items.extend(cut)
     if layout == "hn":
         builder.note = NOTE_SUM
-    if builder.data_date is None:
-        row = first_row(session.atlas.con.execute(
-            "SELECT max(period_start) FROM job_postings WHERE snapshot_id = ?", [builder.num]))
-        builder.data_date = row[0] if row else None
-        builder.data_date_source = "the data: newest month"
+    builder.date_from_data("job_postings", "period_start", "the data: newest month")

@@ -29,7 +29,6 @@ from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
 from fwatlas.sources.base import GuardedReader, describe
 from fwatlas.sources.limits import MAX_ELEMENT_CHARS, open_decompressed
-from fwatlas.store.rows import first_row
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -407,8 +406,4 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
         builder.note = f"dates from {abstracts.name}, else the arXiv id's yymm"
     else:
         builder.note = "dates from the arXiv id's yymm (no papers-with-abstracts file given)"
-    if builder.data_date is None:
-        row = first_row(session.atlas.con.execute(
-            "SELECT max(paper_date) FROM pwc_links WHERE snapshot_id = ?", [builder.num]))
-        builder.data_date = row[0] if row and row[0] else None
-        builder.data_date_source = "the data: the latest paper date in the dump"
+    builder.date_from_data("pwc_links", "paper_date", "the data: the latest paper date in the dump")

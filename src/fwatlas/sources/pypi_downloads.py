@@ -33,7 +33,6 @@ from fwatlas.sources.signal_rows import (
     pick_columns,
     to_int,
 )
-from fwatlas.store.rows import first_row
 
 SERIES_DATASET = "pypi-downloads/series"
 WINDOWS = ("30d", "365d")
@@ -211,9 +210,4 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
         if builder is None:
             continue
         builder.insert("pypi_downloads", stream)
-        if builder.data_date is None:
-            row = first_row(session.atlas.con.execute(
-                "SELECT max(observed_at)::DATE FROM pypi_downloads WHERE snapshot_id = ?",
-                [builder.num]))
-            builder.data_date = row[0] if row else None
-            builder.data_date_source = "the data: newest last_update"
+        builder.date_from_data("pypi_downloads", "observed_at", "the data: newest last_update")

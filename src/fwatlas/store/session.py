@@ -110,6 +110,19 @@ class SnapshotBuilder:
         """Record one item-level problem (DESIGN: skipped, listed, counted)."""
         self.skipped_items.append(f"{item}: {reason}")
 
+    def date_from_data(self, table: str, column: str, source: str) -> None:
+        """Date the snapshot by the newest ``column`` of its own rows in ``table``, when it has
+        no date yet (``--data-date`` or a dated name set one first); ``source`` says so in the
+        snapshot's ``data_date_source``. The store runs the query, so a reader names only
+        its table and column."""
+        if self.data_date is not None:
+            return
+        row = first_row(self.session.atlas.con.execute(
+            f'SELECT max("{column}")::DATE FROM "{table}" WHERE snapshot_id = ?',  # noqa: S608
+            [self.num]))
+        self.data_date = row[0] if row and row[0] else None
+        self.data_date_source = source
+
 
 @dataclass
 class IngestSession:
