@@ -3,20 +3,25 @@
 Each source kind with a fetcher names its module (``refresh_module`` in
 ``fwatlas.sources.base``); this module declares, once, which options each fetcher takes
 (:data:`REFRESH_OPTIONS`) and what each option is (:data:`OPTIONS`: type, flag, help,
-default), and :func:`refresh` runs one kind's fetcher with them. The CLI builds one
-``refresh KIND`` command per kind from these declarations and only maps its options here.
+default), and :func:`refresh` runs one kind's fetcher with them. A fetcher only gathers
+(``gather`` in its module, returning a ``fwatlas.sources.live_ingest.Fetched``); the store is
+written here (:func:`land`), so sources never import it. The CLI builds one ``refresh KIND``
+command per kind from these declarations and only maps its options here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError
 
 if TYPE_CHECKING:
+    from fwatlas.sources.live_ingest import Fetched, Part
     from fwatlas.store.session import IngestResult
 
 
@@ -85,11 +90,14 @@ def options_of(kind: str) -> list[RefreshOption]:
     return [OPTIONS[name] for name in REFRESH_OPTIONS[kind]]
 
 
-def refresh(kind: str, *, db: Path | str | None = None, **options: Any) -> IngestResult:
+def refresh(kind: str, *, db: Path | str | None = None, progress: bool = True,
+            **options: Any) -> IngestResult:
     """Fetch current evidence of ``kind`` from its public service, then ingest it.
 
     Options left at their defaults (None, False, an empty list) are not passed on, so each
     fetcher applies its own default; an option the kind does not take is refused (exit 2).
+    The fetcher only gathers (``gather`` in its module, returning a ``Fetched``); what it
+    gathered lands here, through the same session as ``fwatlas ingest``.
     """
     from fwatlas.sources import base
 
@@ -102,5 +110,102 @@ def refresh(kind: str, *, db: Path | str | None = None, **options: Any) -> Inges
     module = importlib.import_module(source.refresh_module)
     given = {k: v for k, v in options.items() if v is not None and v is not False and v != []}
     limit = given.pop("limit", None)
-    result: IngestResult = module.refresh(db=db, limit=limit, **given)
-    return result
+    if kind in WRITES_ITSELF:
+        result: IngestResult = module.refresh(db=db, limit=limit, progress=progress, **given)
+        return result
+    fetched: Fetched = module.gather(limit=limit, progress=progress,
+                                     stored_months=partial(stored_months, db), **given)
+    return land(kind, fetched, db)
+
+
+#: kinds whose fetcher writes the store itself: ``refresh repos`` scans each batch of
+#: archives as it downloads them and stores it at once, so an interrupted refresh resumes
+#: where it stopped (its module's ``refresh`` holds the writer)
+WRITES_ITSELF = frozenset({"repos"})
+
+
+def land(kind: str, fetched: Fetched, db: Path | str | None) -> IngestResult:
+    """Store what a fetcher gathered: its file through the kind's reader, or its parts as
+    snapshots (one transaction either way), the fetcher's notes after the ingest's own."""
+    from fwatlas.store.session import IngestResult
+
+    if fetched.parts:
+        return _ingest_parts(kind, list(fetched.parts), db, fetched.notes)
+    if fetched.path is None:  # nothing new: no snapshot is written
+        return IngestResult((), (), (), fetched.notes)
+    from fwatlas.ingestion import ingest
+
+    result = ingest(kind, fetched.path, db=db)
+    return replace(result, notes=(*result.notes, *fetched.notes)) if fetched.notes else result
+
+
+def stored_months(db: Path | str | None, dataset: str, table: str, *,
+                  where: str = "", params: tuple[Any, ...] = ()) -> set[dt.date]:
+    """Months of ``dataset`` in the store that were complete when fetched (their month had
+    ended by the snapshot's data date); a month fetched while still running is fetched again."""
+    from fwatlas import settings
+    from fwatlas.sources.live_ingest import month_end
+
+    path = Path(db) if db else settings.default_db_path()
+    if not path.exists():
+        return set()
+    from fwatlas.store.atlas import open_atlas
+
+    atlas = open_atlas(path)
+    try:
+        if not atlas.has_table(table):
+            return set()
+        snaps = [s for s in atlas.snapshots(include_reference=False) if s.dataset == dataset
+                 and s.num is not None]
+        done: set[dt.date] = set()
+        for s in snaps:
+            rows = atlas.con.execute(
+                f'SELECT DISTINCT period_start FROM "{table}" WHERE snapshot_id = ?'  # noqa: S608
+                + (f" AND {where}" if where else ""), [s.num, *params]).fetchall()
+            for (start,) in rows:
+                if s.data_date is not None and month_end(start) < s.data_date:
+                    done.add(start)
+        return done
+    finally:
+        atlas.con.close()
+
+
+def _ingest_parts(kind: str, parts: list[Part], db: Path | str | None,
+                  notes: tuple[str, ...] = ()) -> IngestResult:
+    """Write every part as one snapshot, all in one transaction (whole or not at all)."""
+    import pyarrow as pa
+
+    from fwatlas import settings
+    from fwatlas.sources import base
+    from fwatlas.sources.live_ingest import rows_hash
+    from fwatlas.store.atlas import open_writer
+    from fwatlas.store.session import IngestResult, run_session
+
+    source = base.get(kind)
+    store = Path(db) if db else settings.default_db_path()
+    new_store = not store.exists()
+    tables = [pa.Table.from_pylist(p.rows, schema=p.schema) for p in parts]
+
+    def work(session: Any) -> None:
+        for part, data in zip(parts, tables, strict=True):
+            builder = session.new_snapshot(kind=kind, dataset=part.dataset,
+                                           content_hash=rows_hash(part.dataset, part.rows),
+                                           data_date=part.data_date,
+                                           data_date_source=part.data_date_source,
+                                           origin=part.origin)
+            if builder is None:
+                continue
+            builder.insert(part.table, data)
+            builder.skipped_items.extend(part.skipped)
+            builder.note = part.note
+
+    try:
+        with open_writer(store) as atlas:  # the kind's tables: inside the ingest's transaction
+            result = run_session(atlas, parts[0].origin, work, components=[source.component])
+    except BaseException:
+        if new_store:
+            for leftover in (store, Path(f"{store}.wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return IngestResult(result.created, result.duplicates, result.ignored,
+                        (*result.notes, *notes))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from fwatlas.refreshing import refresh
 from fwatlas.sources import github_fetch
 from fwatlas.store.atlas import open_atlas
 from tests.signals.conftest import store_counts
@@ -74,7 +75,7 @@ def _rows(db, dataset: str) -> dict[tuple[str, dt.date], tuple]:
 def test_one_dated_point_per_configured_repository(github, db):
     api, server = github
     api.keras_429 = 1
-    result = github_fetch.refresh(db=db, progress=False)
+    result = refresh("github", db=db, progress=False)
     [snap] = result.created
     assert snap.dataset == "github/stars-api" and snap.data_date == dt.datetime.now(dt.UTC).date()
     today = snap.data_date
@@ -95,7 +96,7 @@ def test_one_dated_point_per_configured_repository(github, db):
 def test_token_is_sent_when_set(github, db, monkeypatch):
     _, server = github
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_test123")
-    github_fetch.refresh(db=db, progress=False, limit=1)
+    refresh("github", db=db, progress=False, limit=1)
     assert [h.headers.get("authorization") for h in server.log] == ["Bearer ghp_test123"]
 
 
@@ -121,11 +122,11 @@ def test_a_bad_repository_list_is_exit_2_and_writes_nothing(github, db, cli, tmp
 
 def test_history_builds_up_one_point_per_refresh(github, db, monkeypatch, cli):
     monkeypatch.setattr(github_fetch, "today", lambda: dt.date(2026, 11, 1))
-    github_fetch.refresh(db=db, progress=False)
+    refresh("github", db=db, progress=False)
     REPOS["pytorch/pytorch"] = {**REPOS["pytorch/pytorch"], "stargazers_count": 95500}
     try:
         monkeypatch.setattr(github_fetch, "today", lambda: dt.date(2026, 11, 8))
-        github_fetch.refresh(db=db, progress=False)
+        refresh("github", db=db, progress=False)
     finally:
         REPOS["pytorch/pytorch"] = {**REPOS["pytorch/pytorch"], "stargazers_count": 95123}
     rows = _rows(db, "github/stars-api")
@@ -145,7 +146,7 @@ def test_history_builds_up_one_point_per_refresh(github, db, monkeypatch, cli):
 
 def test_star_history_from_starred_at_pages_under_the_page_limit(github, db):
     _, server = github
-    result = github_fetch.refresh(db=db, progress=False, history=True)
+    result = refresh("github", db=db, progress=False, history=True)
     api, hist = sorted(result.created, key=lambda s: s.dataset)
     assert (api.dataset, hist.dataset) == ("github/stars-api", "github/stars-history")
     # only jax is under 40,000 stars: three pages of 100 for 250 stargazers

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fwatlas.sources import jobs_fetch
+from fwatlas.refreshing import refresh
 from fwatlas.store.atlas import open_atlas
 from tests.signals.conftest import store_counts
 from tests.signals.live_apis import Hit, hn_item, hn_search, hn_story, serve
@@ -115,7 +115,7 @@ def test_posts_are_counted_per_framework_with_n(hn, db):
     api.broken.add(900003)                 # unreadable: 503 after retries
     api.others.append(hn_story(900009, "Ask HN: Who wants to be hired? (May 2026)",
                                dt.datetime(2026, 5, 1, 16), 300))
-    result = jobs_fetch.refresh(db=db, date_from="2023-01", progress=False)
+    result = refresh("jobs", db=db, date_from="2023-01", progress=False)
     [snap] = result.created
     assert snap.dataset == "jobs/hn-algolia"
     got = _framework_rows(db)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from fwatlas.refreshing import refresh
 from fwatlas.sources import qa_fetch
 from fwatlas.store.atlas import open_atlas
 from tests.signals.conftest import store_counts
@@ -106,7 +107,7 @@ def test_distinct_questions_per_framework_with_n_and_backoff(se, db):
     api, server = se
     api.backoff_on = {1}
     since = _months_back(2)
-    result = qa_fetch.refresh(db=db, date_from=f"{since:%Y-%m}", progress=False)
+    result = refresh("qa", db=db, date_from=f"{since:%Y-%m}", progress=False)
     [snap] = result.created
     assert snap.dataset == "qa/api-stackoverflow"
     got = _framework_rows(db)
@@ -125,7 +126,7 @@ def test_distinct_questions_per_framework_with_n_and_backoff(se, db):
 def test_before_keras_3_tensorflow_counts_keras_questions_once(se, db, monkeypatch):
     api, server = se
     monkeypatch.setattr(qa_fetch, "today", lambda: dt.date(2023, 11, 20))
-    qa_fetch.refresh(db=db, date_from="2023-10", progress=False)
+    refresh("qa", db=db, date_from="2023-10", progress=False)
     got = _framework_rows(db)
     for m in (dt.date(2023, 10, 1), dt.date(2023, 11, 1)):
         want = expected(api.questions, m, keras3=False)
@@ -173,7 +174,7 @@ def test_quota_running_out_stores_whole_months_and_says_what_is_left(se, db, cli
 def test_throttle_violation_ends_the_refresh_and_keeps_what_came(se, db):
     api, server = se
     api.throttle_after = 5
-    result = qa_fetch.refresh(db=db, date_from=f"{_months_back(1):%Y-%m}", progress=False)
+    result = refresh("qa", db=db, date_from=f"{_months_back(1):%Y-%m}", progress=False)
     [snap] = result.created
     assert snap.skipped_items[0].startswith("1 month(s) not fetched, quota exhausted (too many "
                                             "requests from this IP")
@@ -194,7 +195,7 @@ def test_site_is_checked_and_key_is_sent(se, db, cli, monkeypatch):
     run = cli("refresh", "qa", "--site", "superuser", "--db", str(db))
     assert run.code == 2 and "--site must be one of stackoverflow, datascience" in run.err
     monkeypatch.setenv("STACKEXCHANGE_KEY", "k3y((")
-    result = qa_fetch.refresh(db=db, site="datascience", date_from=f"{_months_back(0):%Y-%m}",
+    result = refresh("qa", db=db, site="datascience", date_from=f"{_months_back(0):%Y-%m}",
                               progress=False)
     assert result.created[0].dataset == "qa/api-datascience"
     assert {h.query.get("key") for h in server.log} == {"k3y(("}

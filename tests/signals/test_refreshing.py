@@ -22,16 +22,21 @@ def test_an_unknown_kind_or_option_is_refused_before_any_fetch() -> None:
 
 
 def test_defaults_are_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """None, False and [] reach the fetcher as absent, so each fetcher keeps its own default."""
+    """None, False and [] reach the fetcher as absent, so each fetcher keeps its own default;
+    what it gathered lands here (nothing new: no snapshot, its notes kept)."""
     import fwatlas.sources.github_fetch as github_fetch
+    from fwatlas.sources.live_ingest import Fetched
 
     seen: list[dict[str, object]] = []
 
-    def fake(**kw: object) -> str:
+    def fake(**kw: object) -> Fetched:
         seen.append(kw)
-        return "result"
+        return Fetched(notes=("nothing new",))
 
-    monkeypatch.setattr(github_fetch, "refresh", fake)
-    assert refresh("github", db="x.duckdb", limit=None, repos=None, history=False,
-                   concurrency=4) == "result"  # type: ignore[comparison-overlap]
-    assert seen == [{"db": "x.duckdb", "limit": None, "concurrency": 4}]
+    monkeypatch.setattr(github_fetch, "gather", fake)
+    result = refresh("github", db="x.duckdb", limit=None, repos=None, history=False,
+                     concurrency=4)
+    assert result.created == () and result.notes == ("nothing new",)
+    [kw] = seen
+    assert callable(kw.pop("stored_months"))  # the store's answer, bound to x.duckdb
+    assert kw == {"limit": None, "progress": True, "concurrency": 4}

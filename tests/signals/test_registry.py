@@ -9,8 +9,9 @@ import pytest
 
 from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.ingestion import ingest
+from fwatlas.refreshing import refresh
 from fwatlas.sources import registry as reg
-from fwatlas.sources.registry_fetch import fetch, parse_age, refresh
+from fwatlas.sources.registry_fetch import fetch, parse_age
 from fwatlas.store.atlas import open_atlas
 from tests.signals.conftest import REGISTRY, recorded, store_counts
 
@@ -29,7 +30,7 @@ def test_refresh_reads_every_configured_package(registry_server, db):
     packages = reg.package_set()
     assert len(packages) >= 30
     assert sum(1 for r, _, _ in packages if r == "npm") >= 4
-    result = refresh(db=db, progress=False)
+    result = refresh("registry", db=db, progress=False)
     [snap] = result.created
     assert snap.dataset == "registry/packages" and snap.rows == len(packages)
     assert snap.skipped == 0

@@ -106,7 +106,7 @@ def refresh_all_command(db: DbOption = None, json_out: JsonOnlyFlag = False) -> 
     Example: fwatlas refresh all
     """
     from fwatlas.errors import SourceUnavailable
-    from fwatlas.sources.refresh_all import all_unreachable, refresh_all
+    from fwatlas.refresh_all import all_unreachable, refresh_all
 
     outcomes = refresh_all(db)
     payload = {"sources": [src for o in outcomes for src in o.sources],

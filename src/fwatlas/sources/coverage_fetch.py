@@ -12,7 +12,6 @@ offline, exit 3.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -21,7 +20,7 @@ from fwatlas.errors import InputError, NotFound, SourceUnavailable
 from fwatlas.sources.coverage import DATASET, LIBRARY, Release, count_wheel, write_csv
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.sources.limits import parse_json
-from fwatlas.store.session import IngestResult
+from fwatlas.sources.live_ingest import Fetched
 
 BATCH = 4  # wheels held in memory at once (a v5 wheel is ~12 MB)
 
@@ -97,11 +96,8 @@ def fetch_releases(versions: list[str]) -> tuple[list[Release], list[str]]:
     return releases, skipped
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
-    """Count the given (default: the bundled) releases and ingest them."""
-    from fwatlas.ingestion import ingest
-
+def gather(limit: int | None = None, **kw: Any) -> Fetched:
+    """Count the given (default: the bundled) releases, to ingest as one CSV."""
     versions = [v.strip() for v in (kw.get("versions") or default_versions()) if v.strip()]
     if limit is not None:
         versions = versions[:max(0, limit)]
@@ -115,10 +111,4 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{LIBRARY}.csv"
     write_csv(releases, path)
-    result = ingest("coverage", path, db=db)
-    if skipped:
-        from dataclasses import replace
-
-        result = replace(result, notes=(*result.notes,
-                                        *(f"skipped: {s}" for s in skipped)))
-    return result
+    return Fetched(path=path, notes=tuple(f"skipped: {s}" for s in skipped))

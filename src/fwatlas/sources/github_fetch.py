@@ -33,10 +33,9 @@ from fwatlas.sources import github as gh
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.limits import parse_json
-from fwatlas.sources.live_ingest import Part, ingest_parts, month_end, today
+from fwatlas.sources.live_ingest import Fetched, Part, month_end, today
 from fwatlas.sources.registry_fetch import http_policy
 from fwatlas.sources.signal_rows import parse_timestamp, signals_config
-from fwatlas.store.session import IngestResult
 
 API = "github/stars-api"
 HISTORY = "github/stars-history"
@@ -229,10 +228,9 @@ def fetch_history(stars: dict[str, int], *, concurrency: int = DEFAULT_CONCURREN
     return rows, problems
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
-    """Fetch today's point per repository (``limit``: the first N) and ingest it; with
-    ``history=True`` also the reconstructed star history (its own snapshot and series)."""
+def gather(limit: int | None = None, **kw: Any) -> Fetched:
+    """Fetch today's point per repository (``limit``: the first N); with ``history=True``
+    also the reconstructed star history (its own snapshot and series)."""
     repos_file = kw.get("repos")
     repos = read_repos_file(Path(repos_file)) if repos_file else configured_repositories()
     if limit is not None:
@@ -259,4 +257,4 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
                           "the data: newest month-end of the reconstruction"))
     elif kw.get("history"):
         notes = (*notes, *history_problems, "no star history could be reconstructed")
-    return ingest_parts("github", parts, db, notes)
+    return Fetched(parts=tuple(parts), notes=notes)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources.base import ingest_hint
-from fwatlas.store.session import IngestResult
+from fwatlas.sources.live_ingest import Fetched
 
 HUB_STATS_REPO = "cfahlgren1/hub-stats"
 HUB_STATS_FILE = "models.parquet"
@@ -103,10 +104,7 @@ def page_list_models(cache: Path, limit: int) -> Path:
     return out
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None) -> IngestResult:
-    """Fetch the current Hub metadata and ingest it as a ``hub/models`` snapshot."""
-    from fwatlas.ingestion import ingest
-
+def gather(limit: int | None = None, **kw: Any) -> Fetched:
+    """Fetch the current Hub metadata, to ingest as a ``hub/models`` snapshot."""
     cache = settings.cache_dir() / "hub"
-    path = page_list_models(cache, limit) if limit else download_hub_stats(cache)
-    return ingest("hub", path, db=db)
+    return Fetched(path=page_list_models(cache, limit) if limit else download_hub_stats(cache))

@@ -21,7 +21,6 @@ import datetime as dt
 import html
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from fwatlas import settings
@@ -32,15 +31,14 @@ from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import (
+    Fetched,
     Part,
-    ingest_parts,
-    nothing_new,
+    StoredMonths,
+    no_months,
     parse_from,
-    stored_months,
     today,
 )
 from fwatlas.sources.registry_fetch import http_policy
-from fwatlas.store.session import IngestResult
 from fwatlas.textscan import TextScanner
 
 DATASET = "jobs/hn-algolia"
@@ -160,21 +158,21 @@ def month_rows(month: dt.date, posts: int, per_fw: dict[str, int],
     return rows
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
+def gather(limit: int | None = None, *, stored_months: StoredMonths = no_months,
+           **kw: Any) -> Fetched:
     """Fetch the hiring threads of every month from ``date_from`` not yet stored (``limit``:
-    at most N threads, newest first) and ingest them as one snapshot."""
+    at most N threads, newest first), as one snapshot."""
     since = parse_from(kw.get("date_from")) or DEFAULT_FROM
     progress = bool(kw.get("progress", True))
     threads = find_threads(since)
-    have = stored_months(db, DATASET, "job_postings")
+    have = stored_months(DATASET, "job_postings")
     todo = [m for m in sorted(threads, reverse=True) if m not in have]
     if limit is not None:
         todo = todo[:max(0, limit)]
     skipped_stored = len([m for m in threads if m in have])
     if not todo:
-        return nothing_new((f"nothing new: {skipped_stored} month(s) from {since:%Y-%m} already "
-                            f"stored in {DATASET}",))
+        return Fetched(notes=(f"nothing new: {skipped_stored} month(s) from {since:%Y-%m} "
+                              f"already stored in {DATASET}",))
     reqs = [Request(m.isoformat(), f"{base_url()}/items/{threads[m]}") for m in todo]
     results, _ = fetch_all(reqs, concurrency=DEFAULT_CONCURRENCY, progress=progress,
                            **http_policy())
@@ -202,7 +200,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     notes = (f"{skipped_stored} month(s) already stored were not fetched again",) \
         if skipped_stored else ()
     if not rows:
-        return nothing_new((*notes, *problems))
+        return Fetched(notes=(*notes, *problems))
     origin = f"{base_url()}/search_by_date?tags=story,author_whoishiring"
-    return ingest_parts("jobs", [Part(DATASET, "job_postings", jb.SCHEMA, rows, today(),
-                                      origin, problems, NOTE)], db, notes)
+    return Fetched(parts=(Part(DATASET, "job_postings", jb.SCHEMA, rows, today(), origin,
+                               problems, NOTE),), notes=notes)

@@ -9,14 +9,13 @@ A list that does not exist is exit 1; offline, exit 3.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, NotFound, SourceUnavailable, opt
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
-from fwatlas.store.session import IngestResult
+from fwatlas.sources.live_ingest import Fetched
 
 
 def list_url(venue: str, year: int) -> str:
@@ -24,10 +23,8 @@ def list_url(venue: str, year: int) -> str:
     return f"{base}/{venue}/{venue}{year}.json"
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
+def gather(limit: int | None = None, **kw: Any) -> Fetched:
     """Download ``<venue><year>.json`` (``--limit`` does not apply: a list is one file)."""
-    from fwatlas.ingestion import ingest
     from fwatlas.sources.registry_fetch import http_policy
 
     venue = str(kw.get("venue") or "").strip().lower()
@@ -51,4 +48,4 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{venue}{year}.json"
     path.write_bytes(res.body)
-    return ingest("paper-code", path, db=db)
+    return Fetched(path=path)

@@ -8,7 +8,6 @@ on disk, then ingested as a snapshot of ``pypi-downloads/top-30d``. Offline: one
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fwatlas import settings
@@ -16,14 +15,11 @@ from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.sources.limits import parse_json
-from fwatlas.store.session import IngestResult
+from fwatlas.sources.live_ingest import Fetched
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
-    """Download the dump (``limit`` does not apply: a dump is one document) and ingest it."""
-    from fwatlas.ingestion import ingest
-
+def gather(limit: int | None = None, **kw: Any) -> Fetched:
+    """Download the dump (``limit`` does not apply: a dump is one document), to ingest."""
     url = settings.url("FWATLAS_TOP_PYPI_URL")
     from fwatlas.sources.registry_fetch import http_policy
 
@@ -45,4 +41,4 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     safe = "".join(c if c.isalnum() else "-" for c in stamp)
     path = folder / f"top-pypi-packages-30-days_{safe}.min.json"
     path.write_bytes(res.body)
-    return ingest("pypi-downloads", path, db=db)
+    return Fetched(path=path)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlencode
 
@@ -35,17 +34,16 @@ from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.jobs import reported
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import (
+    Fetched,
     Part,
-    ingest_parts,
+    StoredMonths,
     months,
     next_month,
-    nothing_new,
+    no_months,
     parse_from,
-    stored_months,
     today,
 )
 from fwatlas.sources.registry_fetch import http_policy
-from fwatlas.store.session import IngestResult
 
 Site = Literal["stackoverflow", "datascience"]
 SITES: tuple[str, ...] = get_args(Site)
@@ -200,10 +198,10 @@ def total_of(res: Response) -> int:
     return int(doc["total"])
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
+def gather(limit: int | None = None, *, stored_months: StoredMonths = no_months,
+           **kw: Any) -> Fetched:
     """Fetch every month from ``date_from`` not yet stored for ``site`` (``limit``: at most
-    N months, newest first) and ingest them as one snapshot."""
+    N months, newest first), as one snapshot."""
     site = str(kw.get("site") or "stackoverflow")
     if site not in SITES:
         raise InputError(f"{opt('site')} must be one of {', '.join(SITES)}, not {site!r}")
@@ -212,7 +210,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     if since > now:
         raise InputError(f"{opt('from')} {since:%Y-%m} is in the future")
     name = dataset(site)
-    have = stored_months(db, name, "qa_counts")
+    have = stored_months(name, "qa_counts")
     wanted = months(since, now)
     todo = [m for m in reversed(wanted) if m not in have]
     if limit is not None:
@@ -221,8 +219,8 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     notes: list[str] = [f"{already} month(s) already stored were not fetched again"] \
         if already else []
     if not todo:
-        return nothing_new((f"nothing new: every month from {since:%Y-%m} is stored in {name}",
-                            *notes))
+        return Fetched(notes=(f"nothing new: every month from {since:%Y-%m} is stored in "
+                              f"{name}", *notes))
     plan = [(m, tags) for m in todo for tags in queries(m)]
     reqs = [Request(f"{m.isoformat()}|{';'.join(tags)}", query_url(site, m, tags))
             for m, tags in plan]
@@ -260,7 +258,7 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
         if quota.exhausted:
             raise SourceUnavailable(f"Stack Exchange: {quota.exhausted}; nothing fetched",
                                     hint=quota.line())
-        return nothing_new((*notes, *problems))
+        return Fetched(notes=(*notes, *problems))
     origin = f"{base_url()}/questions?site={site}&filter=total"
-    return ingest_parts("qa", [Part(name, "qa_counts", qa.SCHEMA, rows, now, origin,
-                                    problems, NOTE)], db, tuple(notes))
+    return Fetched(parts=(Part(name, "qa_counts", qa.SCHEMA, rows, now, origin, problems,
+                               NOTE),), notes=tuple(notes))

@@ -29,7 +29,7 @@ from fwatlas.sources import registry as reg
 from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, Stats, fetch_all
 from fwatlas.sources.limits import parse_json
-from fwatlas.store.session import IngestResult
+from fwatlas.sources.live_ingest import Fetched
 
 DEFAULT_CONCURRENCY = 8  # as FWATLAS_REGISTRY_CONCURRENCY's default in fwatlas.settings
 
@@ -171,11 +171,8 @@ def _store(folder: Path, e: dict[str, Any], res: Response, prev: dict[str, Any] 
     return str(e["problem"])
 
 
-def refresh(db: Path | str | None = None, limit: int | None = None,
-            **kw: Any) -> IngestResult:
-    """Fetch the configured package set (``limit``: only the first N) and ingest it."""
-    from fwatlas.ingestion import ingest
-
+def gather(limit: int | None = None, **kw: Any) -> Fetched:
+    """Fetch the configured package set (``limit``: only the first N), to ingest."""
     packages = reg.package_set()
     if limit is not None:
         packages = packages[:max(0, limit)]
@@ -187,4 +184,4 @@ def refresh(db: Path | str | None = None, limit: int | None = None,
     concurrency = int(kw.get("concurrency") or settings.registry_concurrency())
     report = fetch(packages, folder=kw.get("folder"), max_age=max_age, concurrency=concurrency,
                    progress=bool(kw.get("progress", True)))
-    return ingest("registry", report.folder, db=db)
+    return Fetched(path=report.folder)

@@ -10,7 +10,6 @@ earlier snapshot of the dataset had), items skipped, seconds taken. ``refresh al
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,15 +68,13 @@ def fetchable_kinds() -> list[str]:
 def refresh_all(db: Path | str | None = None, kinds: list[str] | None = None
                 ) -> list[KindOutcome]:
     """Run every fetcher; never raises for one kind's failure (see ``KindOutcome.state``)."""
-    from fwatlas.sources import base
+    from fwatlas.refreshing import refresh
 
     out: list[KindOutcome] = []
     for kind in kinds or fetchable_kinds():
-        module_name = base.get(kind).refresh_module
-        assert module_name is not None
         start = time.perf_counter()
         try:
-            result = importlib.import_module(module_name).refresh(db=db, limit=None)
+            result = refresh(kind, db=db)
         except SourceUnavailable as exc:
             out.append(KindOutcome(kind, "unreachable", seconds=time.perf_counter() - start,
                                    message=str(exc)))
