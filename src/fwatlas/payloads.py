@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas.jsonable import jsonable
-from fwatlas.store.atlas import Atlas
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store is imported where a payload opens it: advise's cold start skips it
     from fwatlas.advisor.engine import Advice
     from fwatlas.advisor.situation import Situation
     from fwatlas.analyses.model_lookup import ModelTable
     from fwatlas.kb.base import KnowledgeBase
     from fwatlas.kb.matrix import DeployMatrix
+    from fwatlas.store.atlas import Atlas
 
 
 def envelope(payload: dict[str, Any]) -> dict[str, Any]:

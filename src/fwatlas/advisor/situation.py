@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal, get_args
 
-from fwatlas.analyses.support import ARCHES, OSES
 from fwatlas.errors import InputError, opt
+from fwatlas.platforms import ARCHES, OSES
 
 PERSONAS: tuple[str, ...] = ("industry", "researcher", "professor", "career-changer",
                              "hobbyist", "beginner")

@@ -17,7 +17,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, get_args
+from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -26,14 +26,11 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.platforms import OSES
 from fwatlas.sources.base import fill_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
-Os = Literal["linux", "macos", "windows"]
-Arch = Literal["x86_64", "arm64"]
-OSES: tuple[str, ...] = get_args(Os)
-ARCHES: tuple[str, ...] = get_args(Arch)
 ARCH_ALIASES = {"aarch64": "arm64", "amd64": "x86_64", "x64": "x86_64", "arm64": "arm64",
                 "x86_64": "x86_64"}
 GPU_PATTERNS = ("nvidia-*", "cuda-toolkit", "jax-cuda*")

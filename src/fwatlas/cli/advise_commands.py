@@ -152,11 +152,11 @@ def advise_command(
         "--python", help="Your Python version, e.g. 3.13 (with --os and --arch, rules can "
                          "read registry installability facts).")] = None,
     os_name: Annotated[str | None, typer.Option(
-        "--os", metavar=Values("fwatlas.analyses.support:Os"),
+        "--os", metavar=Values("fwatlas.platforms:Os"),
                                                 help="linux, macos or windows.")]
     = None,
     arch: Annotated[str | None, typer.Option(
-        "--arch", metavar=Values("fwatlas.analyses.support:Arch"),
+        "--arch", metavar=Values("fwatlas.platforms:Arch"),
                                              help="x86_64 or arm64 (alias aarch64).")]
     = None,
     accelerator: AcceleratorOption = None,

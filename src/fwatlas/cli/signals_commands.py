@@ -199,9 +199,9 @@ def vitality_command(
 def support_command(
     python: Annotated[str, typer.Option("--python", help="Python version, e.g. 3.13.")]
     = "3.13",
-    os: Annotated[str, typer.Option("--os", metavar=Values("fwatlas.analyses.support:Os"),
+    os: Annotated[str, typer.Option("--os", metavar=Values("fwatlas.platforms:Os"),
                                     help="linux, macos or windows.")] = "linux",
-    arch: Annotated[str, typer.Option("--arch", metavar=Values("fwatlas.analyses.support:Arch"),
+    arch: Annotated[str, typer.Option("--arch", metavar=Values("fwatlas.platforms:Arch"),
                                       help="x86_64 or arm64 (aarch64 is an alias).")]
     = "x86_64",
     snapshot: SnapshotOption = None,

@@ -289,12 +289,12 @@ def _facts(atlas: Atlas, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
 # --- the valid values, from where the library declares them -------------------------------------
 
 def _values() -> dict[str, tuple[str, ...]]:
+    from fwatlas import platforms
     from fwatlas import vocabulary as vocab
     from fwatlas.analyses import availability as av
     from fwatlas.analyses import coverage as cv
     from fwatlas.analyses import research_code as rc
     from fwatlas.analyses import signals as sg
-    from fwatlas.analyses import support as sp
     from fwatlas.kb import schema
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS
     from fwatlas.sources.base import KINDS
@@ -306,7 +306,7 @@ def _values() -> dict[str, tuple[str, ...]]:
         "av_by": get_args(av.By), "rank": get_args(av.Rank),
         "round": tuple(r.name for r in load_method(None).rounds),
         "metric": tuple(sg.METRICS), "sg_by": get_args(sg.By), "window": tuple(sg.WINDOWS),
-        "os": get_args(sp.Os), "arch": get_args(sp.Arch),
+        "os": platforms.OSES, "arch": platforms.ARCHES,
         "kb_framework": tuple(schema.FRAMEWORKS), "kb_kind": tuple(schema.KINDS),
         "kb_status": tuple(schema.STATUSES),
         "target": (*schema.TARGETS, *schema.TARGET_GROUPS),
