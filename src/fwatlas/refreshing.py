@@ -34,6 +34,10 @@ class RefreshOption:
     flag: str
     help: str
     default: Any = None
+    #: ``"module:function"`` giving the value when the option is not given (read when the
+    #: fetcher runs, from the layer that owns it – e.g. the bundled releases of the coverage
+    #: analysis – so the fetcher itself need not import it)
+    default_from: str | None = None
 
 
 #: every option any fetcher takes; one declaration for every kind that takes it
@@ -54,7 +58,7 @@ OPTIONS: dict[str, RefreshOption] = {o.name: o for o in (
                   "paper-code: the edition's year; repos: only this year's links."),
     RefreshOption("versions", list[str] | None, "--versions",
                   "The transformers releases to count (repeat the option; default: the "
-                  "bundled releases)."),
+                  "bundled releases).", default_from="fwatlas.analyses.coverage:bundled_versions"),
     RefreshOption("repos", Path | None, "--repos",
                   "A file of owner/name lines instead of the configured framework "
                   "repositories."),
@@ -110,6 +114,10 @@ def refresh(kind: str, *, db: Path | str | None = None, progress: bool = True,
     module = importlib.import_module(source.refresh_module)
     given = {k: v for k, v in options.items() if v is not None and v is not False and v != []}
     limit = given.pop("limit", None)
+    for option in options_of(kind):
+        if option.default_from is not None and option.name not in given:
+            module_name, func = option.default_from.split(":")
+            given[option.name] = getattr(importlib.import_module(module_name), func)()
     if kind in WRITES_ITSELF:
         result: IngestResult = module.refresh(db=db, limit=limit, progress=progress, **given)
         return result

@@ -38,13 +38,13 @@ _MID_READ = """
 import pathlib, signal, sys, time
 # a terminal's Ctrl-C: pytest-xdist workers ignore SIGINT, and a child inherits the ignoring
 signal.signal(signal.SIGINT, signal.default_int_handler)
-from fwatlas.sources import base
+from fwatlas import streams
 marker = pathlib.Path(sys.argv[1])
 def hold(_path, _rows):
     if not marker.exists():
         marker.touch()
         time.sleep(60)
-base._PROGRESS.append(hold)
+streams._PROGRESS.append(hold)
 from fwatlas.cli import main
 main(sys.argv[2:])
 """

@@ -68,7 +68,8 @@ def _before(owner: Any, name: str, count: int) -> None:
 
 
 def install(point: str, count: int) -> None:
-    from fwatlas.sources import base, repos
+    from fwatlas import streams
+    from fwatlas.sources import repos
     from fwatlas.store import atlas, reference, schema, session
 
     if point == "connect":
@@ -85,7 +86,7 @@ def install(point: str, count: int) -> None:
             if seen[0] >= count:
                 _die()
 
-        base._PROGRESS.append(on_batch)
+        streams._PROGRESS.append(on_batch)
     elif point == "snapshot":
         _after(session.IngestSession, "new_snapshot", count)
     elif point == "insert":

@@ -18,7 +18,7 @@ from typing import Any
 
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
-from fwatlas.sources.coverage import DATASET, LIBRARY, TABLE
+from fwatlas.sources.coverage import DATASET, LIBRARY, TABLE, version_key
 from fwatlas.stats import shares_with_intervals
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
@@ -72,13 +72,11 @@ NOTES = (
 )
 
 
-def _version_key(version: str) -> tuple[Any, ...]:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return (0, Version(version))
-    except InvalidVersion:
-        return (1, version)
+def bundled_versions() -> list[str]:
+    """The releases the bundled reference counts, oldest first: what ``refresh coverage``
+    counts when no ``--versions`` are given (``fwatlas.refreshing`` asks for them here)."""
+    versions = {f.key.rsplit(".", 1)[0] for f in reference.figures(DATASET)}
+    return sorted(versions, key=version_key)
 
 
 def _reference_rows() -> list[CoverageRow]:
@@ -109,7 +107,7 @@ def coverage(atlas: Atlas, *, library: str = LIBRARY) -> CoverageResult:
                     f"SELECT version, release_date, architectures, pytorch, tensorflow, jax "  # noqa: S608
                     f"FROM {TABLE} WHERE snapshot_id = ? AND library = ?",
                     [snap.num, library]).fetchall()]
-    rows.sort(key=lambda r: _version_key(r.version))
+    rows.sort(key=lambda r: version_key(r.version))
     return CoverageResult(library, tuple(rows), snap)
 
 

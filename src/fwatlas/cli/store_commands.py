@@ -70,7 +70,7 @@ def ingest_command(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from fwatlas.ingestion import ingest
-    from fwatlas.sources.base import progress_reporting
+    from fwatlas.streams import progress_reporting
 
     options: dict[str, Any] = {}
     if metadata is not None:

@@ -152,7 +152,7 @@ def scan_file(relpath: str, data: bytes, options: ScanOptions = ScanOptions()) -
         try:
             found = deps.declared(relpath, _decode(data), kind)
         except Exception as exc:  # noqa: BLE001 - a malformed dependency file is one item
-            from fwatlas.sources.base import describe
+            from fwatlas.streams import describe
 
             if not is_code:
                 return FileEvidence(relpath, False, pw, skipped=f"unreadable {kind} file "

@@ -1,96 +1,18 @@
-"""What every source shares: a guarded Arrow stream and the registry of source kinds.
+"""What every source shares: the registry of source kinds, and the guarded Arrow stream.
 
-A reader turns a file into a ``pyarrow.RecordBatchReader`` and never touches the store. The
-store consumes the stream inside DuckDB, where a Python exception raised mid-stream would lose
-its type; :class:`GuardedReader` keeps the reader's own :class:`InputError` so the ingest can
-report the real problem (one line naming the file) after DuckDB gives up.
+A reader turns a file into a ``pyarrow.RecordBatchReader`` and never touches the store; it
+wraps it in :class:`~fwatlas.streams.GuardedReader` (re-exported here), which keeps the
+reader's own :class:`InputError` when DuckDB gives up mid-stream.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from fwatlas.errors import FwatlasError, InputError
-
-if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; read commands only need KINDS from here
-    import pyarrow as pa
-
-
-@dataclass
-class GuardedReader:
-    """A schema plus a batch generator; records the first error and item-level skips."""
-
-    schema: pa.Schema
-    batches: Iterable[pa.RecordBatch]
-    path: str
-    error: FwatlasError | None = None
-    skipped: list[str] = field(default_factory=list)
-    interrupted: bool = False  # Ctrl-C arrived while DuckDB was pulling batches
-
-    def _guard(self) -> Iterator[pa.RecordBatch]:
-        try:
-            for batch in self.batches:
-                for report in _PROGRESS:
-                    report(self.path, batch.num_rows)
-                yield batch
-        except FwatlasError as exc:
-            self.error = exc
-            raise
-        except KeyboardInterrupt:
-            self.interrupted = True  # DuckDB re-raises it as text with a traceback in it
-            raise
-        except Exception as exc:  # noqa: BLE001 - any failure of the input as a whole
-            self.error = InputError(describe(exc), path=self.path)
-            raise
-
-    def reader(self) -> pa.RecordBatchReader:
-        import pyarrow as pa
-
-        return pa.RecordBatchReader.from_batches(self.schema, self._guard())
-
-    def read_all(self) -> pa.Table:
-        """Materialise (for tests and small inputs); raises the reader's own error."""
-        try:
-            return self.reader().read_all()
-        except Exception:
-            if self.error is not None:
-                raise self.error from None
-            raise
-
-
-#: Callbacks ``(path, rows)`` told of every batch read; the CLI shows them as a progress bar.
-_PROGRESS: list[Callable[[str, int], None]] = []
-
-
-@contextmanager
-def progress_reporting(callback: Callable[[str, int], None]) -> Iterator[None]:
-    """Report rows read by every guarded reader while the block runs."""
-    _PROGRESS.append(callback)
-    try:
-        yield
-    finally:
-        _PROGRESS.remove(callback)
-
-
-def describe(exc: BaseException) -> str:
-    """A one-line description of why a file could not be read."""
-    import gzip
-    import json
-    import zlib
-
-    if isinstance(exc, EOFError | gzip.BadGzipFile | zlib.error):
-        return f"truncated or corrupt compressed file ({exc})"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text
+from fwatlas.errors import InputError
 
 
 class SourceModule(Protocol):

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError
-from fwatlas.sources.base import describe
+from fwatlas.streams import describe
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -236,6 +236,16 @@ def _schema() -> pa.Schema:
         ("jax", pa.int32()), ("deprecated", pa.int32()), ("wheel", pa.string()),
         ("sha256", pa.string()),
     ])
+
+
+def version_key(version: str) -> tuple[Any, ...]:
+    """Sort key of a release number: PEP 440 order, anything unparsable after it."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return (0, Version(version))
+    except InvalidVersion:
+        return (1, version)
 
 
 def releases_table(releases: list[Release], library: str = LIBRARY) -> pa.Table:

@@ -16,21 +16,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 from fwatlas import settings
-from fwatlas.errors import InputError, NotFound, SourceUnavailable
-from fwatlas.sources.coverage import DATASET, LIBRARY, Release, count_wheel, write_csv
+from fwatlas.errors import InputError, NotFound, SourceUnavailable, opt
+from fwatlas.sources.coverage import LIBRARY, Release, count_wheel, write_csv
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import Fetched
 
 BATCH = 4  # wheels held in memory at once (a v5 wheel is ~12 MB)
-
-
-def default_versions() -> list[str]:
-    from fwatlas.analyses.coverage import _version_key
-    from fwatlas.store import reference
-
-    versions = {f.key.rsplit(".", 1)[0] for f in reference.figures(DATASET)}
-    return sorted(versions, key=_version_key)
 
 
 def _wheel_url(files: Any) -> tuple[str, str, str | None] | None:
@@ -98,7 +90,10 @@ def fetch_releases(versions: list[str]) -> tuple[list[Release], list[str]]:
 
 def gather(limit: int | None = None, **kw: Any) -> Fetched:
     """Count the given (default: the bundled) releases, to ingest as one CSV."""
-    versions = [v.strip() for v in (kw.get("versions") or default_versions()) if v.strip()]
+    # no --versions: the bundled releases, which ``fwatlas.refreshing`` passes in
+    versions = [v.strip() for v in (kw.get("versions") or ()) if v.strip()]
+    if not versions:
+        raise InputError(f"refresh coverage needs {opt('versions')}: the releases to count")
     if limit is not None:
         versions = versions[:max(0, limit)]
     releases, skipped = fetch_releases(versions)

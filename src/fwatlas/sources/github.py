@@ -26,7 +26,6 @@ import pyarrow as pa
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader
 from fwatlas.sources.signal_rows import (
     batches,
     csv_rows,
@@ -35,6 +34,7 @@ from fwatlas.sources.signal_rows import (
     pick_columns,
     to_int,
 )
+from fwatlas.streams import GuardedReader
 
 BEST_OF = "github/best-of-ml-python"
 DAILY = "github/stars-daily"
@@ -189,7 +189,7 @@ def tracked_owners(folder: Path) -> dict[str, str]:
     try:
         text = listing.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        from fwatlas.sources.base import describe
+        from fwatlas.streams import describe
 
         raise InputError(describe(exc), path=str(listing)) from None
     for line in text.splitlines():

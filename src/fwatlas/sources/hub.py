@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader, describe
 from fwatlas.store.rows import first_row
+from fwatlas.streams import GuardedReader, describe, report_progress
 
 DATASET = "hub/models"
 BATCH_ROWS = 131_072
@@ -393,7 +393,7 @@ def _columns(path: Path, layout: str) -> dict[str, str]:
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - unreadable as a whole
-        from fwatlas.sources.base import describe
+        from fwatlas.streams import describe
 
         raise InputError(describe(exc), path=str(path)) from exc
 
@@ -584,8 +584,6 @@ def _insert_parquet(con: Any, builder: Any, dump: HubDump, exprs: dict[str, str]
     import duckdb
     import pyarrow.parquet as pq
 
-    from fwatlas.sources import base
-
     total = pq.ParquetFile(dump.path).metadata.num_rows
     if total == 0:
         raise InputError("the dump holds no models (empty input)", path=str(dump.path))
@@ -616,8 +614,7 @@ def _insert_parquet(con: Any, builder: Any, dump: HubDump, exprs: dict[str, str]
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
             con.execute("SET preserve_insertion_order = false")
-    for report in base._PROGRESS:
-        report(str(dump.path), total)
+    report_progress(str(dump.path), total)
     builder.rows += added
 
 

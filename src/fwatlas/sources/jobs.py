@@ -24,7 +24,6 @@ import pyarrow as pa
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader
 from fwatlas.sources.signal_rows import (
     batches,
     csv_rows,
@@ -34,6 +33,7 @@ from fwatlas.sources.signal_rows import (
     signals_config,
     to_int,
 )
+from fwatlas.streams import GuardedReader
 
 HN = "jobs/hn-whoishiring"
 SITES = "jobs/sites"

@@ -35,7 +35,7 @@ def parse_json(text: str | bytes) -> Any:
 
 def load_json(path: Path) -> Any:
     """A whole (small) JSON file; unreadable, not UTF-8, malformed or too deep: ValueError."""
-    from fwatlas.sources.base import describe
+    from fwatlas.streams import describe
 
     try:
         return parse_json(path.read_bytes().decode("utf-8"))

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError
-from fwatlas.sources.base import describe
 from fwatlas.sources.limits import parse_json
+from fwatlas.streams import describe
 
 if TYPE_CHECKING:
     import pyarrow as pa

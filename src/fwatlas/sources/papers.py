@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from fwatlas.errors import InputError, opt
 from fwatlas.hashing import content_hash, file_sha256
-from fwatlas.sources.base import describe
 from fwatlas.sources.limits import parse_json
+from fwatlas.streams import describe
 from fwatlas.textscan import TextMatch, frameworks_from_words
 
 if TYPE_CHECKING:  # pyarrow costs ~0.15 s to import; `research` needs only the names here

@@ -27,8 +27,8 @@ from typing import IO, TYPE_CHECKING, Any
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader, describe
 from fwatlas.sources.limits import MAX_ELEMENT_CHARS, open_decompressed
+from fwatlas.streams import GuardedReader, describe
 
 if TYPE_CHECKING:
     import pyarrow as pa

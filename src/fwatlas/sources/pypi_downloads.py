@@ -23,7 +23,6 @@ import pyarrow as pa
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader, describe
 from fwatlas.sources.limits import load_json
 from fwatlas.sources.signal_rows import (
     batches,
@@ -33,6 +32,7 @@ from fwatlas.sources.signal_rows import (
     pick_columns,
     to_int,
 )
+from fwatlas.streams import GuardedReader, describe
 
 SERIES_DATASET = "pypi-downloads/series"
 WINDOWS = ("30d", "365d")

@@ -28,7 +28,6 @@ import pyarrow as pa
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.base import GuardedReader
 from fwatlas.sources.jobs import framework_of, reported
 from fwatlas.sources.signal_rows import (
     all_skipped,
@@ -38,6 +37,7 @@ from fwatlas.sources.signal_rows import (
     pick_columns,
     to_int,
 )
+from fwatlas.streams import GuardedReader
 
 STACKOVERFLOW = "qa/stackoverflow"
 DSSE = "qa/dsse"

@@ -142,8 +142,8 @@ def csv_rows(path: Path, *, delimiter: str = ",", skipped: list[str] | None = No
     reject the file (one line naming the line); a last row cut short (fewer fields than the
     header, no final newline) is not yielded but listed in ``skipped`` – an item-level problem.
     """
-    from fwatlas.sources.base import describe
     from fwatlas.sources.limits import ends_mid_row
+    from fwatlas.streams import describe
 
     f = path.open(newline="", encoding="utf-8")
     reader = csv.reader(f, delimiter=delimiter)

@@ -20,7 +20,7 @@ from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
 
 if TYPE_CHECKING:
-    from fwatlas.sources.base import GuardedReader
+    from fwatlas.streams import GuardedReader
 
 
 def open_snapshot(atlas: Atlas, *, kind: str, dataset: str, origin: str, content_hash: str,
@@ -60,7 +60,7 @@ class SnapshotBuilder:
     def insert(self, table: str, data: pa.RecordBatchReader | pa.Table | GuardedReader,
                *, count_rows: bool = True) -> int:
         """Append Arrow data to ``table``, adding this snapshot's id; returns rows inserted."""
-        from fwatlas.sources.base import GuardedReader
+        from fwatlas.streams import GuardedReader
 
         con = self.session.atlas.con
         guard = data if isinstance(data, GuardedReader) else None
