@@ -35,8 +35,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("fwatlas.sources.hub", "store"),
     ("fwatlas.sources.repo_archive_fetch", "store"),
     ("fwatlas.sources.repos", "store"),
-    # the Hub cube is computed (and written) during the Hub ingest
-    ("fwatlas.sources.hub", "analyses"),
     # the store knows the probe's reference format
     ("fwatlas.store.reference", "probe"),
 }

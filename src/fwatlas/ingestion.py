@@ -17,6 +17,21 @@ from fwatlas.store.atlas import open_writer
 from fwatlas.store.session import IngestResult, run_session
 
 
+def read_and_derive(source: base.SourceKind, session: Any, path: Path,
+                    data_date: dt.date | None, options: dict[str, Any]) -> None:
+    """One ingest's work inside its transaction: the kind's reader writes its snapshots, then
+    the kind's ``derive`` (if any) builds the derived tables of each."""
+    source.load().ingest(session, path, data_date=data_date, options=options)
+    if source.derive is None:
+        return
+    import importlib
+
+    module_name, func = source.derive.split(":")
+    derive = getattr(importlib.import_module(module_name), func)
+    for builder in session.builders:
+        derive(session.atlas.con, builder)
+
+
 def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
            data_date: dt.date | None = None, **options: Any) -> IngestResult:
     """Ingest one file or directory of evidence of ``kind`` into the store at ``db``.
@@ -29,7 +44,7 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
     if not Path(path).exists():
         raise InputError("no such file or directory", path=str(path))
     path = Path(path).absolute()  # the origin says where the data came from (links kept)
-    module = source.load()
+    source.load()  # an uninstalled reader fails here, before the store is opened
     store = Path(db) if db else settings.default_db_path()
     new_store = not store.exists()
     try:
@@ -38,8 +53,7 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
         with open_writer(store) as atlas:
             return run_session(
                 atlas, str(path),
-                lambda session: module.ingest(session, path, data_date=data_date,
-                                              options=options),
+                lambda session: read_and_derive(source, session, path, data_date, options),
                 components=[source.component],
             )
     except BaseException:

@@ -424,7 +424,7 @@ class Store:
         self.con.execute("COMMIT")
         reference.attach(self.con)
         self.atlas = Atlas(con=self.con, path=None, read_only=False)
-        self.module = base.get(kind).load()
+        self.source = base.get(kind)
         self.tables = [r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_catalog = current_database()").fetchall()]
@@ -436,6 +436,7 @@ class Store:
     def ingest(self, path: Path, options: dict[str, Any]) -> Any:
         import datetime as dt
 
+        from fwatlas.ingestion import read_and_derive
         from fwatlas.store.session import run_session
 
         opts = dict(options)
@@ -444,8 +445,8 @@ class Store:
             if key in opts:
                 opts[key] = str(path.parent / opts[key])
         path = Path(opts.pop("_path", path))
-        return run_session(self.atlas, str(path), lambda s: self.module.ingest(
-            s, path, data_date=when, options=opts))
+        return run_session(self.atlas, str(path), lambda s: read_and_derive(
+            self.source, s, path, when, opts))
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_methods
 from fwatlas.store.rows import first_row
+
+if TYPE_CHECKING:
+    from fwatlas.store.session import SnapshotBuilder
 
 Cells = dict[str, float]
 _METHOD_COLUMN = {"tags": "tags_mask", "files": "files_mask", "library": "library_mask"}
@@ -36,6 +40,16 @@ def _mask(method: str, data_date: dt.date | None, has_siblings: bool) -> str:
     bits = [f"(CASE WHEN {hub_methods.framework_expr(method, fw, data_date, has_siblings)} "
             f"THEN {1 << i} ELSE 0 END)" for i, fw in enumerate(vocab.HUB_FRAMEWORKS)]
     return "(" + " + ".join(bits) + ")::UTINYINT"
+
+
+def derive(con: duckdb.DuckDBPyConnection, snapshot: SnapshotBuilder) -> None:
+    """The Hub kind's derived table: the cube of a snapshot just read (``snapshot``: its
+    builder, dated by then), from the columns the reader found present."""
+    cols = first_row(con.execute(
+        "SELECT has_siblings, has_created_at, has_library_name FROM hub_snapshot_columns "
+        "WHERE snapshot_id = ?", [snapshot.num]))
+    assert cols is not None
+    materialise(con, snapshot.num, snapshot.data_date, *cols)
 
 
 def materialise(con: duckdb.DuckDBPyConnection, snapshot: int, data_date: dt.date | None,

@@ -35,6 +35,10 @@ class SourceKind:
     #: False where a refresh needs the user's choice (a venue and year) or follows evidence
     #: already ingested (every linked repository's archive): ``refresh all`` leaves those out.
     in_refresh_all: bool = True
+    #: ``"module:function"`` run on each new snapshot after the reader, inside the ingest's
+    #: transaction: the derived tables of the kind (the Hub's availability cube), which the
+    #: reader itself does not write (``fwatlas.ingestion`` runs it)
+    derive: str | None = None
 
     def load(self) -> SourceModule:
         module: SourceModule = importlib.import_module(self.module)
@@ -80,6 +84,7 @@ register(SourceKind(
     module="fwatlas.sources.hub", component="hub",
     summary="Hugging Face Hub model metadata (hub-stats Parquet, list_models JSONL/CSV)",
     refresh_module="fwatlas.sources.hub_fetch", refresh_hint="fwatlas refresh hub",
+    derive="fwatlas.analyses.hub_cube:derive",
 ))
 
 register(SourceKind(

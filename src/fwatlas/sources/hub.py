@@ -679,10 +679,5 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
             [builder.num]))
         builder.data_date = row[0] if row else None
         builder.data_date_source = "the data: latest lastModified/createdAt"
-    cols = first_row(session.atlas.con.execute(
-        "SELECT has_siblings, has_created_at, has_library_name FROM hub_snapshot_columns "
-        "WHERE snapshot_id = ?", [builder.num]))
-    assert cols is not None
-    from fwatlas.analyses import hub_cube
-
-    hub_cube.materialise(session.atlas.con, builder.num, builder.data_date, *cols)
+    # the availability cube is derived after this, in the same transaction (the kind's
+    # ``derive``: fwatlas.analyses.hub_cube)
