@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "src" / "fwatlas"
 FRONT = {"cli", "web", "report", "figures", "payloads"}
 #: what the store may import: the neutral modules below it
-STORE_MAY = {"errors", "settings", "fwatlas", "jsonable", "hashing", "stats", "vocabulary",
+STORE_MAY = {"errors", "settings", "fwatlas", "jsonable", "hashing", "stats", "vocabulary", "kinds",
              "yamlio", "streams"}
 FORBIDDEN: dict[str, set[str]] = {
     "sources": {"store", "analyses", *FRONT},

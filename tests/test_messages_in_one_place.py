@@ -1,6 +1,6 @@
 """Hints and error wording each have one home (ast over src/fwatlas, like test_layering).
 
-- "Run ``fwatlas ingest …``" hints are built by ``fwatlas.sources.base.ingest_hint`` /
+- "Run ``fwatlas ingest …``" hints are built by ``fwatlas.kinds.ingest_hint`` /
   ``fill_hint`` from the kind's registration; no other module or template spells one out.
 - A library error names a parameter with ``errors.opt()`` (or ``param=``), never as a CLI
   flag, so the web can word it as its query parameter. A command line to type
@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "fwatlas"
-BUILDER = ROOT / "sources" / "base.py"
+BUILDER = ROOT / "kinds.py"
 HINT = re.compile(r"fwatlas ingest\b")
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
 COMMAND_LINE = re.compile(r"fwatlas [a-z][^`;()]*")
@@ -64,7 +64,7 @@ def test_no_module_outside_the_builder_spells_out_an_ingest_hint() -> None:
     found = [hit for path in sorted(ROOT.rglob("*.py")) if path != BUILDER
              for hit in _hints_spelled_out(path)]
     found += [hit for path in sorted(ROOT.rglob("*.j2")) for hit in _hints_spelled_out(path)]
-    assert not found, "build these with fwatlas.sources.base.ingest_hint: " + repr(found)
+    assert not found, "build these with fwatlas.kinds.ingest_hint: " + repr(found)
 
 
 def _flag_mentions(path: Path) -> list[str]:
@@ -98,7 +98,7 @@ def test_no_error_message_spells_a_cli_flag() -> None:
 def test_every_kinds_hint_is_a_command_the_cli_takes(tmp_path: Path) -> None:
     """The hint's words reach ``fwatlas ingest KIND``: an absent path is refused as a path
     (exit 2 naming it), not as an unknown kind or a usage error."""
-    from fwatlas.sources.base import KINDS, fill_hint, ingest_hint
+    from fwatlas.kinds import KINDS, fill_hint, ingest_hint
 
     for kind, source in KINDS.items():
         words = ingest_hint(kind).split()

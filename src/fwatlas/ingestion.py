@@ -10,14 +10,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from fwatlas import settings
+from fwatlas import kinds, settings
 from fwatlas.errors import InputError
-from fwatlas.sources import base
 from fwatlas.store.atlas import open_writer
 from fwatlas.store.session import IngestResult, run_session
 
 
-def read_and_derive(source: base.SourceKind, session: Any, path: Path,
+def read_and_derive(source: kinds.SourceKind, session: Any, path: Path,
                     data_date: dt.date | None, options: dict[str, Any]) -> None:
     """One ingest's work inside its transaction: the kind's reader writes its snapshots, then
     the kind's ``derive`` (if any) builds the derived tables of each."""
@@ -40,7 +39,7 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
     ignored and which items were skipped. Raises :class:`InputError` (nothing written) when the
     input as a whole is unusable.
     """
-    source = base.get(kind)
+    source = kinds.get(kind)
     if not Path(path).exists():
         raise InputError("no such file or directory", path=str(path))
     path = Path(path).absolute()  # the origin says where the data came from (links kept)

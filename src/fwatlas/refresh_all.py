@@ -59,9 +59,9 @@ class KindOutcome:
 
 def fetchable_kinds() -> list[str]:
     """Every registered kind with an online fetcher that runs on defaults, in registration order."""
-    from fwatlas.sources import base
+    from fwatlas import kinds
 
-    return [k for k, s in base.KINDS.items()
+    return [k for k, s in kinds.KINDS.items()
             if s.refresh_module is not None and s.in_refresh_all]
 
 

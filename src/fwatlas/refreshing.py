@@ -1,7 +1,7 @@
 """The front door for fetching evidence online: ``fwatlas refresh KIND`` as a library call.
 
 Each source kind with a fetcher names its module (``refresh_module`` in
-``fwatlas.sources.base``); this module declares, once, which options each fetcher takes
+``fwatlas.kinds``); this module declares, once, which options each fetcher takes
 (:data:`REFRESH_OPTIONS`) and what each option is (:data:`OPTIONS`: type, flag, help,
 default), and :func:`refresh` runs one kind's fetcher with them. A fetcher only gathers
 (``gather`` in its module, returning a ``fwatlas.sources.live_ingest.Fetched``); the store is
@@ -103,13 +103,13 @@ def refresh(kind: str, *, db: Path | str | None = None, progress: bool = True,
     The fetcher only gathers (``gather`` in its module, returning a ``Fetched``); what it
     gathered lands here, through the same session as ``fwatlas ingest``.
     """
-    from fwatlas.sources import base
+    from fwatlas import kinds
 
     allowed = {o.name for o in options_of(kind)}  # an unknown kind is refused first
     unknown = sorted(set(options) - allowed)
     if unknown:
         raise InputError(f"refresh {kind} takes no option {', '.join(unknown)}")
-    source = base.get(kind)
+    source = kinds.get(kind)
     assert source.refresh_module is not None
     module = importlib.import_module(source.refresh_module)
     given = {k: v for k, v in options.items() if v is not None and v is not False and v != []}
@@ -183,13 +183,12 @@ def _ingest_parts(kind: str, parts: list[Part], db: Path | str | None,
     """Write every part as one snapshot, all in one transaction (whole or not at all)."""
     import pyarrow as pa
 
-    from fwatlas import settings
-    from fwatlas.sources import base
+    from fwatlas import kinds, settings
     from fwatlas.sources.live_ingest import rows_hash
     from fwatlas.store.atlas import open_writer
     from fwatlas.store.session import IngestResult, run_session
 
-    source = base.get(kind)
+    source = kinds.get(kind)
     store = Path(db) if db else settings.default_db_path()
     new_store = not store.exists()
     tables = [pa.Table.from_pylist(p.rows, schema=p.schema) for p in parts]

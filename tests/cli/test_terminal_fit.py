@@ -54,8 +54,8 @@ def test_each_refresh_kind_shows_only_its_options():
 
 
 def test_every_kind_with_a_fetcher_has_a_refresh_command():
+    from fwatlas.kinds import KINDS
     from fwatlas.refreshing import REFRESH_OPTIONS
-    from fwatlas.sources.base import KINDS
 
     assert set(REFRESH_OPTIONS) == {k for k, s in KINDS.items() if s.refresh_module}
 

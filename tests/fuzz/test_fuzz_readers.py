@@ -413,18 +413,18 @@ class Store:
     def __init__(self, kind: str) -> None:
         import duckdb
 
-        from fwatlas.sources import base
+        from fwatlas import kinds
         from fwatlas.store import reference, schema
         from fwatlas.store.atlas import Atlas
 
         self.con = duckdb.connect(":memory:")
-        component = base.get(kind).component
+        component = kinds.get(kind).component
         self.con.execute("BEGIN")
         schema.migrate(self.con, [component])
         self.con.execute("COMMIT")
         reference.attach(self.con)
         self.atlas = Atlas(con=self.con, path=None, read_only=False)
-        self.source = base.get(kind)
+        self.source = kinds.get(kind)
         self.tables = [r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_catalog = current_database()").fetchall()]

@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import time
 
-from fwatlas.sources import base
+from fwatlas import kinds
 from tests.signals.conftest import store_counts
 from tests.signals.live_apis import serve
 from tests.signals.test_fetch_offline import _closed_port
@@ -56,7 +56,7 @@ def test_one_line_per_kind_and_exit_0_when_some_answer(cli, db, tmp_path):
         assert run.code == 0, run.err
         rows = {r["kind"]: r for r in run.json()["rows"]}
         table = cli("refresh", "all", "--db", str(db), env=env)
-    assert set(rows) == {k for k, s in base.KINDS.items() if s.refresh_module and s.in_refresh_all}
+    assert set(rows) == {k for k, s in kinds.KINDS.items() if s.refresh_module and s.in_refresh_all}
     assert not {"paper-code", "repos"} & set(rows)  # they need a venue, or follow stored links
     assert {k: r["state"] for k, r in rows.items() if k in ("hub", "registry",
                                                            "pypi-downloads")} == {
@@ -95,7 +95,7 @@ def test_status_names_the_refresh_command_of_every_kind_with_a_fetcher(cli, db):
     run = cli("status", "--db", str(db), "--json", "--as-of", dt.date.today().isoformat())
     assert run.code == 0, run.err
     commands = {r["kind"]: r["refresh"] for r in run.json()["rows"]}
-    fetchers = {k: s.refresh_hint for k, s in base.KINDS.items() if s.refresh_module}
+    fetchers = {k: s.refresh_hint for k, s in kinds.KINDS.items() if s.refresh_module}
     assert {"github", "jobs", "qa", "hub", "registry", "pypi-downloads"} <= set(fetchers)
     for kind, hint in fetchers.items():
         assert hint == f"fwatlas refresh {kind}"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from fwatlas.sources import base
+from fwatlas import kinds
 from tests.conftest import run_cli
 from tests.research.conftest import store_state
 
@@ -256,7 +256,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
 def test_every_ingest_kind_has_a_case() -> None:
     """A kind added to the registry without a case here fails, so the rule stays checked."""
     covered = {name.split()[0] for name in CASES}
-    assert set(base.KINDS) <= covered, set(base.KINDS) - covered
+    assert set(kinds.KINDS) <= covered, set(kinds.KINDS) - covered
 
 
 def _fingerprint(db: Path) -> tuple[str, object]:

@@ -22,7 +22,7 @@ from tests.conftest import run_cli, shared_path
 
 
 def test_migration_counts_read_without_import_equal_the_lists() -> None:
-    for component, module in schema.COMPONENTS.items():
+    for component, module in schema.components().items():
         if component == "core":
             continue
         counted = schema._literal_count(module)

@@ -46,7 +46,7 @@ def test_a_source_older_than_its_threshold_is_stale_as_of_a_later_day(db, tmp_pa
 
 
 def test_every_registered_kind_the_reference_and_the_kb_are_listed(db):
-    from fwatlas.sources.base import KINDS
+    from fwatlas.kinds import KINDS
 
     payload = _status(db, "2026-12-01")
     kinds = {r["kind"] for r in payload["rows"]}

@@ -425,7 +425,7 @@ def _measured_works(arg: dict[str, Any], ctx: Context) -> Check:
         ev += [_fact_evidence(share, share_name), _fact_evidence(count, n_name)]
         if share is None or count is None or not isinstance(count.value, int) \
                 or not isinstance(share.value, int | float):
-            from fwatlas.sources.base import ingest_hint
+            from fwatlas.kinds import ingest_hint
 
             parts.append(f"{where}: no probe data (fwatlas probe run, or "
                          f"{ingest_hint('probe')})")

@@ -17,7 +17,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_cube, hub_methods
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot

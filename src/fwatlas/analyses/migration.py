@@ -23,7 +23,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses.research import edition_snapshots, snapshot_source
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 

@@ -9,7 +9,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_methods
 from fwatlas.analyses.availability import MODELS_DATASET, supported
 from fwatlas.errors import InputError, NotFound
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from fwatlas import vocabulary as vocab
 from fwatlas.facts import Fact
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources.pwc import CLOSED, DATASET
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot

@@ -21,7 +21,7 @@ from typing import Any
 
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.stats import wilson_interval
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot

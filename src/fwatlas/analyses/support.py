@@ -26,8 +26,8 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
+from fwatlas.kinds import fill_hint
 from fwatlas.platforms import OSES
-from fwatlas.sources.base import fill_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 

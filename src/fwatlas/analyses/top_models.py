@@ -9,7 +9,7 @@ from fwatlas import vocabulary as vocab
 from fwatlas.analyses import hub_methods
 from fwatlas.analyses.availability import _check, _models_snapshot, supported
 from fwatlas.errors import InputError, opt
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.store import reference
 from fwatlas.store.atlas import Atlas, Snapshot
 

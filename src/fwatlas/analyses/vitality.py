@@ -35,7 +35,7 @@ from typing import Any
 from fwatlas.analyses.support import registry_snapshot
 from fwatlas.facts import Fact
 from fwatlas.kb.schema import earliest_day
-from fwatlas.sources.base import fill_hint
+from fwatlas.kinds import fill_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 

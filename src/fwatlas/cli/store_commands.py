@@ -157,7 +157,7 @@ def refresh_kind_command(kind: str) -> Any:
 
 def snapshots_command(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.sources.base:KINDS"),
+    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.kinds:KINDS"),
                                              help="Only this source kind.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,

@@ -15,7 +15,7 @@ from fwatlas.errors import FwatlasError, InputError
 from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.model import Comparison, Figure, Section, Table, dedupe_sources, escape_label
-from fwatlas.sources.base import KINDS, ingest_hint
+from fwatlas.kinds import KINDS, ingest_hint
 from fwatlas.store.atlas import Atlas
 
 KEY = "availability"

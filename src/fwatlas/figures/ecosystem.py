@@ -16,7 +16,7 @@ from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
 from fwatlas.figures.model import Figure, Section, dedupe_sources, escape_label
-from fwatlas.sources.base import KINDS, ingest_hint
+from fwatlas.kinds import KINDS, ingest_hint
 from fwatlas.store.atlas import Atlas
 
 KEY = "ecosystem"

@@ -15,7 +15,7 @@ from fwatlas.figures import style
 from fwatlas.figures.context import ReportContext
 from fwatlas.figures.missing import missing_section, optional_module
 from fwatlas.figures.model import Comparison, Figure, Section, dedupe_sources, escape_label
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.stats import sample_phrase
 from fwatlas.store.atlas import Atlas
 

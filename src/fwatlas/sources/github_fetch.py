@@ -29,8 +29,8 @@ import pyarrow as pa
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources import github as gh
-from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import Fetched, Part, month_end, today

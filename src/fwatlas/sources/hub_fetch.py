@@ -16,7 +16,7 @@ from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources.live_ingest import Fetched
 
 HUB_STATS_REPO = "cfahlgren1/hub-stats"

@@ -26,8 +26,8 @@ from typing import Any
 from fwatlas import settings
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import SourceUnavailable
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources import jobs as jb
-from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import (

@@ -13,7 +13,7 @@ from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, NotFound, SourceUnavailable, opt
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.sources.live_ingest import Fetched
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable
-from fwatlas.sources.base import ingest_hint
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources.http_fetch import Request, fetch_all
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import Fetched

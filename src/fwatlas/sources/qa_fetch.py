@@ -28,8 +28,8 @@ from urllib.parse import urlencode
 from fwatlas import settings
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError, SourceUnavailable, opt
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources import qa
-from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, fetch_all
 from fwatlas.sources.jobs import reported
 from fwatlas.sources.limits import parse_json

@@ -25,8 +25,8 @@ from urllib.parse import quote
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable, opt
+from fwatlas.kinds import ingest_hint
 from fwatlas.sources import registry as reg
-from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import Request, Response, Stats, fetch_all
 from fwatlas.sources.limits import parse_json
 from fwatlas.sources.live_ingest import Fetched

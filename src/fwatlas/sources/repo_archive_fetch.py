@@ -40,10 +40,10 @@ import httpx
 
 from fwatlas import settings
 from fwatlas.errors import InputError, SourceUnavailable, opt
+from fwatlas.kinds import ingest_hint
 from fwatlas.scan.detect import ScanOptions, _scan_members, worker_id
 from fwatlas.scan.model import RepoFailed, RepoMeta, RepoResult
 from fwatlas.scan.readers import RepoReader, TarReader, UnreadableRepository, own_packages
-from fwatlas.sources.base import ingest_hint
 from fwatlas.sources.http_fetch import RETRY_STATUSES, USER_AGENT, _retry_after
 
 URL_SOURCE = "paper-code link"

@@ -308,7 +308,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise StoreCorrupt("not a fwatlas store (no schema_version of its core tables)",
                            path=str(path))
     for component, have in versions.items():
-        if component not in schema.COMPONENTS:
+        if component not in schema.components():
             continue
         want = schema.migration_count(component)
         if have < want:
@@ -326,7 +326,8 @@ def migrate(db: Path | str | None = None) -> dict[str, tuple[int, int]]:
     con = _connect(path, read_only=True)
     before = schema.current_versions(con)
     con.close()
-    with open_writer(path, components=[c for c in before if c in schema.COMPONENTS]) as atlas:
+    known = schema.components()
+    with open_writer(path, components=[c for c in before if c in known]) as atlas:
         after = schema.current_versions(atlas.con)
     return {c: (before.get(c, 0), v) for c, v in after.items()}
 

@@ -19,22 +19,19 @@ import duckdb
 
 from fwatlas.store.rows import first_row
 
-#: component -> module defining ``MIGRATIONS: list[str]`` (one SQL script per version).
-COMPONENTS: dict[str, str] = {
-    "core": "fwatlas.store.schema",
-    "hub": "fwatlas.sources.hub",
-    "papers": "fwatlas.sources.papers",
-    "pwc": "fwatlas.sources.pwc",
-    "pypi_downloads": "fwatlas.sources.pypi_downloads",
-    "github": "fwatlas.sources.github",
-    "jobs": "fwatlas.sources.jobs",
-    "qa": "fwatlas.sources.qa",
-    "registry": "fwatlas.sources.registry",
-    "repos": "fwatlas.sources.repos",
-    "paper_code": "fwatlas.sources.paper_code",
-    "coverage": "fwatlas.sources.coverage",
-    "probe": "fwatlas.sources.probe",
-}
+#: components whose tables are not a source kind's: the core tables, and any a plugin adds
+#: with :func:`register`. A source kind's component and module come from its one
+#: registration in ``fwatlas.kinds`` (:func:`components`), never from a second list here.
+COMPONENTS: dict[str, str] = {"core": "fwatlas.store.schema"}
+
+
+def components() -> dict[str, str]:
+    """Every component -> the module defining its ``MIGRATIONS: list[str]`` (one SQL script
+    per version): each registered source kind's, then :data:`COMPONENTS`."""
+    from fwatlas import kinds
+
+    return {**{k.component: k.module for k in kinds.KINDS.values()}, **COMPONENTS}
+
 
 MIGRATIONS: list[str] = [
     """
@@ -80,7 +77,7 @@ def migrations_of(component: str) -> Sequence[str]:
 
 
 def _migrations(component: str) -> Sequence[str]:
-    module = importlib.import_module(COMPONENTS[component])
+    module = importlib.import_module(components()[component])
     return list(module.MIGRATIONS)
 
 
@@ -92,7 +89,7 @@ def migration_count(component: str) -> int:
     count is read from the module's ``MIGRATIONS = [...]`` literal instead, and only an
     unusual declaration (built at import, or extended later) falls back to importing it.
     """
-    name = COMPONENTS[component]
+    name = components()[component]
     loaded = sys.modules.get(name)
     if loaded is not None:
         return len(loaded.MIGRATIONS)

@@ -47,9 +47,9 @@ def freshness(kind: str) -> Freshness:
 def _with_fetcher(kind: str, refresh: str) -> str:
     """A kind with an online fetcher is refreshed by it: its ``fwatlas refresh`` command comes
     first even where the file names only the offline ingest."""
-    from fwatlas.sources import base
+    from fwatlas import kinds
 
-    source = base.KINDS.get(kind)
+    source = kinds.KINDS.get(kind)
     hint = source.refresh_hint if source is not None and source.refresh_module else ""
     if not hint or refresh.startswith(hint):
         return refresh

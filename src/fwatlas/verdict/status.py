@@ -1,6 +1,6 @@
 """``fwatlas status``: what every answer rests on – each source's newest evidence and its age.
 
-One row per dataset of every registered source kind (``fwatlas.sources.base.KINDS``), the
+One row per dataset of every registered source kind (``fwatlas.kinds.KINDS``), the
 bundled reference's datasets (the article included) and each knowledge-base file; a kind with no
 snapshot at all still gets a row that says so and how to fill it. Ages are judged by ``as_of``
 against the per-kind thresholds of ``data/freshness.yaml``.
@@ -113,7 +113,7 @@ def source_status(atlas: Atlas, *, as_of: dt.date | None = None, kb: Path | None
                   ) -> StatusResult:
     """The newest evidence of every dataset of every source kind, and of the knowledge base."""
     from fwatlas.kb.loader import load_kb
-    from fwatlas.sources.base import KINDS
+    from fwatlas.kinds import KINDS
 
     as_of = as_of or dt.date.today()
     snaps = atlas.snapshots()

@@ -233,7 +233,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                      for r in code["rows"] if r.get("series") == "code"]
         query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()
                                         if v != ""])
-        from fwatlas.sources.base import ingest_hint
+        from fwatlas.kinds import ingest_hint
 
         return render(request, "research.html.j2", title="Research explorer", view=view,
                       papers_hint=ingest_hint("papers"),

@@ -297,7 +297,7 @@ def _values() -> dict[str, tuple[str, ...]]:
     from fwatlas.analyses import signals as sg
     from fwatlas.kb import schema
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS
-    from fwatlas.sources.base import KINDS
+    from fwatlas.kinds import KINDS
     from fwatlas.verdict.method import load_method
 
     return {

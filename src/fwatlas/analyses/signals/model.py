@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from fwatlas import vocabulary as vocab
-from fwatlas.sources.base import fill_hint, ingest_hint
+from fwatlas.kinds import fill_hint, ingest_hint
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Snapshot
 

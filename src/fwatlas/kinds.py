@@ -1,8 +1,10 @@
-"""What every source shares: the registry of source kinds, and the guarded Arrow stream.
+"""The registry of source kinds: one declaration per kind, below every layer.
 
-A reader turns a file into a ``pyarrow.RecordBatchReader`` and never touches the store; it
-wraps it in :class:`~fwatlas.streams.GuardedReader` (re-exported here), which keeps the
-reader's own :class:`InputError` when DuckDB gives up mid-stream.
+A kind's registration says where its reader and its fetcher live, which component owns its
+tables (the store migrates them from here: ``fwatlas.store.schema``), what PATH looks like in
+every hint that names it, and which derived tables follow an ingest. It is plain data – no
+reader is imported until one runs – so the store, the sources and every front end read the
+same declaration.
 """
 
 from __future__ import annotations
