@@ -19,15 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import pyarrow as pa
 
 from fwatlas import vocabulary as vocab
 from fwatlas.errors import InputError
 from fwatlas.sources.signal_rows import parse_timestamp, signals_config
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DATASET = "registry/packages"
 MANIFEST = "manifest.json"
@@ -73,23 +75,32 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-PACKAGES = pa.schema([
-    ("registry", pa.string()), ("package", pa.string()), ("framework", pa.string()),
-    ("latest_version", pa.string()), ("requires_python", pa.string()),
-    ("requires_dist", pa.list_(pa.string())), ("deprecated", pa.string()),
-    ("fetched_at", pa.timestamp("us")),
-])
-RELEASES = pa.schema([
-    ("registry", pa.string()), ("package", pa.string()), ("version", pa.string()),
-    ("uploaded_at", pa.timestamp("us")), ("yanked", pa.bool_()),
-    ("yanked_reason", pa.string()), ("deprecated", pa.string()), ("prerelease", pa.bool_()),
-])
-FILES = pa.schema([
-    ("registry", pa.string()), ("package", pa.string()), ("version", pa.string()),
-    ("filename", pa.string()), ("packagetype", pa.string()), ("python_version", pa.string()),
-    ("requires_python", pa.string()), ("uploaded_at", pa.timestamp("us")),
-    ("size", pa.int64()), ("yanked", pa.bool_()),
-])
+@cache
+def _schemas() -> dict[str, pa.Schema]:
+    """The three tables' columns (pyarrow is imported here, when an ingest needs it: the support
+    analysis reads this module's names, and a read command need not load pyarrow for them)."""
+    import pyarrow as pa
+
+    return {
+        "packages": pa.schema([
+            ("registry", pa.string()), ("package", pa.string()), ("framework", pa.string()),
+            ("latest_version", pa.string()), ("requires_python", pa.string()),
+            ("requires_dist", pa.list_(pa.string())), ("deprecated", pa.string()),
+            ("fetched_at", pa.timestamp("us")),
+        ]),
+        "releases": pa.schema([
+            ("registry", pa.string()), ("package", pa.string()), ("version", pa.string()),
+            ("uploaded_at", pa.timestamp("us")), ("yanked", pa.bool_()),
+            ("yanked_reason", pa.string()), ("deprecated", pa.string()),
+            ("prerelease", pa.bool_()),
+        ]),
+        "files": pa.schema([
+            ("registry", pa.string()), ("package", pa.string()), ("version", pa.string()),
+            ("filename", pa.string()), ("packagetype", pa.string()),
+            ("python_version", pa.string()), ("requires_python", pa.string()),
+            ("uploaded_at", pa.timestamp("us")), ("size", pa.int64()), ("yanked", pa.bool_()),
+        ]),
+    }
 
 
 # --- the configured package set ----------------------------------------------------------------
@@ -394,9 +405,12 @@ def _manifest_entry(folder: Path, n: int, item: Any) -> Entry:
 
 def _check_types(p: Parsed) -> None:
     """Every value of one package as the declared column types (raises, never coerces)."""
-    pa.Table.from_pylist([p.package], schema=PACKAGES)
-    pa.Table.from_pylist(p.releases, schema=RELEASES)
-    pa.Table.from_pylist(p.files, schema=FILES)
+    import pyarrow as pa
+
+    schemas = _schemas()
+    pa.Table.from_pylist([p.package], schema=schemas["packages"])
+    pa.Table.from_pylist(p.releases, schema=schemas["releases"])
+    pa.Table.from_pylist(p.files, schema=schemas["files"])
 
 
 def _entries_hash(items: list[Entry]) -> str:
@@ -412,6 +426,9 @@ def _entries_hash(items: list[Entry]) -> str:
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,
            options: dict[str, Any]) -> None:
     """A folder written by ``refresh registry`` (or of saved documents), or one document."""
+    import pyarrow as pa
+
+    schemas = _schemas()
     if path.is_dir():
         items = entries(path)
         single = False
@@ -460,12 +477,12 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     if builder is None:
         return
     builder.insert("registry_packages",
-                   pa.Table.from_pylist([p.package for p in parsed], schema=PACKAGES))
+                   pa.Table.from_pylist([p.package for p in parsed], schema=schemas["packages"]))
     builder.insert("registry_releases",
                    pa.Table.from_pylist([r for p in parsed for r in p.releases],
-                                        schema=RELEASES), count_rows=False)
+                                        schema=schemas["releases"]), count_rows=False)
     builder.insert("registry_files",
-                   pa.Table.from_pylist([f for p in parsed for f in p.files], schema=FILES),
-                   count_rows=False)
+                   pa.Table.from_pylist([f for p in parsed for f in p.files],
+                                        schema=schemas["files"]), count_rows=False)
     for label, reason in skipped:
         builder.skip(label, reason)
