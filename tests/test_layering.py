@@ -35,8 +35,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("fwatlas.sources.hub", "store"),
     ("fwatlas.sources.repo_archive_fetch", "store"),
     ("fwatlas.sources.repos", "store"),
-    # the store knows the probe's reference format
-    ("fwatlas.store.reference", "probe"),
 }
 
 #: known back-edges that close import cycles (not layer rules, but cycles): never add one

@@ -93,9 +93,9 @@ def load_results(atlas: Atlas, snapshot_id: str | None = None) -> ProbeResults |
 
     def compute() -> ProbeResults:
         if snap.is_reference:
-            from fwatlas.store import reference
+            from fwatlas.probe.records import bundled_records
 
-            records = list(reference.probe_records(snap.dataset))
+            records = list(bundled_records(snap.dataset))
         else:
             from fwatlas.sources.probe import records_of
 

@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,16 @@ def parse_lines(lines: Iterable[str], origin: str) -> tuple[list[ProbeRecord], l
     if first:
         raise InputError("empty: no probe record in the file", path=origin)
     return records, skipped
+
+
+@cache
+def bundled_records(dataset: str) -> tuple[ProbeRecord, ...]:
+    """The records of a bundled deployment-probe run (the reference's ``probe-jsonl`` file)."""
+    from fwatlas.store import reference
+
+    text = reference.text_of(dataset, "probe-jsonl")
+    records, _skipped = parse_lines(text.splitlines(), f"reference {dataset}")
+    return tuple(records)
 
 
 def read_results(path: Path) -> tuple[list[ProbeRecord], list[str]]:

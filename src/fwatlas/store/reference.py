@@ -49,6 +49,10 @@ class _Dataset:
     file: str
     origin: str
     format: str = "figures"  # or "probe-jsonl": a deployment-probe run (fwatlas.probe)
+    #: a probe run's record count and newest measurement day, declared in the index (the
+    #: store does not parse probe records; a test checks both against the file)
+    rows: int | None = None
+    data_date: str | None = None
 
 
 def _root() -> Any:
@@ -101,13 +105,12 @@ def snapshots() -> tuple[Snapshot, ...]:
     for d in _index():
         _, sha = _read(d.file)
         if d.format == "probe-jsonl":
-            records = probe_records(d.dataset)
             out.append(Snapshot(
                 id=f"ref:{d.dataset}@{__version__}", kind=d.kind, dataset=d.dataset,
                 origin=d.origin, content_hash=sha,
-                data_date=max((d for r in records if (d := r.measured_on)), default=None),
+                data_date=dt.date.fromisoformat(d.data_date) if d.data_date else None,
                 data_date_source="the data: newest machine.measured_at", ingested_at=None,
-                state="complete", rows=len(records), skipped=0, basis="computed",
+                state="complete", rows=d.rows or 0, skipped=0, basis="computed",
                 is_reference=True,
             ))
             continue
@@ -124,19 +127,16 @@ def snapshots() -> tuple[Snapshot, ...]:
     return tuple(out)
 
 
-@cache
-def probe_records(dataset: str) -> tuple[Any, ...]:
-    """The records of a bundled deployment-probe run (``ProbeRecord`` objects)."""
-    from fwatlas.probe.records import parse_lines
-
+def text_of(dataset: str, fmt: str) -> str:
+    """The text of one bundled dataset's file in format ``fmt`` (a probe run's JSON lines,
+    which ``fwatlas.probe`` parses)."""
     for d in _index():
-        if d.dataset == dataset and d.format == "probe-jsonl":
-            text, _ = _read(d.file)
-            records, _skipped = parse_lines(text.splitlines(), f"reference {d.file}")
-            return tuple(records)
+        if d.dataset == dataset and d.format == fmt:
+            return _read(d.file)[0]
     raise KeyError(dataset)
 
 
+@cache
 def source_of(dataset: str) -> dict[str, Any]:
     """The ``sources`` entry of one reference dataset (e.g. ``article`` beside today's figures)."""
     for snap in snapshots():
