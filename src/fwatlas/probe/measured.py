@@ -97,10 +97,10 @@ def load_results(atlas: Atlas, snapshot_id: str | None = None) -> ProbeResults |
 
             records = list(bundled_records(snap.dataset))
         else:
-            from fwatlas.sources.probe import records_of
+            from fwatlas.probe.records import stored_records
 
             assert snap.num is not None
-            records = records_of(atlas, snap.num)
+            records = stored_records(atlas, snap.num)
         return ProbeResults(snap, tuple(_ordered(records)))
 
     result: ProbeResults = atlas.memo(("probe-results", snap.id), compute)

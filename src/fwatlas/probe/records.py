@@ -201,3 +201,19 @@ def write_results(records: Iterable[ProbeRecord], path: Path) -> None:
     with path.open("w", encoding="utf-8") as f:
         for r in records:
             f.write(json.dumps(r.as_dict(), sort_keys=False) + "\n")
+
+
+def stored_records(atlas: Any, snapshot_num: int) -> list[ProbeRecord]:
+    """The records of one stored probe snapshot, in file order of path, model, size (the
+    ``probe_records`` table the probe reader fills)."""
+    cols = ", ".join(FIELDS)
+    rows = atlas.con.execute(
+        f"SELECT {cols} FROM probe_records WHERE snapshot_id = ? "  # noqa: S608
+        "ORDER BY rowid", [snapshot_num]).fetchall()
+    out = []
+    for row in rows:
+        raw = dict(zip(FIELDS, row, strict=True))
+        raw["versions"] = json.loads(raw["versions"])
+        raw["machine"] = json.loads(raw["machine"])
+        out.append(from_dict(raw))
+    return out

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.probe.records import FIELDS, ProbeRecord, from_dict, read_results
+from fwatlas.probe.records import FIELDS, ProbeRecord, read_results
 
 DATASET = "probe/results"
 
@@ -91,18 +91,3 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
         if days:
             builder.data_date = max(days)
             builder.data_date_source = "the data: newest machine.measured_at"
-
-
-def records_of(atlas: Any, snapshot_num: int) -> list[ProbeRecord]:
-    """The records of one stored probe snapshot, in file order of path, model, size."""
-    cols = ", ".join(FIELDS)
-    rows = atlas.con.execute(
-        f"SELECT {cols} FROM probe_records WHERE snapshot_id = ? "  # noqa: S608
-        "ORDER BY rowid", [snapshot_num]).fetchall()
-    out = []
-    for row in rows:
-        raw = dict(zip(FIELDS, row, strict=True))
-        raw["versions"] = json.loads(raw["versions"])
-        raw["machine"] = json.loads(raw["machine"])
-        out.append(from_dict(raw))
-    return out
