@@ -42,8 +42,6 @@ CYCLE_EDGES: set[tuple[str, str]] = {
     # the repos source runs the scanner; the scanner uses sources.base/limits
     ("fwatlas.sources.repos", "scan"),
     ("fwatlas.sources.repo_archive_fetch", "scan"),
-    # hashing takes its ratio limits from sources.limits
-    ("fwatlas.hashing", "sources"),
 }
 
 

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 _CHUNK = 1 << 20
+#: decompressed bytes allowed per compressed byte, above a floor that small files always get:
+#: the bound on a gzip bomb, for this hash and for every reader (``fwatlas.sources.limits``)
+MAX_RATIO = 200
+RATIO_FLOOR = 64 << 20
 
 
 #: magic bytes of the single-stream compressions readers open transparently
@@ -41,8 +45,6 @@ def data_sha256(path: Path) -> str:
     import bz2
     import gzip
     import lzma
-
-    from fwatlas.sources.limits import MAX_RATIO, RATIO_FLOOR
 
     limit = max(RATIO_FLOOR, MAX_RATIO * path.stat().st_size)
     h = hashlib.sha256()  # the same bytes uncompressed hash the same

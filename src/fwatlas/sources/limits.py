@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from fwatlas.errors import InputError
+from fwatlas.hashing import MAX_RATIO, RATIO_FLOOR
 
 #: the longest CSV field read (the csv module's own default limit, made explicit)
 MAX_CSV_FIELD = 131_072
 #: the longest single element of a streamed JSON array (a PwC link, a paper record)
 MAX_ELEMENT_CHARS = 8 << 20
-#: decompressed bytes allowed per compressed byte, above a floor that small files always get
-MAX_RATIO = 200
-RATIO_FLOOR = 64 << 20
+#: MAX_RATIO and RATIO_FLOOR, the decompressed bytes allowed per compressed byte, are declared
+#: in fwatlas.hashing, below the sources: its content hash decompresses too
 
 
 def parse_json(text: str | bytes) -> Any:
