@@ -3,8 +3,8 @@
 A fetcher never touches the store. It gathers evidence and returns a :class:`Fetched`: a file
 (or folder) that the kind's reader ingests exactly as ``fwatlas ingest`` would, or, for the live
 APIs (``refresh github``, ``refresh jobs``, ``refresh qa``), which ask many small questions and
-compute rows from the answers, :class:`Part` s – one snapshot each, whose content hash is the
-rows' own, so an identical answer twice is a no-op. ``fwatlas.refreshing`` lands it in one
+compute rows from the answers, parts (:class:`Part`) – one snapshot each, whose content hash
+is the rows' own, so an identical answer twice is a no-op. ``fwatlas.refreshing`` lands it in one
 transaction (a refresh lands whole or not at all). Item-level failures (a repository that
 answers 404, an unreadable thread, a month the quota did not reach) travel on a part as skipped
 items. Months already stored (and complete when they were stored) are asked of the store
