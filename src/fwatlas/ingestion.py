@@ -23,10 +23,7 @@ def read_and_derive(source: kinds.SourceKind, session: Any, path: Path,
     source.load().ingest(session, path, data_date=data_date, options=options)
     if source.derive is None:
         return
-    import importlib
-
-    module_name, func = source.derive.split(":")
-    derive = getattr(importlib.import_module(module_name), func)
+    derive = kinds.resolve(source.derive)
     for builder in session.builders:
         derive(session.atlas.con, builder)
 
@@ -44,17 +41,22 @@ def ingest(kind: str, path: Path | str, *, db: Path | str | None = None,
         raise InputError("no such file or directory", path=str(path))
     path = Path(path).absolute()  # the origin says where the data came from (links kept)
     source.load()  # an uninstalled reader fails here, before the store is opened
+    return write_session(
+        db, str(path), lambda session: read_and_derive(source, session, path, data_date, options),
+        source.component)
+
+
+def write_session(db: Path | str | None, origin: str, work: Any, component: str
+                  ) -> IngestResult:
+    """Run ``work(session)`` as one ingest transaction on the store at ``db`` (``fwatlas
+    ingest`` and a refresh's computed parts both write through here)."""
     store = Path(db) if db else settings.default_db_path()
     new_store = not store.exists()
     try:
         # the kind's tables are created inside the ingest's own transaction, so a rejected
         # first ingest of a kind leaves the store file exactly as it was
         with open_writer(store) as atlas:
-            return run_session(
-                atlas, str(path),
-                lambda session: read_and_derive(source, session, path, data_date, options),
-                components=[source.component],
-            )
+            return run_session(atlas, origin, work, components=[component])
     except BaseException:
         if new_store:  # a failed first ingest leaves no store behind, not an empty one
             for leftover in (store, Path(f"{store}.wal")):

@@ -51,6 +51,13 @@ class SourceKind:
 KINDS: dict[str, SourceKind] = {}
 
 
+def resolve(target: str) -> Any:
+    """The object a declaration names as ``"module:name"`` (a kind's ``derive``, a refresh
+    option's ``default_from``), imported when it is used."""
+    module_name, name = target.split(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
 def register(kind: SourceKind) -> None:
     KINDS[kind.kind] = kind
 

@@ -116,8 +116,7 @@ def refresh(kind: str, *, db: Path | str | None = None, progress: bool = True,
     limit = given.pop("limit", None)
     for option in options_of(kind):
         if option.default_from is not None and option.name not in given:
-            module_name, func = option.default_from.split(":")
-            given[option.name] = getattr(importlib.import_module(module_name), func)()
+            given[option.name] = kinds.resolve(option.default_from)()
     if kind in WRITES_ITSELF:
         result: IngestResult = module.refresh(db=db, limit=limit, progress=progress, **given)
         return result
@@ -183,14 +182,11 @@ def _ingest_parts(kind: str, parts: list[Part], db: Path | str | None,
     """Write every part as one snapshot, all in one transaction (whole or not at all)."""
     import pyarrow as pa
 
-    from fwatlas import kinds, settings
+    from fwatlas import kinds
+    from fwatlas.ingestion import write_session
     from fwatlas.sources.live_ingest import rows_hash
-    from fwatlas.store.atlas import open_writer
-    from fwatlas.store.session import IngestResult, run_session
+    from fwatlas.store.session import IngestResult
 
-    source = kinds.get(kind)
-    store = Path(db) if db else settings.default_db_path()
-    new_store = not store.exists()
     tables = [pa.Table.from_pylist(p.rows, schema=p.schema) for p in parts]
 
     def work(session: Any) -> None:
@@ -206,13 +202,6 @@ def _ingest_parts(kind: str, parts: list[Part], db: Path | str | None,
             builder.skipped_items.extend(part.skipped)
             builder.note = part.note
 
-    try:
-        with open_writer(store) as atlas:  # the kind's tables: inside the ingest's transaction
-            result = run_session(atlas, parts[0].origin, work, components=[source.component])
-    except BaseException:
-        if new_store:
-            for leftover in (store, Path(f"{store}.wal")):
-                leftover.unlink(missing_ok=True)
-        raise
+    result = write_session(db, parts[0].origin, work, kinds.get(kind).component)
     return IngestResult(result.created, result.duplicates, result.ignored,
                         (*result.notes, *notes))

@@ -91,8 +91,6 @@ class Figure:
 
 
 def _flat(value: Any) -> Any:
-    if type(value) in (str, int, bool):  # most cells: nothing to convert
-        return value
     value = jsonable(value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
