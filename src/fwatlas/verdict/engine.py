@@ -139,16 +139,29 @@ class Outcome:
 Intervals = dict[str, dict[str, "tuple[float, float] | None"]]
 
 
+Relatives = Mapping[str, Mapping[str, "float | None"]]
+
+
+def round_relatives(rnd: Round, values: Mapping[str, Values]) -> dict[str, dict[str, float | None]]:
+    """Each criterion's :func:`relative_scores`: weights play no part in them, so the
+    sensitivity pass, which re-evaluates a round ~400 times with one weight changed, computes
+    them once."""
+    return {c.name: relative_scores(values[c.name], c.direction) for c in rnd.criteria}
+
+
 def evaluate(rnd: Round, values: Mapping[str, Values], method: Method,
-             intervals: Intervals | None = None) -> Outcome:
+             intervals: Intervals | None = None, relatives: Relatives | None = None
+             ) -> Outcome:
     """Score a round from its criteria's raw values (see the method file's header, 1-5).
 
     With ``intervals`` (criterion -> framework -> 95 % interval), a lead whose leader and
-    runner-up intervals overlap in any counted criterion is at most narrow, never clear."""
+    runner-up intervals overlap in any counted criterion is at most narrow, never clear.
+    ``relatives``: :func:`round_relatives` of the same values, when already computed."""
     total = rnd.total_weight
     evidenced = [c for c in rnd.criteria
                  if sum(v is not None for v in values[c.name].values()) >= 2]
-    lacking = tuple(c.name for c in rnd.criteria if c not in evidenced)
+    counted = {c.name for c in evidenced}
+    lacking = tuple(c.name for c in rnd.criteria if c.name not in counted)
     ev_weight = sum(c.weight for c in evidenced)
     share = ev_weight / total if total > 0 else 0.0
     if ev_weight <= 0 or share + 1e-12 < method.min_round:
@@ -156,7 +169,9 @@ def evaluate(rnd: Round, values: Mapping[str, Values], method: Method,
     covered: dict[str, float] = {}
     weighted: dict[str, float] = {}
     for c in evidenced:
-        for fw, s in relative_scores(values[c.name], c.direction).items():
+        relative = (relatives[c.name] if relatives is not None
+                    else relative_scores(values[c.name], c.direction))
+        for fw, s in relative.items():
             if s is None:
                 continue
             covered[fw] = covered.get(fw, 0.0) + c.weight

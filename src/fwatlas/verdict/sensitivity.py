@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fwatlas.verdict.engine import Outcome, Values, evaluate
+from fwatlas.verdict.engine import Outcome, Relatives, Values, evaluate, round_relatives
 from fwatlas.verdict.method import Criterion, Method, Round
 
 _STEPS_PER_DOUBLING = 8
@@ -75,9 +75,10 @@ def _grid(max_factor: float) -> list[float]:
 
 
 def _flip_for(rnd: Round, c: Criterion, values: Mapping[str, Values], method: Method,
-              base: str) -> Flip | None:
+              base: str, relatives: Relatives) -> Flip | None:
     def outcome(factor: float) -> Outcome:
-        return evaluate(rnd.with_weight(c.name, c.weight * factor), values, method)
+        return evaluate(rnd.with_weight(c.name, c.weight * factor), values, method,
+                        relatives=relatives)
 
     def flips(o: Outcome) -> bool:
         return o.signature is not None and o.signature != base
@@ -116,6 +117,7 @@ def flips(rnd: Round, values: Mapping[str, Values], method: Method, base: Outcom
     """Each criterion's smallest flipping change, smallest first (empty: nothing flips it)."""
     if base.signature is None:
         return []
+    relatives = round_relatives(rnd, values)
     found = [f for c in rnd.criteria if c.weight > 0
-             if (f := _flip_for(rnd, c, values, method, base.signature)) is not None]
+             if (f := _flip_for(rnd, c, values, method, base.signature, relatives)) is not None]
     return sorted(found, key=lambda f: (f.size, f.criterion))
