@@ -12,10 +12,10 @@ from fwatlas.cli.options import (
     JsonFlag,
     OutPath,
     SnapshotOption,
-    Values,
     output_format,
 )
 from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
+from fwatlas.cli.table_commands import add
 
 
 def _availability_table(payload: dict[str, Any]) -> Any:
@@ -119,48 +119,6 @@ def _top_table(payload: dict[str, Any]) -> Any:
     return draw
 
 
-def availability_command(
-    method: Annotated[str, typer.Option(
-        "--method", metavar=Values("fwatlas.vocabulary:HUB_METHODS"),
-                                        help="tags (the article's), files or "
-                                                         "library.")] = "tags",
-    weight: Annotated[str, typer.Option(
-        "--weight", metavar=Values("fwatlas.analyses.availability:WEIGHTS"),
-                                        help="count, downloads or "
-                                                         "downloads_all_time.")] = "count",
-    frameworks: Annotated[str | None, typer.Option(
-        "--frameworks", help="Comma list; exclusivity is among these (pytorch,tensorflow is the "
-                             "article's view). Default: pytorch,tensorflow,jax.")] = None,
-    by: Annotated[str | None, typer.Option(
-        "--by", metavar=Values("fwatlas.analyses.availability:By"),
-                                           help="Group by year (creation) or task.")]
-    = None,
-    top: Annotated[int | None, typer.Option("--top", help="F2: the top N models instead.")]
-    = None,
-    rank: Annotated[str, typer.Option(
-        "--rank", metavar=Values("fwatlas.analyses.availability:Rank"),
-                                      help="With --top: downloads, likes or "
-                                                     "downloads_all_time.")] = "downloads",
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Which frameworks the Hub's models are available in (the article's F1; F2 with --top).
-
-    Example: fwatlas availability --frameworks pytorch,tensorflow --weight downloads
-    """
-    from fwatlas.payloads import availability_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = availability_payload(open_atlas(db), method=method, weight=weight,
-                                   frameworks=frameworks, by=by, top=top, rank=rank,
-                                   snapshot=snapshot)
-    draw = _top_table(payload) if top is not None else _availability_table(payload)
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
-
-
 def model_command(
     model_id: Annotated[str, typer.Argument(help="A Hub model id such as bert-base-uncased.")],
     snapshot: SnapshotOption = None,
@@ -199,5 +157,6 @@ def model_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("availability")(availability_command)
+    add(app, "availability", lambda payload, args, ctx: (
+        _top_table(payload) if args["top"] is not None else _availability_table(payload)))
     app.command("model")(model_command)

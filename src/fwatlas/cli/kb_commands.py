@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from fwatlas.cli.options import (
-    AsOfOption,
-    DbOption,
-    FormatOption,
-    JsonFlag,
-    JsonOnlyFlag,
-    KbOption,
-    OutPath,
-    Values,
-    output_format,
-    parse_date,
-)
+from fwatlas.cli.options import JsonOnlyFlag
 from fwatlas.cli.output import Format, Output, emit
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
-def _as_of(value: str | None) -> dt.date:
-    return parse_date(value, "--as-of") or dt.date.today()
+def _kb_file(ctx: Ctx) -> Path | None:
+    return Path(ctx.kb) if ctx.kb else None
 
 
 def _sources_line(sources: list[dict[str, Any]]) -> str:
@@ -44,40 +34,11 @@ def _list(s: list[str]) -> str:
     return ", ".join(s) or "–"
 
 
-def list_command(
-    framework: Annotated[str | None, typer.Option(
-        "--framework", metavar=Values("fwatlas.kb.schema:FRAMEWORKS"),
-                                                  help="pytorch, tensorflow, "
-                                                  "jax, keras, ...")] = None,
-    target: Annotated[str | None, typer.Option(
-        "--target", metavar=Values("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS"),
-                                               help="A deployment target or group "
-                                               "(server, mobile, embedded).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.kb.schema:KINDS"),
-                                             help="serving, export-bridge, "
-                                             "mobile-edge, browser, hub, ...")] = None,
-    status: Annotated[str | None, typer.Option(
-        "--status", metavar=Values("fwatlas.kb.schema:STATUSES"),
-                                               help="active, maintenance, "
-                                               "deprecated, archived or renamed.")] = None,
-    in_article: Annotated[bool, typer.Option("--in-article", help="Only tools the 2022 "
-                                             "article names.")] = False,
-    as_of: AsOfOption = None,
-    kb_path: KbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """List knowledge-base entries, filtered; stale entries are marked.
-
-    Example: fwatlas kb list --framework pytorch --target mobile --status active
-    """
+def _list_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    day = args["as_of"] or ctx.today
+    kb_path = _kb_file(ctx)
     from fwatlas.kb import load_kb
-    from fwatlas.payloads import kb_list_payload
 
-    day = _as_of(as_of)
-    payload = kb_list_payload(framework=framework, target=target, kind=kind, status=status,
-                              in_article=in_article, as_of=day, kb_path=kb_path)
     rows = payload["rows"]
     scope = load_kb(kb_path).as_of_scope(day, [r["name"] for r in rows])
 
@@ -97,28 +58,15 @@ def list_command(
         _print_notes(console, payload["notes"])
         console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
-def show_command(
-    name: Annotated[str, typer.Argument(help="An entry name such as torchserve.")],
-    as_of: AsOfOption = None,
-    kb_path: KbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """One entry: status, date, replacement, packages, sources and how it was checked.
-
-    An unknown name exits 1 with close matches.
-
-    Example: fwatlas kb show torchserve
-    """
+def _show_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    day = args["as_of"] or ctx.today
+    kb_path = _kb_file(ctx)
+    name = args["name"]
     from fwatlas.kb import load_kb
-    from fwatlas.payloads import kb_show_payload
 
-    day = _as_of(as_of)
-    payload = kb_show_payload(name, as_of=day, kb_path=kb_path)
     entry = load_kb(kb_path).get(name)
     row = payload
 
@@ -153,26 +101,15 @@ def show_command(
         _print_notes(console, payload["notes"])
         console.print(f"[dim]Source: {row['snapshot_id']}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
-def changes_command(
-    as_of: AsOfOption = None,
-    kb_path: KbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Every tool the 2022 article names whose status is no longer active.
-
-    Example: fwatlas kb changes --json
-    """
+def _changes_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    day = args["as_of"] or ctx.today
+    kb_path = _kb_file(ctx)
     from fwatlas.kb import load_kb
     from fwatlas.kb.changes import kb_changes
-    from fwatlas.payloads import kb_changes_payload
 
-    day = _as_of(as_of)
-    payload = kb_changes_payload(as_of=day, kb_path=str(kb_path) if kb_path else None)
     rows = payload["rows"]
     kb = load_kb(kb_path)
     changes = kb_changes(kb, day)
@@ -196,7 +133,7 @@ def changes_command(
         _print_notes(console, payload["notes"])
         console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def validate_command(
@@ -232,32 +169,10 @@ def validate_command(
         raise error
 
 
-def deploy_matrix_command(
-    framework: Annotated[str | None, typer.Option(
-        "--framework", metavar=Values("fwatlas.kb.matrix:MATRIX_FRAMEWORKS"),
-                                                  help="Only this framework "
-                                                  "(pytorch, tensorflow, jax, keras).")] = None,
-    target: Annotated[str | None, typer.Option(
-        "--target", metavar=Values("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS"),
-                                               help="Only this target or group "
-                                               "(server, mobile, embedded).")] = None,
-    kb_path: KbOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """For each framework × target: the best active tool chain today, the alternatives, and
-    the status today of what the 2022 article recommended for that cell; beside each chain,
-    what the deployment probe measured for it (the newest probe snapshot, else the bundled run).
+def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    from fwatlas.payloads import deploy_matrix_of
 
-    Example: fwatlas deploy-matrix --target mobile
-    """
-    from fwatlas.payloads import deploy_matrix_envelope, deploy_matrix_of
-    from fwatlas.store.atlas import open_atlas
-
-    m, sources = deploy_matrix_of(framework=framework, target=target, kb_path=kb_path)
-    payload = deploy_matrix_envelope(m, sources, open_atlas(db))
+    m, _ = deploy_matrix_of(framework=args["framework"], target=args["target"], kb_path=ctx.kb)
     rows = payload["rows"]
 
     def draw(console: Any) -> None:
@@ -285,16 +200,16 @@ def deploy_matrix_command(
             console.print(t, markup=False)
         console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def register(app: typer.Typer) -> None:
     kb_app = typer.Typer(name="kb", help="The knowledge base: deployment and ecosystem tools, "
                                          "their status today, sources and dates.",
                          no_args_is_help=True, rich_markup_mode=None)
-    kb_app.command("list")(list_command)
-    kb_app.command("show")(show_command)
-    kb_app.command("changes")(changes_command)
+    add(kb_app, "kb list", _list_table)
+    add(kb_app, "kb show", _show_table)
+    add(kb_app, "kb changes", _changes_table)
     kb_app.command("validate")(validate_command)
     app.add_typer(kb_app, name="kb")
-    app.command("deploy-matrix")(deploy_matrix_command)
+    add(app, "deploy-matrix", _deploy_matrix_table)

@@ -9,13 +9,11 @@ import typer
 
 from fwatlas.cli.options import (
     DbOption,
-    FormatOption,
-    JsonFlag,
     JsonOnlyFlag,
-    OutPath,
-    output_format,
 )
 from fwatlas.cli.output import Format, Output, emit
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 EnvOption = Annotated[Path | None, typer.Option(
     "--env", help="The probe environment (default ~/.cache/fwatlas/probe-env).")]
@@ -146,26 +144,7 @@ def run_command(
     emit(Output(payload, table=draw), Format.json if json_out else Format.table)
 
 
-def results_command(
-    snapshot: Annotated[str | None, typer.Option(
-        "--snapshot", help="A probe/results snapshot id (default: the newest, else the bundled "
-                           "run).")] = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """The table of paths × models: ok or the failing stage, export time, artifact size,
-    latency (median, p10–p90), the source's eager latency and max |Δ|, with versions and
-    machine.
-
-    Example: fwatlas probe results --json
-    """
-    from fwatlas.payloads import probe_results_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = probe_results_payload(open_atlas(db), snapshot=snapshot)
-
+def _results_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
     def draw(console: Any) -> None:
         from rich.table import Table
 
@@ -194,7 +173,7 @@ def results_command(
             console.print(payload["caption"], markup=False, style="dim")
         console.print(sources_line(payload["sources"]), markup=False, style="dim")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def register(app: typer.Typer) -> None:
@@ -203,5 +182,5 @@ def register(app: typer.Typer) -> None:
                             no_args_is_help=True, rich_markup_mode=None)
     probe_app.command("setup")(setup_command)
     probe_app.command("run")(run_command)
-    probe_app.command("results")(results_command)
+    add(probe_app, "probe results", _results_table)
     app.add_typer(probe_app, name="probe")

@@ -3,55 +3,17 @@ Papers with Code trends (F5, attached to the ``trends`` group)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from fwatlas.cli.options import (
-    DbOption,
-    FormatOption,
-    JsonFlag,
-    OutPath,
-    SnapshotOption,
-    SnapshotsOption,
-    Values,
-    output_format,
-)
-from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
+from fwatlas.cli.output import number, percent, sources_line
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
-def research_command(
-    venue: Annotated[str | None, typer.Option(
-        "--venue", help="One venue (cvpr, neurips/nips, iclr, …); `all` shows only the per-year "
-                        "aggregates.")] = None,
-    year_from: Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
-    = None,
-    year_to: Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")] = None,
-    evidence: Annotated[str, typer.Option(
-        "--evidence", metavar=Values("fwatlas.analyses.research_code:EVIDENCE"),
-        help="text: framework mentions in papers (to 2022); code: the framework "
-             "of papers' linked repositories (from 2022); all: both.")] = "all",
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-    snapshot: SnapshotsOption = None,
-) -> None:
-    """Which frameworks conference papers mention, per venue edition and year (the article's F3),
-    and which framework their linked code is written in (the successor of Papers with Code's
-    chart).
-
-    Computed rows (from ingested papers) and the tracker's published counts are both shown,
-    labelled, never added together. Code rows count scanned repositories per primary framework;
-    shares are over repositories with a framework, with n and a 95 % interval.
-
-    Example: fwatlas research --venue cvpr --from 2017 --to 2020
-    """
-    from fwatlas.payloads import research_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = research_payload(open_atlas(db, snapshot or ()), evidence=evidence, venue=venue,
-                               year_from=year_from, year_to=year_to)
+def _research(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    evidence = args["evidence"]
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -82,7 +44,7 @@ def research_command(
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def _draw_code(console: Any, rows: list[dict[str, Any]], payload: dict[str, Any]) -> None:
@@ -110,27 +72,8 @@ def _draw_code(console: Any, rows: list[dict[str, Any]], payload: dict[str, Any]
         console.print(f"[dim]Method – {n}[/]")
 
 
-def coverage_command(
-    library: Annotated[str, typer.Option(
-        "--library", metavar=Values("fwatlas.analyses.coverage:LIBRARIES"),
-        help="The model library (transformers).")]
-    = "transformers",
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """What Transformers can load, release by release: architectures per framework.
-
-    Architectures with a model implementation in PyTorch, TensorFlow and JAX (Flax), counted
-    from each release's wheel; shares of the release's architectures with n and a 95 % interval.
-
-    Example: fwatlas coverage --json
-    """
-    from fwatlas.payloads import coverage_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = coverage_payload(open_atlas(db), library=library)
+def _coverage(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    library = args["library"]
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -148,31 +91,11 @@ def coverage_command(
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
-def migration_command(
-    first: Annotated[int, typer.Option(
-        "--from", help="The first year. (Two points, not a range: the one exception to "
-                       "--from/--to meaning a range.)")] = 2018,
-    second: Annotated[int, typer.Option("--to", help="The second year.")] = 2019,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-    snapshot: SnapshotsOption = None,
-) -> None:
-    """How paper authors' frameworks changed between two years (the article's F4 Sankey).
-
-    --from and --to name two years, not a range. Only authors with framework-labelled papers
-    in both years take part; fractions are of each first-year label's authors.
-
-    Example: fwatlas migration --from 2018 --to 2019
-    """
-    from fwatlas.payloads import migration_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = migration_payload(open_atlas(db, snapshot or ()), first=first, second=second)
+def _migration(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    first, second = args["from"], args["to"]
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -202,30 +125,13 @@ def migration_command(
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
-def trends_pwc_command(
-    official_only: Annotated[bool, typer.Option(
-        "--official-only", help="Only repositories Papers with Code marks as official.")] = False,
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Per quarter, the share of paper repositories by framework (Papers with Code, the
-    article's F5).
-
-    Papers with Code closed in July 2025; the output shows the dump's date.
-
-    Example: fwatlas trends pwc --official-only
-    """
+def _trends_pwc(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    official_only = args["official_only"]
     from fwatlas.analyses.pwc_trends import SHOWN
-    from fwatlas.payloads import pwc_payload
-    from fwatlas.store.atlas import open_atlas
 
-    payload = pwc_payload(open_atlas(db), official_only=official_only, snapshot=snapshot)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -253,13 +159,13 @@ def trends_pwc_command(
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def register(app: typer.Typer) -> None:
     from fwatlas.cli.trends_commands import trends_app
 
-    app.command("research")(research_command)
-    app.command("coverage")(coverage_command)
-    app.command("migration")(migration_command)
-    trends_app.command("pwc")(trends_pwc_command)
+    add(app, "research", _research)
+    add(app, "coverage", _coverage)
+    add(app, "migration", _migration)
+    add(trends_app, "trends pwc", _trends_pwc)

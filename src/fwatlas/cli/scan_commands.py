@@ -14,11 +14,12 @@ from fwatlas.cli.options import (
     FormatOption,
     JsonFlag,
     OutPath,
-    SnapshotOption,
     output_format,
     parse_date,
 )
 from fwatlas.cli.output import Format, Output, emit, percent, sources_line
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
 def _weights(frameworks: dict[str, float]) -> str:
@@ -146,39 +147,8 @@ def scan_command(
                    "(listed under 'skipped')", err=True)
 
 
-def _date_or_year(value: str | None, option: str, end: bool) -> Any:
-    if value is None:
-        return None
-    import datetime as dt
-
-    if value.isdigit() and len(value) == 4:
-        return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
-    return parse_date(value, option)
-
-
-def trends_repos_command(
-    date_from: Annotated[str | None, typer.Option(
-        "--from", help="First repository date (YYYY or YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option(
-        "--to", help="Last repository date (YYYY or YYYY-MM-DD).")] = None,
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Per quarter, the share of scanned repositories by framework (F5 from fwatlas's own
-    scans); each repository's date (first commit or archive date) is stated with it.
-
-    Example: fwatlas trends repos --from 2019 --json
-    """
+def _trends_repos(payload: Json, args: Json, ctx: Ctx) -> Draw:
     from fwatlas.analyses.repo_trends import SHOWN
-    from fwatlas.payloads import repo_trends_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = repo_trends_payload(open_atlas(db), snapshot=snapshot,
-                                  date_from=_date_or_year(date_from, "--from", False),
-                                  date_to=_date_or_year(date_to, "--to", True))
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -208,11 +178,11 @@ def trends_repos_command(
             console.print(f"[dim]Method – {n}[/]")
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def register(app: typer.Typer) -> None:
     from fwatlas.cli.trends_commands import trends_app
 
     app.command("scan")(scan_command)
-    trends_app.command("repos")(trends_repos_command)
+    add(trends_app, "trends repos", _trends_repos)

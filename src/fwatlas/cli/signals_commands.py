@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from fwatlas.cli.options import (
-    AsOfOption,
-    DbOption,
-    FormatOption,
-    JsonFlag,
-    KbOption,
-    OutPath,
-    SnapshotOption,
-    Values,
-    output_format,
-    parse_date,
-)
-from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
+from fwatlas.cli.output import number, percent, sources_line
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
 def _yes(v: Any) -> str:
@@ -111,67 +101,7 @@ def _print_breaks(console: Any, breaks: list[dict[str, Any]], limit: int = 12) -
     console.print(f"[dim]{len(breaks)} breaks; --json lists each[/]")
 
 
-def signals_command(
-    metric: Annotated[str, typer.Option(
-        "--metric", metavar=Values("fwatlas.analyses.signals:METRICS"),
-        help="downloads, stars, dependents, jobs or questions.")] = "downloads",
-    date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD",
-                                                           help="First date.")]
-    = None,
-    date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD",
-                                                         help="Last date.")] = None,
-    share: Annotated[bool, typer.Option(
-        "--share", help="Show each framework's (with --by package: each package's) share "
-                        "of those with a value at that date.")] = False,
-    by: Annotated[str, typer.Option(
-        "--by", metavar=Values("fwatlas.analyses.signals:By"),
-        help="framework (default) or package: the per-package (term, tag) series.")]
-    = "framework",
-    window: Annotated[str, typer.Option(
-        "--window", metavar=Values("fwatlas.analyses.signals:WINDOWS"),
-        help="downloads: 30d (default) or 365d dumps.")] = "30d",
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Adoption over time per framework: PyPI downloads, GitHub stars and dependents, job
-    posts, Q&A questions – one series per source, null where a source does not cover a framework.
-
-    Example: fwatlas signals --metric downloads --share --from 2023-01-01
-    """
-    from fwatlas.payloads import signals_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = signals_payload(open_atlas(db), metric=metric,
-                              date_from=parse_date(date_from, "--from"),
-                              date_to=parse_date(date_to, "--to"), by=by, window=window,
-                              snapshot=snapshot)
-    emit(Output(payload, table=_signals_table(payload, share)), output_format(fmt, json_out),
-         out)
-
-
-def vitality_command(
-    as_of: AsOfOption = None,
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    kb: KbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Release cadence per registry package, flagged when nothing was released for 18 months
-    before --as-of or the knowledge base says archived/deprecated.
-
-    Example: fwatlas vitality --as-of 2026-06-01
-    """
-    from fwatlas.payloads import vitality_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = vitality_payload(open_atlas(db), as_of=parse_date(as_of, "--as-of"),
-                               snapshot=snapshot, kb=kb)
-
+def _vitality(payload: Json, args: Json, ctx: Ctx) -> Draw:
     def draw(console: Any) -> None:
         from rich.table import Table
 
@@ -193,34 +123,10 @@ def vitality_command(
             console.print(f"note: {note}", markup=False)
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
-def support_command(
-    python: Annotated[str, typer.Option("--python", help="Python version, e.g. 3.13.")]
-    = "3.13",
-    os: Annotated[str, typer.Option("--os", metavar=Values("fwatlas.platforms:Os"),
-                                    help="linux, macos or windows.")] = "linux",
-    arch: Annotated[str, typer.Option("--arch", metavar=Values("fwatlas.platforms:Arch"),
-                                      help="x86_64 or arm64 (aarch64 is an alias).")]
-    = "x86_64",
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Which framework packages install on a Python/OS/CPU, from the newest registry snapshot:
-    the wheel that decides it (packaging.tags rules), and a GPU variant where metadata says so.
-
-    Example: fwatlas support --python 3.13 --os windows --arch arm64
-    """
-    from fwatlas.payloads import support_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = support_payload(open_atlas(db), python=python, os=os, arch=arch,
-                              snapshot=snapshot)
-
+def _support(payload: Json, args: Json, ctx: Ctx) -> Draw:
     def draw(console: Any) -> None:
         from rich.table import Table
 
@@ -239,10 +145,10 @@ def support_command(
                                                  for k, v in payload["frameworks"].items()))
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def register(app: typer.Typer) -> None:
-    app.command("signals")(signals_command)
-    app.command("vitality")(vitality_command)
-    app.command("support")(support_command)
+    add(app, "signals", lambda payload, args, ctx: _signals_table(payload, args["share"]))
+    add(app, "vitality", _vitality)
+    add(app, "support", _support)

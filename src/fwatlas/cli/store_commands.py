@@ -10,16 +10,12 @@ import typer
 from fwatlas.cli.options import (
     DataDateOption,
     DbOption,
-    FormatOption,
-    JsonFlag,
     JsonOnlyFlag,
-    OutPath,
-    SnapshotsOption,
-    Values,
-    output_format,
     parse_date,
 )
 from fwatlas.cli.output import Format, Output, emit
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
 def _ingest_table(result: dict[str, Any]) -> Any:
@@ -155,31 +151,9 @@ def refresh_kind_command(kind: str) -> Any:
     return command
 
 
-def snapshots_command(
-    ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", metavar=Values("fwatlas.kinds:KINDS"),
-                                             help="Only this source kind.")] = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-    snapshot: SnapshotsOption = None,
-) -> None:
-    """List snapshots: the store's ingests and the bundled reference's datasets, and per
-    dataset which one is read and why (the others are shadowed).
-
-    Subcommands: `use ID` pins the snapshot read for its dataset, `unpin DATASET` undoes it,
-    `redate ID DATE` corrects a data date.
-
-    Example: fwatlas snapshots --kind hub
-    """
-    if ctx.invoked_subcommand is not None:
-        return
+def _snapshots_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
     from fwatlas.origins import shown_origin
-    from fwatlas.payloads import snapshots_payload
-    from fwatlas.store.atlas import open_atlas
 
-    payload = snapshots_payload(open_atlas(db, snapshot or ()), kind=kind)
 
     def draw(console: Any) -> None:
         from rich.table import Table
@@ -201,7 +175,7 @@ def snapshots_command(
                 console.print(f"{s['snapshot_id']} ({s['dataset']}): {s['read']} – {s['why']}",
                               markup=False, highlight=False)
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def _fold(text: str, width: int) -> list[str]:
@@ -267,25 +241,8 @@ def _plain_table(console: Any, title: str, headers: tuple[str, ...],
     console.print(out, soft_wrap=True, markup=False, highlight=False, end="")
 
 
-def facts_command(
-    prefix: Annotated[str | None, typer.Option("--prefix", help="Only facts under this name.")]
-    = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-    snapshot: SnapshotsOption = None,
-) -> None:
-    """List every fact analyses publish, with value, unit, basis, sources and date.
-
-    Rulesets and verdicts may name only facts this command lists.
-
-    Example: fwatlas facts --prefix hub.share_exclusive
-    """
-    from fwatlas.payloads import facts_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = facts_payload(open_atlas(db, snapshot or ()), prefix=prefix)
+def _facts_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    prefix = args["prefix"]
 
     def draw(console: Any) -> None:
         rows: list[tuple[str, ...]] = []
@@ -303,7 +260,7 @@ def facts_command(
                      ("name", "value", "unit", "n", "95 % CI", "basis", "data date", "source"),
                      rows)
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def migrate_command(db: DbOption = None, json_out: JsonOnlyFlag = False) -> None:
@@ -396,12 +353,14 @@ def register(app: typer.Typer) -> None:
     for kind in REFRESH_OPTIONS:
         refresh_app.command(kind)(refresh_kind_command(kind))
     app.add_typer(refresh_app, name="refresh")
+    from fwatlas.commands import command
+
     snapshots = typer.Typer(invoke_without_command=True, no_args_is_help=False,
-                            help=snapshots_command.__doc__, rich_markup_mode=None)
-    snapshots.callback()(snapshots_command)
+                            help=command("snapshots").help, rich_markup_mode=None)
+    add(snapshots, "snapshots", _snapshots_table, group=True)
     snapshots.command("use")(use_command)
     snapshots.command("unpin")(unpin_command)
     snapshots.command("redate")(redate_command)
     app.add_typer(snapshots, name="snapshots")
-    app.command("facts")(facts_command)
+    add(app, "facts", _facts_table)
     app.command("migrate")(migrate_command)

@@ -1,25 +1,14 @@
-"""``fwatlas verdict``, ``status`` and ``compare``: who leads, on what, and how fresh it is."""
+"""How ``fwatlas verdict``, ``status`` and ``compare`` draw their tables: who leads, on what,
+and how fresh it is (their options, help and JSON come from the command table)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from fwatlas.cli.options import (
-    AsOfOption,
-    DbOption,
-    FormatOption,
-    JsonFlag,
-    KbOption,
-    OutPath,
-    SnapshotsOption,
-    Values,
-    output_format,
-    parse_date,
-)
-from fwatlas.cli.output import Format, Output, emit, sources_line
+from fwatlas.cli.output import sources_line
+from fwatlas.cli.table_commands import add
 
 
 def _num(v: Any, digits: int = 3) -> str:
@@ -104,37 +93,6 @@ def _verdict_table(payload: dict[str, Any]) -> Any:
     return draw
 
 
-def verdict_command(
-    round_name: Annotated[str | None, typer.Option(
-        "--round", metavar=Values("fwatlas.verdict.method:round_names()"),
-        help="availability, research, deployment, ecosystem or adoption "
-                        "(default: every round of the method).")] = None,
-    method: Annotated[Path | None, typer.Option(
-        "--method", help="A verdict-method YAML file instead of the bundled one "
-                         "(criteria, facts, weights, margins).")] = None,
-    as_of: AsOfOption = None,
-    kb: KbOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-    snapshot: SnapshotsOption = None,
-) -> None:
-    """Who leads each round today, by how much, on which facts – beside the 2022 verdict.
-
-    The scoring method is declared in a YAML file (see docs/verdict.md); flips_if is the
-    smallest single weight change that would change the verdict, found by re-evaluating.
-
-    Example: fwatlas verdict --round deployment --as-of 2026-11-30
-    """
-    from fwatlas.payloads import verdict_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = verdict_payload(open_atlas(db, snapshot or ()), round_name=round_name, method=method,
-                              as_of=parse_date(as_of, "--as-of"), kb=kb)
-    emit(Output(payload, table=_verdict_table(payload)), output_format(fmt, json_out), out)
-
-
 def _status_table(payload: dict[str, Any]) -> Any:
     def draw(console: Any) -> None:
         from rich.markup import escape
@@ -168,28 +126,6 @@ def _status_table(payload: dict[str, Any]) -> Any:
                           "(thresholds per kind: docs/verdict.md)")
         console.print(f"[dim]{escape(sources_line(payload['sources']))}[/]")
     return draw
-
-
-def status_command(
-    as_of: AsOfOption = None,
-    kb: KbOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-    snapshot: SnapshotsOption = None,
-) -> None:
-    """Every source kind's newest evidence: data date, age, rows, skipped items, and the
-    exact command that would refresh it; sources older than their kind's threshold are stale.
-
-    Example: fwatlas status --as-of 2026-11-30
-    """
-    from fwatlas.payloads import status_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = status_payload(open_atlas(db, snapshot or ()), as_of=parse_date(as_of, "--as-of"),
-                             kb=kb)
-    emit(Output(payload, table=_status_table(payload)), output_format(fmt, json_out), out)
 
 
 def _compare_table(payload: dict[str, Any]) -> Any:
@@ -241,43 +177,7 @@ def _compare_table(payload: dict[str, Any]) -> Any:
     return draw
 
 
-def compare_command(
-    old: Annotated[str, typer.Option("--old", help="The earlier snapshot id (s12, ref:…, "
-                                                   "kb:…) or a knowledge-base YAML file.",
-                                     show_default=False)],
-    new: Annotated[str, typer.Option("--new", help="The later snapshot id or knowledge-base "
-                                                   "file, of the same dataset.",
-                                     show_default=False)],
-    method: Annotated[str, typer.Option(
-        "--method", metavar=Values("fwatlas.vocabulary:HUB_METHODS"),
-        help="Hub snapshots: tags (the article's), files or library.")] = "tags",
-    file_as: Annotated[str, typer.Option(
-        "--file-as", metavar=Values("fwatlas.verdict.compare_kb:FILE_AS"),
-        help="How a knowledge-base YAML file given as --old/--new is read: "
-                          "merged (over the bundled knowledge base, as --kb reads it), "
-                          "complete (on its own, e.g. another version of tools.yaml) or auto "
-                          "(complete when it names at least half of the bundled entries, "
-                          "else merged); the output says which.")] = "auto",
-    kb: KbOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """What changed between two snapshots of one dataset: Hub availability shares and models
-    added/removed, registry releases and status changes, knowledge-base statuses.
-
-    Example: fwatlas compare --old s3 --new s7
-    """
-    from fwatlas.payloads import compare_payload
-    from fwatlas.store.atlas import open_atlas
-
-    payload = compare_payload(open_atlas(db), old=old, new=new, method=method, file_as=file_as,
-                              kb=kb)
-    emit(Output(payload, table=_compare_table(payload)), output_format(fmt, json_out), out)
-
-
 def register(app: typer.Typer) -> None:
-    app.command("verdict")(verdict_command)
-    app.command("status")(status_command)
-    app.command("compare")(compare_command)
+    add(app, "verdict", lambda payload, args, ctx: _verdict_table(payload))
+    add(app, "status", lambda payload, args, ctx: _status_table(payload))
+    add(app, "compare", lambda payload, args, ctx: _compare_table(payload))

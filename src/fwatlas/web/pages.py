@@ -182,8 +182,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
     @app.get("/model/{model_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def model_page(request: Request, model_id: str,
                    snapshot: str | None = Query(None, max_length=200)) -> HTMLResponse:
+        from fwatlas.commands import SNAPSHOT_ID, Option
         from fwatlas.payloads import model_payload
-        from fwatlas.web.views import SNAPSHOT_ID, Option
 
         snapshot = snapshot or None
         Option("snapshot", pattern=SNAPSHOT_ID).check(snapshot)  # an id, never a local file

@@ -1,0 +1,132 @@
+"""The CLI's read commands, generated from the command table (``fwatlas.commands.table``).
+
+A command module hands :func:`add` the table's name of a command and how its result is drawn
+as a Rich table; everything else – the options (flags, help, valid values in the metavar,
+defaults), the help text, ``--db``/``--kb``/``--snapshot``, ``--format``/``--json``/``-o`` –
+comes from the table, and the JSON from the same builder the web's API calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fwatlas.cli.options import (
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    KbOption,
+    OutPath,
+    SnapshotsOption,
+    Values,
+    output_format,
+    parse_date,
+)
+from fwatlas.cli.output import Format, Output, emit
+from fwatlas.commands import Command, Ctx, Option, command
+
+#: a JSON object: a command's payload, or its options as the builder got them
+Json = dict[str, Any]
+#: draws on a Rich console
+Draw = Callable[[Any], None]
+#: how a command's payload is drawn as a table: (payload, options, context) -> Draw
+Render = Callable[[Json, Json, Ctx], Draw]
+
+_ANNOTATION: dict[str, Any] = {"text": str, "choice": str, "date": str, "int": int,
+                               "path": Path, "bool": bool}
+
+
+def _pyname(o: Option) -> str:
+    """The Python parameter of an option (``from`` is a keyword)."""
+    return "opt_" + o.name
+
+
+def _parameter(o: Option) -> inspect.Parameter:
+    info: dict[str, Any] = {"help": o.help}
+    if o.values:
+        info["metavar"] = Values(*o.values)
+    elif o.metavar:
+        info["metavar"] = o.metavar
+    base = _ANNOTATION[o.kind]
+    annotation: Any
+    default: Any
+    if o.kind == "bool":
+        annotation, default = bool, False
+    elif o.required:
+        annotation, default = base, inspect.Parameter.empty
+    else:
+        annotation, default = (base if o.default is not None else base | None), o.default
+    return inspect.Parameter(_pyname(o), inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[annotation, typer.Option(o.cli, **info)])
+
+
+def _common(entry: Command) -> list[inspect.Parameter]:
+    kw = inspect.Parameter.KEYWORD_ONLY
+    out = []
+    if entry.kb:
+        out.append(inspect.Parameter("kb", kw, default=None, annotation=KbOption))
+    if entry.store:
+        out.append(inspect.Parameter("db", kw, default=None, annotation=DbOption))
+    out += [inspect.Parameter("fmt", kw, default=Format.table, annotation=FormatOption),
+            inspect.Parameter("json_out", kw, default=False, annotation=JsonFlag),
+            inspect.Parameter("out", kw, default=None, annotation=OutPath)]
+    if entry.read_set:
+        out.append(inspect.Parameter("snapshot", kw, default=None, annotation=SnapshotsOption))
+    return out
+
+
+def _value(o: Option, raw: Any) -> Any:
+    """A typed option value as the builder takes it (dates parsed, as the web's forms do)."""
+    if o.kind == "date":
+        return parse_date(raw, o.cli)
+    return raw
+
+
+def add(app: typer.Typer, name: str, render: Render, *, group: bool = False) -> None:
+    """Register the table's command ``name`` on ``app`` (a group's Typer for ``kb list``).
+
+    ``group``: the command is its group's own callback (``fwatlas snapshots`` lists, its
+    subcommands write); it does nothing when a subcommand is invoked."""
+    entry = command(name)
+    params: list[inspect.Parameter] = []
+    if group:
+        params.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY,
+                                        annotation=typer.Context))
+    if entry.argument:
+        params.append(inspect.Parameter(
+            entry.argument, inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[str, typer.Argument(help=entry.argument_help)]))
+    params += [_parameter(o) for o in entry.options] + _common(entry)
+
+    def run(**kw: Any) -> None:
+        if group and kw["ctx"].invoked_subcommand is not None:
+            return
+        values = {o.keyword: _value(o, kw[_pyname(o)]) for o in entry.options}
+        if entry.argument:
+            values[entry.argument] = kw[entry.argument]
+        kb = kw.get("kb")
+        ctx = Ctx(kb=str(kb) if kb else None, today=dt.date.today())
+        atlas = None
+        if entry.store:
+            from fwatlas.store.atlas import open_atlas
+
+            atlas = open_atlas(kw["db"], kw.get("snapshot") or ())
+        payload = entry.run(atlas, ctx, values)
+        def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
+            render(payload, values, ctx)(console)
+
+        emit(Output(payload, table=draw),
+             output_format(kw["fmt"], kw["json_out"]), kw["out"])
+
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    run.__name__ = name.replace(" ", "_").replace("-", "_") + "_command"
+    run.__doc__ = entry.help
+    if group:
+        app.callback()(run)
+    else:
+        app.command(entry.words[-1], help=entry.help)(run)

@@ -1,0 +1,433 @@
+"""The command table: one declaration per read command.
+
+Each :class:`Command` names its words (``trends pwc``), its help, its options (valid values by
+reference to where the library declares them), whether it reads the store or the knowledge
+base, and the builder that turns the options into the command's JSON envelope. From this table
+come the CLI's read commands (``fwatlas.cli.table_commands``), the ``/api`` routes, their query
+parameters and the web forms (``fwatlas.web.views``), and the CLI/API parity test – so adding a
+read command is one entry here, its builder, and its table renderer in the CLI.
+
+Builders import the library lazily: the CLI reads this table at start, and ``fwatlas --help``
+must not load the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fwatlas.commands.option import SNAPSHOT_ID, Option
+from fwatlas.errors import InputError, opt
+
+if TYPE_CHECKING:
+    from fwatlas.store.atlas import Atlas
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a builder gets besides the options: the knowledge-base file and 'today'."""
+
+    kb: str | None
+    today: dt.date
+
+
+Builder = Callable[["Atlas | None", Ctx, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One read command: what the CLI, the API and the pages are derived from."""
+
+    words: tuple[str, ...]
+    build: Builder
+    help: str
+    options: tuple[Option, ...] = ()
+    #: a positional argument (``kb show NAME``): the builder's key, and its help
+    argument: str | None = None
+    argument_help: str = ""
+    #: reads the store (the CLI adds ``--db``); False: the knowledge base only
+    store: bool = True
+    #: takes an extra knowledge-base file (``--kb``; the web: the server's)
+    kb: bool = False
+    #: takes the repeatable ``--snapshot ID`` that chooses the store's read set (the web: the
+    #: one ``fwatlas serve --snapshot`` chose)
+    read_set: bool = False
+    #: values for the options a call needs (parity tests and docs run it with these)
+    example: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def query_options(self) -> tuple[Option, ...]:
+        """The options the builder takes from the web (and so the API's query parameters)."""
+        return tuple(o for o in self.options if not o.display and o.web)
+
+    def run(self, atlas: Atlas | None, ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
+        """The JSON envelope, from the options as keywords (a missing one: its default)."""
+        full = {o.keyword: (False if o.kind == "bool" else o.default)
+                for o in self.options if not o.display}
+        full.update({k: v for k, v in args.items() if k in full or k == self.argument})
+        return self.build(atlas, ctx, full)
+
+
+# --- the builders: each calls the payload the CLI prints and the API returns --------------------
+
+def _today(ctx: Ctx, a: dict[str, Any]) -> dt.date:
+    when: dt.date = a.get("as_of") or ctx.today
+    return when
+
+
+def _kb(ctx: Ctx) -> Path | None:
+    return Path(ctx.kb) if ctx.kb else None
+
+
+def _verdict(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import verdict_payload
+
+    return verdict_payload(atlas, round_name=a["round"], method=a["method"],
+                           as_of=_today(ctx, a), kb=_kb(ctx))
+
+
+def _status(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import status_payload
+
+    return status_payload(atlas, as_of=_today(ctx, a), kb=_kb(ctx))
+
+
+def _snapshots(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import snapshots_payload
+
+    return snapshots_payload(atlas, kind=a["kind"])
+
+
+def _availability(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import availability_payload
+
+    return availability_payload(atlas, **a)
+
+
+def _research(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import research_payload
+
+    return research_payload(atlas, venue=a["venue"], year_from=a["from"], year_to=a["to"],
+                            evidence=a["evidence"])
+
+
+def _migration(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import migration_payload
+
+    return migration_payload(atlas, first=a["from"], second=a["to"])
+
+
+def _pwc(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import pwc_payload
+
+    return pwc_payload(atlas, official_only=a["official_only"], snapshot=a["snapshot"])
+
+
+def _deployment(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import deploy_matrix_payload
+
+    return deploy_matrix_payload(atlas, framework=a["framework"], target=a["target"],
+                                 kb_path=ctx.kb)
+
+
+def _kb_list(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import kb_list_payload
+
+    return kb_list_payload(framework=a["framework"], target=a["target"], kind=a["kind"],
+                           status=a["status"], in_article=a["in_article"],
+                           as_of=_today(ctx, a), kb_path=ctx.kb)
+
+
+def _kb_show(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import kb_show_payload
+
+    return kb_show_payload(a["name"], as_of=_today(ctx, a), kb_path=ctx.kb)
+
+
+def _kb_changes(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import kb_changes_payload
+
+    return kb_changes_payload(as_of=_today(ctx, a), kb_path=ctx.kb)
+
+
+def _signals(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import signals_payload
+
+    return signals_payload(atlas, metric=a["metric"], date_from=a["from"], date_to=a["to"],
+                           by=a["by"], window=a["window"], snapshot=a["snapshot"])
+
+
+def _vitality(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import vitality_payload
+
+    return vitality_payload(atlas, as_of=_today(ctx, a), snapshot=a["snapshot"], kb=_kb(ctx))
+
+
+def _support(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import support_payload
+
+    return support_payload(atlas, python=a["python"], os=a["os"], arch=a["arch"],
+                           snapshot=a["snapshot"])
+
+
+def _compare(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import compare_payload
+
+    return compare_payload(atlas, old=a["old"], new=a["new"], method=a["method"],
+                           file_as=a["file_as"], kb=_kb(ctx))
+
+
+def _coverage(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import coverage_payload
+
+    return coverage_payload(atlas, library=a["library"])
+
+
+def year_or_date(value: str | None, option: str, end: bool) -> dt.date | None:
+    """``trends repos --from/--to``: a year (its first or last day) or a date."""
+    if value is None:
+        return None
+    if value.isdigit() and len(value) == 4:
+        return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{opt(option)} must be YYYY or YYYY-MM-DD, not {value!r}") from None
+
+
+def _repo_trends(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import repo_trends_payload
+
+    return repo_trends_payload(atlas, snapshot=a["snapshot"],
+                               date_from=year_or_date(a["from"], "from", False),
+                               date_to=year_or_date(a["to"], "to", True))
+
+
+def _probe_results(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import probe_results_payload
+
+    return probe_results_payload(atlas, snapshot=a["snapshot"])
+
+
+def _facts(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from fwatlas.payloads import facts_payload
+
+    return facts_payload(atlas, prefix=a["prefix"])
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+_AS_OF = Option("as_of", "date", help="'Today' for anything judged by age; default: today.",
+                metavar="YYYY-MM-DD")
+_SNAPSHOT = Option("snapshot", help="Use this snapshot id (see `fwatlas snapshots`) instead of "
+                                    "the newest.", pattern=SNAPSHOT_ID)
+_HUB_METHOD = ("fwatlas.vocabulary:HUB_METHODS",)
+_TARGETS = ("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS")
+
+
+@functools.cache
+def commands() -> tuple[Command, ...]:
+    """Every read command in the table, in the order ``fwatlas --help`` lists them."""
+    return (
+        Command(("facts",), _facts,
+                "List every fact analyses publish, with value, unit, basis, sources and date."
+                "\n\nRulesets and verdicts may name only facts this command lists."
+                "\n\nExample: fwatlas facts --prefix hub.share_exclusive",
+                (Option("prefix", help="Only facts under this name."),), read_set=True),
+        Command(("availability",), _availability,
+                "Which frameworks the Hub's models are available in (the article's F1; F2 "
+                "with --top).\n\nExample: fwatlas availability --frameworks "
+                "pytorch,tensorflow --weight downloads",
+                (Option("method", "choice", _HUB_METHOD, "tags",
+                        "tags (the article's), files or library."),
+                 Option("weight", "choice", ("fwatlas.analyses.availability:WEIGHTS",), "count",
+                        "count, downloads or downloads_all_time."),
+                 Option("frameworks", help="Comma list; exclusivity is among these "
+                        "(pytorch,tensorflow is the article's view). Default: "
+                        "pytorch,tensorflow,jax."),
+                 Option("by", "choice", ("fwatlas.analyses.availability:By",),
+                        help="Group by year (creation) or task."),
+                 Option("top", "int", help="F2: the top N models instead."),
+                 Option("rank", "choice", ("fwatlas.analyses.availability:Rank",), "downloads",
+                        "With --top: downloads, likes or downloads_all_time."),
+                 _SNAPSHOT)),
+        Command(("deploy-matrix",), _deployment,
+                "For each framework × target: the best active tool chain today, the "
+                "alternatives, and\nthe status today of what the 2022 article recommended for "
+                "that cell; beside each chain,\nwhat the deployment probe measured for it (the "
+                "newest probe snapshot, else the bundled run).\n\nExample: fwatlas deploy-matrix "
+                "--target mobile",
+                (Option("framework", "choice", ("fwatlas.kb.matrix:MATRIX_FRAMEWORKS",),
+                        help="Only this framework (pytorch, tensorflow, jax, keras)."),
+                 Option("target", "choice", _TARGETS,
+                        help="Only this target or group (server, mobile, embedded).")),
+                kb=True, example=(("framework", "jax"), ("target", "mobile"))),
+        Command(("research",), _research,
+                "Which frameworks conference papers mention, per venue edition and year (the "
+                "article's F3),\nand which framework their linked code is written in (the "
+                "successor of Papers with Code's\nchart).\n\nComputed rows (from ingested "
+                "papers) and the tracker's published counts are both shown,\nlabelled, never "
+                "added together. Code rows count scanned repositories per primary framework;\n"
+                "shares are over repositories with a framework, with n and a 95 % interval."
+                "\n\nExample: fwatlas research --venue cvpr --from 2017 --to 2020",
+                (Option("venue", help="One venue (cvpr, neurips/nips, iclr, …); `all` shows "
+                        "only the per-year aggregates."),
+                 Option("from", "int", help="First year (inclusive)."),
+                 Option("to", "int", help="Last year (inclusive)."),
+                 Option("evidence", "choice", ("fwatlas.analyses.research_code:EVIDENCE",),
+                        "all", "text: framework mentions in papers (to 2022); code: the "
+                        "framework of papers' linked repositories (from 2022); all: both.")),
+                read_set=True),
+        Command(("coverage",), _coverage,
+                "What Transformers can load, release by release: architectures per framework."
+                "\n\nArchitectures with a model implementation in PyTorch, TensorFlow and JAX "
+                "(Flax), counted\nfrom each release's wheel; shares of the release's "
+                "architectures with n and a 95 % interval.\n\nExample: fwatlas coverage --json",
+                (Option("library", "choice", ("fwatlas.analyses.coverage:LIBRARIES",),
+                        "transformers", "The model library (transformers)."),)),
+        Command(("migration",), _migration,
+                "How paper authors' frameworks changed between two years (the article's F4 "
+                "Sankey).\n\n--from and --to name two years, not a range. Only authors with "
+                "framework-labelled papers\nin both years take part; fractions are of each "
+                "first-year label's authors.\n\nExample: fwatlas migration --from 2018 --to 2019",
+                (Option("from", "int", default=2018, help="The first year. (Two points, not a "
+                        "range: the one exception to --from/--to meaning a range.)"),
+                 Option("to", "int", default=2019, help="The second year.")),
+                read_set=True),
+        Command(("signals",), _signals,
+                "Adoption over time per framework: PyPI downloads, GitHub stars and "
+                "dependents, job\nposts, Q&A questions – one series per source, null where a "
+                "source does not cover a framework.\n\nExample: fwatlas signals --metric "
+                "downloads --share --from 2023-01-01",
+                (Option("metric", "choice", ("fwatlas.analyses.signals:METRICS",), "downloads",
+                        "downloads, stars, dependents, jobs or questions."),
+                 Option("from", "date", help="First date.", metavar="YYYY-MM-DD"),
+                 Option("to", "date", help="Last date.", metavar="YYYY-MM-DD"),
+                 Option("share", "bool", display=True,
+                        help="Show each framework's (with --by package: each package's) share "
+                             "of those with a value at that date."),
+                 Option("by", "choice", ("fwatlas.analyses.signals:By",), "framework",
+                        "framework (default) or package: the per-package (term, tag) series."),
+                 Option("window", "choice", ("fwatlas.analyses.signals:WINDOWS",), "30d",
+                        "downloads: 30d (default) or 365d dumps."),
+                 _SNAPSHOT)),
+        Command(("vitality",), _vitality,
+                "Release cadence per registry package, flagged when nothing was released for "
+                "18 months\nbefore --as-of or the knowledge base says archived/deprecated."
+                "\n\nExample: fwatlas vitality --as-of 2026-06-01",
+                (_AS_OF, _SNAPSHOT), kb=True, example=(("as_of", "2026-06-01"),)),
+        Command(("support",), _support,
+                "Which framework packages install on a Python/OS/CPU, from the newest registry "
+                "snapshot:\nthe wheel that decides it (packaging.tags rules), and a GPU variant "
+                "where metadata says so.\n\nExample: fwatlas support --python 3.13 --os windows "
+                "--arch arm64",
+                (Option("python", default="3.13", help="Python version, e.g. 3.13."),
+                 Option("os", "choice", ("fwatlas.platforms:Os",), "linux",
+                        "linux, macos or windows."),
+                 Option("arch", "choice", ("fwatlas.platforms:Arch",), "x86_64",
+                        "x86_64 or arm64 (aarch64 is an alias)."),
+                 _SNAPSHOT)),
+        Command(("verdict",), _verdict,
+                "Who leads each round today, by how much, on which facts – beside the 2022 "
+                "verdict.\n\nThe scoring method is declared in a YAML file (see "
+                "docs/verdict.md); flips_if is the\nsmallest single weight change that would "
+                "change the verdict, found by re-evaluating.\n\nExample: fwatlas verdict "
+                "--round deployment --as-of 2026-11-30",
+                (Option("round", "choice", ("fwatlas.verdict.method:round_names()",),
+                        help="availability, research, deployment, ecosystem or adoption "
+                             "(default: every round of the method)."),
+                 Option("method", "path", web=False,
+                        help="A verdict-method YAML file instead of the bundled one (criteria, "
+                             "facts, weights, margins)."),
+                 _AS_OF), kb=True, read_set=True, example=(("as_of", "2026-11-01"),)),
+        Command(("status",), _status,
+                "Every source kind's newest evidence: data date, age, rows, skipped items, and "
+                "the\nexact command that would refresh it; sources older than their kind's "
+                "threshold are stale.\n\nExample: fwatlas status --as-of 2026-11-30",
+                (_AS_OF,), kb=True, read_set=True, example=(("as_of", "2026-11-01"),)),
+        Command(("compare",), _compare,
+                "What changed between two snapshots of one dataset: Hub availability shares "
+                "and models\nadded/removed, registry releases and status changes, "
+                "knowledge-base statuses.\n\nExample: fwatlas compare --old s3 --new s7",
+                (Option("old", required=True, pattern=SNAPSHOT_ID,
+                        help="The earlier snapshot id (s12, ref:…, kb:…) or a knowledge-base "
+                             "YAML file."),
+                 Option("new", required=True, pattern=SNAPSHOT_ID,
+                        help="The later snapshot id or knowledge-base file, of the same "
+                             "dataset."),
+                 Option("method", "choice", _HUB_METHOD, "tags",
+                        "Hub snapshots: tags (the article's), files or library."),
+                 Option("file_as", "choice", ("fwatlas.verdict.compare_kb:FILE_AS",), "auto",
+                        "How a knowledge-base YAML file given as --old/--new is read: merged "
+                        "(over the bundled knowledge base, as --kb reads it), complete (on its "
+                        "own, e.g. another version of tools.yaml) or auto (complete when it "
+                        "names at least half of the bundled entries, else merged); the output "
+                        "says which.", web=False)),
+                kb=True, example=(("old", "ref:hub/models@0.1.0"), ("new", "s1"))),
+        Command(("snapshots",), _snapshots,
+                "List snapshots: the store's ingests and the bundled reference's datasets, and "
+                "per\ndataset which one is read and why (the others are shadowed).\n\n"
+                "Subcommands: `use ID` pins the snapshot read for its dataset, `unpin DATASET` "
+                "undoes it,\n`redate ID DATE` corrects a data date.\n\nExample: fwatlas "
+                "snapshots --kind hub",
+                (Option("kind", "choice", ("fwatlas.kinds:KINDS",),
+                        help="Only this source kind."),), read_set=True),
+        Command(("trends", "pwc"), _pwc,
+                "Per quarter, the share of paper repositories by framework (Papers with Code, "
+                "the\narticle's F5).\n\nPapers with Code closed in July 2025; the output shows "
+                "the dump's date.\n\nExample: fwatlas trends pwc --official-only",
+                (Option("official_only", "bool",
+                        help="Only repositories Papers with Code marks as official."),
+                 _SNAPSHOT)),
+        Command(("trends", "repos"), _repo_trends,
+                "Per quarter, the share of scanned repositories by framework (F5 from "
+                "fwatlas's own\nscans); each repository's date (first commit or archive date) "
+                "is stated with it.\n\nExample: fwatlas trends repos --from 2019 --json",
+                (Option("from", help="First repository date (YYYY or YYYY-MM-DD)."),
+                 Option("to", help="Last repository date (YYYY or YYYY-MM-DD)."), _SNAPSHOT)),
+        Command(("kb", "list"), _kb_list,
+                "List knowledge-base entries, filtered; stale entries are marked.\n\nExample: "
+                "fwatlas kb list --framework pytorch --target mobile --status active",
+                (Option("framework", "choice", ("fwatlas.kb.schema:FRAMEWORKS",),
+                        help="pytorch, tensorflow, jax, keras, ..."),
+                 Option("target", "choice", _TARGETS,
+                        help="A deployment target or group (server, mobile, embedded)."),
+                 Option("kind", "choice", ("fwatlas.kb.schema:KINDS",),
+                        help="serving, export-bridge, mobile-edge, browser, hub, ..."),
+                 Option("status", "choice", ("fwatlas.kb.schema:STATUSES",),
+                        help="active, maintenance, deprecated, archived or renamed."),
+                 Option("in_article", "bool", help="Only tools the 2022 article names."),
+                 _AS_OF), store=False, kb=True, example=(("as_of", "2026-11-01"),)),
+        Command(("kb", "show"), _kb_show,
+                "One entry: status, date, replacement, packages, sources and how it was "
+                "checked.\n\nAn unknown name exits 1 with close matches.\n\nExample: fwatlas kb "
+                "show torchserve",
+                (_AS_OF,), argument="name", argument_help="An entry name such as torchserve.",
+                store=False, kb=True, example=(("name", "torchserve"), ("as_of", "2026-11-01"))),
+        Command(("kb", "changes"), _kb_changes,
+                "Every tool the 2022 article names whose status is no longer active.\n\n"
+                "Example: fwatlas kb changes --json",
+                (_AS_OF,), store=False, kb=True, example=(("as_of", "2026-11-01"),)),
+        Command(("probe", "results"), _probe_results,
+                "The table of paths × models: ok or the failing stage, export time, artifact "
+                "size,\nlatency (median, p10–p90), the source's eager latency and max |Δ|, with "
+                "versions and\nmachine.\n\nExample: fwatlas probe results --json",
+                (Option("snapshot", help="A probe/results snapshot id (default: the newest, "
+                        "else the bundled run).", pattern=SNAPSHOT_ID),)),
+    )
+
+
+def command(name: str) -> Command:
+    """The table's entry for ``name`` (``trends pwc``)."""
+    for c in commands():
+        if c.name == name:
+            return c
+    raise KeyError(name)
