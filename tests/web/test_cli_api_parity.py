@@ -1,11 +1,11 @@
-"""One JSON path: for every read command, ``fwatlas CMD --json`` is exactly what the payload
-builder returns and what its ``/api`` twin answers, for the same options.
+"""One JSON path: for every read command, ``fwatlas CMD --json`` is exactly what the command
+table's builder returns and what its ``/api`` twin answers, for the same options.
 
-The cases are generated from the web's view table (``fwatlas.web.views.views``): each view with
-a builder, once with its defaults and once per choice option set to a value other than its
-default. A command whose CLI built its JSON beside the builder (and so could drift from it)
-fails here on the first differing key. The two hand-written twins (``model``, ``advise``) are
-listed below.
+The cases are generated from the command table (``fwatlas.commands.table``) through the web's
+views: each command once with its defaults (and the table's ``example`` values for the options
+it needs) and once per choice option set to a value other than its default. A command whose CLI
+or API built its JSON beside the builder (and so could drift from it) fails here on the first
+differing key. The two commands outside the table (``model``, ``advise``) are below.
 """
 
 from __future__ import annotations
@@ -21,20 +21,16 @@ from fwatlas.web.views import Ctx, View, views
 from tests.conftest import run_cli
 from tests.web.conftest import AS_OF
 
-#: a value for the options a command needs (or that would otherwise read "today")
-NEEDED: dict[str, dict[str, Any]] = {
-    "fwatlas compare": {"old": "ref:hub/models@0.1.0", "new": "s1"},
-}
-#: the path argument of views that take one
-ARGUMENT = {"fwatlas kb show": "torchserve"}
-
 
 def _cases() -> list[tuple[View, dict[str, Any]]]:
     out: list[tuple[View, dict[str, Any]]] = []
     for view in views():
         if view.build is None:
             continue
-        base = dict(NEEDED.get(view.command, {}))
+        entry = view.entry
+        assert entry is not None
+        base: dict[str, Any] = {k: v for k, v in entry.example
+                                if k != entry.argument and k != "as_of"}
         out.append((view, base))
         for o in view.query_options:
             other = next((c for c in o.choices if c != o.default), None)
@@ -87,7 +83,7 @@ def test_cli_json_is_the_builders_payload_and_the_api_twins(case, client, store)
         query["as_of"] = AS_OF.isoformat()
     path = view.api_path
     if view.argument:
-        name = ARGUMENT[view.command]
+        name = dict(view.entry.example)[view.argument]
         args[view.argument] = name
         words.insert(len(view.command.split()) - 1, name)
         path = path.replace("{" + view.argument + "}", name)
@@ -113,11 +109,15 @@ ADVISE = [
 ]
 CLI_NAME = {"targets": "--target", "needs": "--need", "workloads": "--workload"}
 API_NAME = {"targets": "target", "needs": "need", "workloads": "workload"}
+#: every option of the advise builder, unset
+ADVISE_NONE = dict.fromkeys(("target", "need", "focus", "experience", "python", "os", "arch",
+                             "accelerator", "workload", "existing", "cloud", "keras_backend"))
 
 
 @pytest.mark.parametrize("given", ADVISE, ids=[str(a) for a in ADVISE])
 def test_advise_json_is_the_builders_and_the_api_twins(given, client, store) -> None:
-    from fwatlas.payloads import advise_payload
+    from fwatlas.commands import Ctx
+    from fwatlas.commands.builders import advise
     from fwatlas.store.atlas import open_atlas
 
     words = ["advise", "--as-of", AS_OF.isoformat()]
@@ -128,18 +128,22 @@ def test_advise_json_is_the_builders_and_the_api_twins(given, client, store) -> 
             query.append((API_NAME.get(k, k), one))
     code, cli = _cli(words, store)
     assert code == 0, words
-    assert cli == advise_payload(open_atlas(store), as_of=AS_OF, **given)
+    args = {**ADVISE_NONE, "ruleset": "current", "as_of": AS_OF,
+            **{API_NAME.get(k, k): v for k, v in given.items()}}
+    assert cli == advise(open_atlas(store), Ctx(None, AS_OF), args)
     r = client.get("/api/advise?" + urllib.parse.urlencode(query))
     assert r.status_code == 200, r.text
     assert r.json() == cli
 
 
 def test_model_json_is_the_builders_and_the_api_twins(client, store) -> None:
-    from fwatlas.payloads import model_payload
+    from fwatlas.commands import Ctx
+    from fwatlas.commands.builders import model
     from fwatlas.store.atlas import open_atlas
 
     code, cli = _cli(["model", "org/pt-tf"], store)
     assert code == 0
-    assert cli == model_payload(open_atlas(store), "org/pt-tf")
+    assert cli == model(open_atlas(store), Ctx(None, AS_OF),
+                        {"model_id": "org/pt-tf", "snapshot": None})
     assert client.get("/api/model/org/pt-tf").json() == cli
 

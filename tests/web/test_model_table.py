@@ -88,7 +88,10 @@ def test_a_table_over_its_bound_is_not_built(db: Path) -> None:
 
 
 def test_the_gate_keeps_the_table_in_the_cache_bounded_by_bytes(db: Path) -> None:
-    from fwatlas.payloads import model_payload
+    import datetime as dt
+
+    from fwatlas.commands import Ctx
+    from fwatlas.commands.builders import model
     from fwatlas.web.store import StoreGate
 
     big, small = StoreGate(db, memo_bytes=1 << 24), StoreGate(db, memo_bytes=4096)
@@ -97,11 +100,14 @@ def test_the_gate_keeps_the_table_in_the_cache_bounded_by_bytes(db: Path) -> Non
         assert table is not None and big.memo_size >= table.nbytes
         assert small.model_table(None) is None  # over half the cache: each lookup queries
         assert small.memo_size <= 4096
+        ctx = Ctx(None, dt.date.today())
         for i in (0, 5, 63):
             mid = f"org/m{i}"
-            assert big.run(("m", mid), lambda a, mid=mid: model_payload(
-                a, mid, table=big.model_table(None))) == small.run(
-                ("m", mid), lambda a, mid=mid: model_payload(a, mid))
+            assert big.run(("m", mid), lambda a, mid=mid: model(
+                a, ctx, {"model_id": mid, "snapshot": None,
+                         "table": big.model_table(None)})) == small.run(
+                ("m", mid), lambda a, mid=mid: model(a, ctx, {"model_id": mid,
+                                                              "snapshot": None}))
         assert big.model_table("nosuch") is None  # the lookup says why, not the table
     finally:
         big.close()

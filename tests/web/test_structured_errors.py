@@ -41,7 +41,7 @@ def test_a_bad_value_is_one_cli_line_and_an_api_field(client, store, args, path,
     assert page.status_code == 422 and message in page.text and "--" + param not in page.text
 
 
-def _raise_with_fields(*_: object, prefix: str | None = None, **__: object) -> dict:
+def _raise_with_fields(atlas: object, prefix: str | None = None) -> list:
     raise InputError(f"{opt('as_of')} is too early for {opt('prefix')} {prefix!r}",
                      fix=f"drop {opt('as_of')}")
 
@@ -49,9 +49,9 @@ def _raise_with_fields(*_: object, prefix: str | None = None, **__: object) -> d
 def test_the_parameter_and_fix_come_from_the_fields(client, store, monkeypatch) -> None:
     """``facts`` (CLI and API) raising an error about ``as_of`` – a parameter the request
     does not carry, so the old guess from the query (``prefix``) would be wrong."""
-    import fwatlas.payloads
+    import fwatlas.facts
 
-    monkeypatch.setattr(fwatlas.payloads, "facts_payload", _raise_with_fields)
+    monkeypatch.setattr(fwatlas.facts, "list_facts", _raise_with_fields)
     run = run_cli("facts", "--prefix", "hub", "--db", str(store))
     assert run.code == 2
     assert run.err == "fwatlas: error: --as-of is too early for --prefix 'hub' (drop --as-of)\n"

@@ -176,16 +176,20 @@ def advise_command(
 
     Example: fwatlas advise --persona industry --target mobile --need audio-video
     """
+    import datetime as dt
+
     from fwatlas.advisor.engine import advise
     from fwatlas.cli.output import Output, emit
-    from fwatlas.payloads import advice_of, envelope
+    from fwatlas.commands import Ctx
+    from fwatlas.commands.builders import advice_of, envelope
 
     day = parse_date(as_of, "--as-of")
-    advice, s, kb = advice_of(
-        None, persona=persona, targets=target, needs=need, focus=focus, experience=experience,
-        ruleset=ruleset, python=python, os=os_name, arch=arch, as_of=day, kb_path=kb_path,
-        accelerator=accelerator, workloads=workload, existing=existing, cloud=cloud,
-        keras_backend=keras_backend, db=db)
+    ctx = Ctx(kb=str(kb_path) if kb_path else None, today=dt.date.today())
+    advice, s, kb = advice_of(None, ctx, {
+        "persona": persona, "target": target, "need": need, "focus": focus,
+        "experience": experience, "ruleset": ruleset, "python": python, "os": os_name,
+        "arch": arch, "as_of": day, "accelerator": accelerator, "workload": workload,
+        "existing": existing, "cloud": cloud, "keras_backend": keras_backend}, db=db)
     payload = envelope(advice.as_dict())
     chosen = output_format(fmt, json_out)
     if chosen is not Format.table:  # an answer, not rows: csv/parquet are refused by emit

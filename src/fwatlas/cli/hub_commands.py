@@ -133,10 +133,14 @@ def model_command(
 
     Example: fwatlas model bert-base-uncased
     """
-    from fwatlas.payloads import model_payload
+    import datetime as dt
+
+    from fwatlas.commands import Ctx
+    from fwatlas.commands.builders import model
     from fwatlas.store.atlas import open_atlas
 
-    payload = model_payload(open_atlas(db), model_id, snapshot=snapshot)
+    payload = model(open_atlas(db), Ctx(kb=None, today=dt.date.today()),
+                    {"model_id": model_id, "snapshot": snapshot})
 
     def draw(console: Any) -> None:
         from rich.table import Table

@@ -170,7 +170,7 @@ def validate_command(
 
 
 def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    from fwatlas.payloads import deploy_matrix_of
+    from fwatlas.commands.builders import deploy_matrix_of
 
     m, _ = deploy_matrix_of(framework=args["framework"], target=args["target"], kb_path=ctx.kb)
     rows = payload["rows"]

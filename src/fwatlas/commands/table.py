@@ -17,11 +17,10 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fwatlas.commands import builders as b
 from fwatlas.commands.option import SNAPSHOT_ID, Option
-from fwatlas.errors import InputError, opt
 
 if TYPE_CHECKING:
     from fwatlas.store.atlas import Atlas
@@ -35,7 +34,8 @@ class Ctx:
     today: dt.date
 
 
-Builder = Callable[["Atlas | None", Ctx, dict[str, Any]], dict[str, Any]]
+#: (the store – None for a command with ``store=False`` –, the context, the options) -> JSON
+Builder = Callable[[Any, Ctx, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -76,153 +76,6 @@ class Command:
         return self.build(atlas, ctx, full)
 
 
-# --- the builders: each calls the payload the CLI prints and the API returns --------------------
-
-def _today(ctx: Ctx, a: dict[str, Any]) -> dt.date:
-    when: dt.date = a.get("as_of") or ctx.today
-    return when
-
-
-def _kb(ctx: Ctx) -> Path | None:
-    return Path(ctx.kb) if ctx.kb else None
-
-
-def _verdict(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import verdict_payload
-
-    return verdict_payload(atlas, round_name=a["round"], method=a["method"],
-                           as_of=_today(ctx, a), kb=_kb(ctx))
-
-
-def _status(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import status_payload
-
-    return status_payload(atlas, as_of=_today(ctx, a), kb=_kb(ctx))
-
-
-def _snapshots(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import snapshots_payload
-
-    return snapshots_payload(atlas, kind=a["kind"])
-
-
-def _availability(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import availability_payload
-
-    return availability_payload(atlas, **a)
-
-
-def _research(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import research_payload
-
-    return research_payload(atlas, venue=a["venue"], year_from=a["from"], year_to=a["to"],
-                            evidence=a["evidence"])
-
-
-def _migration(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import migration_payload
-
-    return migration_payload(atlas, first=a["from"], second=a["to"])
-
-
-def _pwc(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import pwc_payload
-
-    return pwc_payload(atlas, official_only=a["official_only"], snapshot=a["snapshot"])
-
-
-def _deployment(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import deploy_matrix_payload
-
-    return deploy_matrix_payload(atlas, framework=a["framework"], target=a["target"],
-                                 kb_path=ctx.kb)
-
-
-def _kb_list(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import kb_list_payload
-
-    return kb_list_payload(framework=a["framework"], target=a["target"], kind=a["kind"],
-                           status=a["status"], in_article=a["in_article"],
-                           as_of=_today(ctx, a), kb_path=ctx.kb)
-
-
-def _kb_show(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import kb_show_payload
-
-    return kb_show_payload(a["name"], as_of=_today(ctx, a), kb_path=ctx.kb)
-
-
-def _kb_changes(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import kb_changes_payload
-
-    return kb_changes_payload(as_of=_today(ctx, a), kb_path=ctx.kb)
-
-
-def _signals(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import signals_payload
-
-    return signals_payload(atlas, metric=a["metric"], date_from=a["from"], date_to=a["to"],
-                           by=a["by"], window=a["window"], snapshot=a["snapshot"])
-
-
-def _vitality(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import vitality_payload
-
-    return vitality_payload(atlas, as_of=_today(ctx, a), snapshot=a["snapshot"], kb=_kb(ctx))
-
-
-def _support(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import support_payload
-
-    return support_payload(atlas, python=a["python"], os=a["os"], arch=a["arch"],
-                           snapshot=a["snapshot"])
-
-
-def _compare(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import compare_payload
-
-    return compare_payload(atlas, old=a["old"], new=a["new"], method=a["method"],
-                           file_as=a["file_as"], kb=_kb(ctx))
-
-
-def _coverage(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import coverage_payload
-
-    return coverage_payload(atlas, library=a["library"])
-
-
-def year_or_date(value: str | None, option: str, end: bool) -> dt.date | None:
-    """``trends repos --from/--to``: a year (its first or last day) or a date."""
-    if value is None:
-        return None
-    if value.isdigit() and len(value) == 4:
-        return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{opt(option)} must be YYYY or YYYY-MM-DD, not {value!r}") from None
-
-
-def _repo_trends(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import repo_trends_payload
-
-    return repo_trends_payload(atlas, snapshot=a["snapshot"],
-                               date_from=year_or_date(a["from"], "from", False),
-                               date_to=year_or_date(a["to"], "to", True))
-
-
-def _probe_results(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import probe_results_payload
-
-    return probe_results_payload(atlas, snapshot=a["snapshot"])
-
-
-def _facts(atlas: Any, ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from fwatlas.payloads import facts_payload
-
-    return facts_payload(atlas, prefix=a["prefix"])
-
-
 # --- the table ----------------------------------------------------------------------------------
 
 _AS_OF = Option("as_of", "date", help="'Today' for anything judged by age; default: today.",
@@ -237,12 +90,12 @@ _TARGETS = ("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS")
 def commands() -> tuple[Command, ...]:
     """Every read command in the table, in the order ``fwatlas --help`` lists them."""
     return (
-        Command(("facts",), _facts,
+        Command(("facts",), b.facts,
                 "List every fact analyses publish, with value, unit, basis, sources and date."
                 "\n\nRulesets and verdicts may name only facts this command lists."
                 "\n\nExample: fwatlas facts --prefix hub.share_exclusive",
                 (Option("prefix", help="Only facts under this name."),), read_set=True),
-        Command(("availability",), _availability,
+        Command(("availability",), b.availability,
                 "Which frameworks the Hub's models are available in (the article's F1; F2 "
                 "with --top).\n\nExample: fwatlas availability --frameworks "
                 "pytorch,tensorflow --weight downloads",
@@ -259,7 +112,7 @@ def commands() -> tuple[Command, ...]:
                  Option("rank", "choice", ("fwatlas.analyses.availability:Rank",), "downloads",
                         "With --top: downloads, likes or downloads_all_time."),
                  _SNAPSHOT)),
-        Command(("deploy-matrix",), _deployment,
+        Command(("deploy-matrix",), b.deploy_matrix,
                 "For each framework × target: the best active tool chain today, the "
                 "alternatives, and\nthe status today of what the 2022 article recommended for "
                 "that cell; beside each chain,\nwhat the deployment probe measured for it (the "
@@ -270,7 +123,7 @@ def commands() -> tuple[Command, ...]:
                  Option("target", "choice", _TARGETS,
                         help="Only this target or group (server, mobile, embedded).")),
                 kb=True, example=(("framework", "jax"), ("target", "mobile"))),
-        Command(("research",), _research,
+        Command(("research",), b.research,
                 "Which frameworks conference papers mention, per venue edition and year (the "
                 "article's F3),\nand which framework their linked code is written in (the "
                 "successor of Papers with Code's\nchart).\n\nComputed rows (from ingested "
@@ -286,14 +139,14 @@ def commands() -> tuple[Command, ...]:
                         "all", "text: framework mentions in papers (to 2022); code: the "
                         "framework of papers' linked repositories (from 2022); all: both.")),
                 read_set=True),
-        Command(("coverage",), _coverage,
+        Command(("coverage",), b.coverage,
                 "What Transformers can load, release by release: architectures per framework."
                 "\n\nArchitectures with a model implementation in PyTorch, TensorFlow and JAX "
                 "(Flax), counted\nfrom each release's wheel; shares of the release's "
                 "architectures with n and a 95 % interval.\n\nExample: fwatlas coverage --json",
                 (Option("library", "choice", ("fwatlas.analyses.coverage:LIBRARIES",),
                         "transformers", "The model library (transformers)."),)),
-        Command(("migration",), _migration,
+        Command(("migration",), b.migration,
                 "How paper authors' frameworks changed between two years (the article's F4 "
                 "Sankey).\n\n--from and --to name two years, not a range. Only authors with "
                 "framework-labelled papers\nin both years take part; fractions are of each "
@@ -302,7 +155,7 @@ def commands() -> tuple[Command, ...]:
                         "range: the one exception to --from/--to meaning a range.)"),
                  Option("to", "int", default=2019, help="The second year.")),
                 read_set=True),
-        Command(("signals",), _signals,
+        Command(("signals",), b.signals,
                 "Adoption over time per framework: PyPI downloads, GitHub stars and "
                 "dependents, job\nposts, Q&A questions – one series per source, null where a "
                 "source does not cover a framework.\n\nExample: fwatlas signals --metric "
@@ -319,12 +172,12 @@ def commands() -> tuple[Command, ...]:
                  Option("window", "choice", ("fwatlas.analyses.signals:WINDOWS",), "30d",
                         "downloads: 30d (default) or 365d dumps."),
                  _SNAPSHOT)),
-        Command(("vitality",), _vitality,
+        Command(("vitality",), b.vitality,
                 "Release cadence per registry package, flagged when nothing was released for "
                 "18 months\nbefore --as-of or the knowledge base says archived/deprecated."
                 "\n\nExample: fwatlas vitality --as-of 2026-06-01",
                 (_AS_OF, _SNAPSHOT), kb=True, example=(("as_of", "2026-06-01"),)),
-        Command(("support",), _support,
+        Command(("support",), b.support,
                 "Which framework packages install on a Python/OS/CPU, from the newest registry "
                 "snapshot:\nthe wheel that decides it (packaging.tags rules), and a GPU variant "
                 "where metadata says so.\n\nExample: fwatlas support --python 3.13 --os windows "
@@ -335,7 +188,7 @@ def commands() -> tuple[Command, ...]:
                  Option("arch", "choice", ("fwatlas.platforms:Arch",), "x86_64",
                         "x86_64 or arm64 (aarch64 is an alias)."),
                  _SNAPSHOT)),
-        Command(("verdict",), _verdict,
+        Command(("verdict",), b.verdict,
                 "Who leads each round today, by how much, on which facts – beside the 2022 "
                 "verdict.\n\nThe scoring method is declared in a YAML file (see "
                 "docs/verdict.md); flips_if is the\nsmallest single weight change that would "
@@ -348,12 +201,12 @@ def commands() -> tuple[Command, ...]:
                         help="A verdict-method YAML file instead of the bundled one (criteria, "
                              "facts, weights, margins)."),
                  _AS_OF), kb=True, read_set=True, example=(("as_of", "2026-11-01"),)),
-        Command(("status",), _status,
+        Command(("status",), b.status,
                 "Every source kind's newest evidence: data date, age, rows, skipped items, and "
                 "the\nexact command that would refresh it; sources older than their kind's "
                 "threshold are stale.\n\nExample: fwatlas status --as-of 2026-11-30",
                 (_AS_OF,), kb=True, read_set=True, example=(("as_of", "2026-11-01"),)),
-        Command(("compare",), _compare,
+        Command(("compare",), b.compare,
                 "What changed between two snapshots of one dataset: Hub availability shares "
                 "and models\nadded/removed, registry releases and status changes, "
                 "knowledge-base statuses.\n\nExample: fwatlas compare --old s3 --new s7",
@@ -372,7 +225,7 @@ def commands() -> tuple[Command, ...]:
                         "names at least half of the bundled entries, else merged); the output "
                         "says which.", web=False)),
                 kb=True, example=(("old", "ref:hub/models@0.1.0"), ("new", "s1"))),
-        Command(("snapshots",), _snapshots,
+        Command(("snapshots",), b.snapshots,
                 "List snapshots: the store's ingests and the bundled reference's datasets, and "
                 "per\ndataset which one is read and why (the others are shadowed).\n\n"
                 "Subcommands: `use ID` pins the snapshot read for its dataset, `unpin DATASET` "
@@ -380,20 +233,20 @@ def commands() -> tuple[Command, ...]:
                 "snapshots --kind hub",
                 (Option("kind", "choice", ("fwatlas.kinds:KINDS",),
                         help="Only this source kind."),), read_set=True),
-        Command(("trends", "pwc"), _pwc,
+        Command(("trends", "pwc"), b.pwc,
                 "Per quarter, the share of paper repositories by framework (Papers with Code, "
                 "the\narticle's F5).\n\nPapers with Code closed in July 2025; the output shows "
                 "the dump's date.\n\nExample: fwatlas trends pwc --official-only",
                 (Option("official_only", "bool",
                         help="Only repositories Papers with Code marks as official."),
                  _SNAPSHOT)),
-        Command(("trends", "repos"), _repo_trends,
+        Command(("trends", "repos"), b.repo_trends,
                 "Per quarter, the share of scanned repositories by framework (F5 from "
                 "fwatlas's own\nscans); each repository's date (first commit or archive date) "
                 "is stated with it.\n\nExample: fwatlas trends repos --from 2019 --json",
                 (Option("from", help="First repository date (YYYY or YYYY-MM-DD)."),
                  Option("to", help="Last repository date (YYYY or YYYY-MM-DD)."), _SNAPSHOT)),
-        Command(("kb", "list"), _kb_list,
+        Command(("kb", "list"), b.kb_list,
                 "List knowledge-base entries, filtered; stale entries are marked.\n\nExample: "
                 "fwatlas kb list --framework pytorch --target mobile --status active",
                 (Option("framework", "choice", ("fwatlas.kb.schema:FRAMEWORKS",),
@@ -406,17 +259,17 @@ def commands() -> tuple[Command, ...]:
                         help="active, maintenance, deprecated, archived or renamed."),
                  Option("in_article", "bool", help="Only tools the 2022 article names."),
                  _AS_OF), store=False, kb=True, example=(("as_of", "2026-11-01"),)),
-        Command(("kb", "show"), _kb_show,
+        Command(("kb", "show"), b.kb_show,
                 "One entry: status, date, replacement, packages, sources and how it was "
                 "checked.\n\nAn unknown name exits 1 with close matches.\n\nExample: fwatlas kb "
                 "show torchserve",
                 (_AS_OF,), argument="name", argument_help="An entry name such as torchserve.",
                 store=False, kb=True, example=(("name", "torchserve"), ("as_of", "2026-11-01"))),
-        Command(("kb", "changes"), _kb_changes,
+        Command(("kb", "changes"), b.kb_changes,
                 "Every tool the 2022 article names whose status is no longer active.\n\n"
                 "Example: fwatlas kb changes --json",
                 (_AS_OF,), store=False, kb=True, example=(("as_of", "2026-11-01"),)),
-        Command(("probe", "results"), _probe_results,
+        Command(("probe", "results"), b.probe_results,
                 "The table of paths × models: ok or the failing stage, export time, artifact "
                 "size,\nlatency (median, p10–p90), the source's eager latency and max |Δ|, with "
                 "versions and\nmachine.\n\nExample: fwatlas probe results --json",

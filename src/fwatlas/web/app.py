@@ -1,6 +1,6 @@
 """The FastAPI app behind ``fwatlas serve``: pages, a JSON API under /api/, OpenAPI.
 
-The API returns exactly the CLI's ``--json`` objects (built by ``fwatlas.payloads``); pages
+The API returns exactly the CLI's ``--json`` objects (built by ``fwatlas.commands.builders``); pages
 render the report's own figures and templates. Every request goes through one ``StoreGate``:
 read-only, memoised per snapshot set, holding the DuckDB file only while it answers.
 """
@@ -22,10 +22,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fwatlas import __version__
-from fwatlas.payloads import (
-    advise_payload,
-    model_payload,
-)
+from fwatlas.commands import Ctx
+from fwatlas.commands.builders import advise, model
 from fwatlas.store.atlas import Atlas
 from fwatlas.web import docs, errors, pages, views
 from fwatlas.web.store import StoreGate
@@ -168,8 +166,10 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
     @app.get("/api/model/{model_id:path}", tags=["api"], summary="fwatlas model ID --json")
     async def api_model(model_id: Annotated[str, PathParam(max_length=300)],
                   snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return await api(("model", model_id, snapshot), lambda a: model_payload(
-            a, model_id, snapshot=snapshot, table=gate.model_table(snapshot)))
+        return await api(("model", model_id, snapshot), lambda a: model(
+            a, Ctx(app.state.kb, pages.today(app)), {
+                "model_id": model_id, "snapshot": snapshot,
+                "table": gate.model_table(snapshot)}))
 
     @app.get("/api/report", tags=["api"], summary="the report's sections as data")
     async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
@@ -198,11 +198,11 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus, experience,
                ruleset, python, os, arch, accelerator, tuple(workload or ()), existing, cloud,
                keras_backend, when)
-        return await api(key, lambda a: advise_payload(
-            a, persona=persona, targets=target, needs=need, focus=focus, experience=experience,
-            ruleset=ruleset, python=python, os=os, arch=arch, as_of=when,
-            kb_path=app.state.kb, accelerator=accelerator, workloads=workload,
-            existing=existing, cloud=cloud, keras_backend=keras_backend))
+        return await api(key, lambda a: advise(a, Ctx(app.state.kb, when), {
+            "persona": persona, "target": target, "need": need, "focus": focus,
+            "experience": experience, "ruleset": ruleset, "python": python, "os": os,
+            "arch": arch, "as_of": when, "accelerator": accelerator, "workload": workload,
+            "existing": existing, "cloud": cloud, "keras_backend": keras_backend}))
 
     # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)

@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fwatlas import __version__
+from fwatlas.commands import Ctx, command
 from fwatlas.errors import InputError, NotFound
 
 if TYPE_CHECKING:
@@ -183,13 +184,14 @@ def install(app: FastAPI, gate: StoreGate) -> None:
     def model_page(request: Request, model_id: str,
                    snapshot: str | None = Query(None, max_length=200)) -> HTMLResponse:
         from fwatlas.commands import SNAPSHOT_ID, Option
-        from fwatlas.payloads import model_payload
+        from fwatlas.commands.builders import model
 
         snapshot = snapshot or None
         Option("snapshot", pattern=SNAPSHOT_ID).check(snapshot)  # an id, never a local file
         try:
-            info = gate.run(("model", model_id, snapshot), lambda a: model_payload(
-                a, model_id, snapshot=snapshot, table=gate.model_table(snapshot)))
+            info = gate.run(("model", model_id, snapshot), lambda a: model(
+                a, Ctx(app.state.kb, today(app)), {"model_id": model_id, "snapshot": snapshot,
+                                                   "table": gate.model_table(snapshot)}))
         except NotFound as exc:
             return render(request, "model.html.j2", status=404, info=None, query=model_id,
                           close_matches=exc.close_matches, message=str(exc),
@@ -207,7 +209,6 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         from fwatlas.analyses.research_code import EVIDENCE
         from fwatlas.errors import InputError, opt
         from fwatlas.figures.missing import optional_module
-        from fwatlas.payloads import research_payload
         from fwatlas.web.views import blocks
 
         if evidence not in EVIDENCE:
@@ -225,8 +226,9 @@ def install(app: FastAPI, gate: StoreGate) -> None:
             # the payload --json prints for this --evidence (with all, a venue the code rows
             # lack gives text rows only, as in the CLI; with code, it is a 422 like exit 2)
             code = gate.run(("research-payload", venue, year_from, year_to, evidence),
-                            lambda a: research_payload(a, venue=venue, year_from=year_from,
-                                                       year_to=year_to, evidence=evidence))
+                            lambda a: command("research").run(a, Ctx(app.state.kb, today(app)), {
+                                "venue": venue, "from": year_from, "to": year_to,
+                                "evidence": evidence}))
         code_rows = [{k: r[k] for k in ("venue", "year", "repositories", "n", "pytorch_share",
                                         "pytorch_share_ci95", "tensorflow_share", "jax_share",
                                         "sample") if k in r}
@@ -280,8 +282,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
             TARGET_CHOICES,
             WORKLOADS,
         )
+        from fwatlas.commands.builders import advise
         from fwatlas.figures import build_section
-        from fwatlas.payloads import advise_payload
         from fwatlas.report.credits import credits
 
         singles = {"focus": focus, "experience": experience, "python": python, "os": os,
@@ -295,15 +297,16 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         if persona:
             # an empty form field means "not given", exactly like leaving the option out
             given = {k: v or None for k, v in singles.items()}
-            args = {"persona": persona, "targets": target, "needs": need,
-                    "workloads": workload, "as_of": when, "kb_path": app.state.kb, **given}
+            args = {"persona": persona, "target": target, "need": need,
+                    "workload": workload, "as_of": when, **given}
+            ctx = Ctx(app.state.kb, when)
             key = ("advise", persona, tuple(target or ()), tuple(need or ()),
                    tuple(workload or ()), *given.values())
-            result = gate.run((*key, ruleset, when), lambda a: advise_payload(
-                a, ruleset=ruleset, **args))
+            result = gate.run((*key, ruleset, when), lambda a: advise(
+                a, ctx, {**args, "ruleset": ruleset}))
             second = "article-2022" if ruleset == "current" else "current"
-            other = gate.run((*key, second, when), lambda a: advise_payload(
-                a, ruleset=second, **args))
+            other = gate.run((*key, second, when), lambda a: advise(
+                a, ctx, {**args, "ruleset": second}))
 
         def compute(atlas: Atlas) -> tuple[Section, list[Any]]:
             sec = build_section(atlas, _ctx(app, when), "advice")
