@@ -92,7 +92,11 @@ def test_cli_json_is_the_builders_payload_and_the_api_twins(case, client, store)
     try:
         built: Any = view.build(open_atlas(store), Ctx(kb=None, today=AS_OF), args)
     except FwatlasError as exc:  # the same refusal on both paths
-        assert (code, cli) == (exc.exit_code, f"fwatlas: error: {exc}"), words
+        from fwatlas.cli.options import flag
+
+        assert (code, cli) == (exc.exit_code, f"fwatlas: error: {exc.render(flag)}"), words
+        r = client.get(path + ("?" + urllib.parse.urlencode(query) if query else ""))
+        assert r.status_code == {1: 404, 2: 422}[exc.exit_code], r.text
         return
     assert code == 0, (words, cli)
     assert cli == built

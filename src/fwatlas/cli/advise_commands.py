@@ -1,46 +1,14 @@
-"""``fwatlas advise``: a recommendation, its trace and evidence, and what would change it."""
+"""How ``fwatlas advise`` draws its answer: a recommendation, its trace and evidence, and what
+would change it (its options, help and JSON come from the command table)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from fwatlas.cli.options import (
-    AsOfOption,
-    DbOption,
-    FormatOption,
-    JsonFlag,
-    KbOption,
-    OutPath,
-    Values,
-    output_format,
-    parse_date,
-)
-from fwatlas.cli.output import Format
-
-PersonaOption = Annotated[str, typer.Option(
-    "--persona", metavar=Values("fwatlas.advisor.situation:PERSONAS"),
-    help="industry, researcher, professor, career-changer, hobbyist or beginner.",
-    show_default=False)]
-
-
-def _choices(option: str) -> str:
-    """The help line of an advisor option, its values read from the one declaration."""
-    from fwatlas.advisor.situation import OPTION_HELP
-
-    values, what = OPTION_HELP[option]
-    return f"{what[0].upper()}{what[1:]}: {', '.join(values)}."
-
-
-AcceleratorOption = Annotated[str | None, typer.Option("--accelerator",
-                                                       help=_choices("--accelerator"))]
-WorkloadOption = Annotated[list[str] | None, typer.Option("--workload",
-                                                          help=_choices("--workload"))]
-ExistingOption = Annotated[str | None, typer.Option("--existing", help=_choices("--existing"))]
-CloudOption = Annotated[str | None, typer.Option("--cloud", help=_choices("--cloud"))]
-KerasBackendOption = Annotated[str | None, typer.Option("--keras-backend",
-                                                        help=_choices("--keras-backend"))]
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
 def _render(advice: Any, other: Any | None) -> Any:
@@ -125,80 +93,16 @@ def _render(advice: Any, other: Any | None) -> Any:
     return draw
 
 
-def advise_command(
-    persona: PersonaOption,
-    target: Annotated[list[str] | None, typer.Option(
-        "--target", metavar=Values("fwatlas.advisor.situation:TARGET_CHOICES"),
-        help="Deployment target (repeatable): server, mobile, embedded, or one of "
-                         "server-rest, server-grpc, android, ios, microcontroller, "
-                         "embedded-linux, browser, edge-accelerator, desktop, cloud.")] = None,
-    need: Annotated[list[str] | None, typer.Option(
-        "--need", metavar=Values("fwatlas.advisor.situation:NEEDS"),
-        help="Repeatable: audio-video, reinforcement-learning, tpu, "
-                       "pytorch-only-models, pythonic, no-new-install, end-to-end-platform."
-    )] = None,
-    focus: Annotated[str | None, typer.Option(
-        "--focus", metavar=Values("fwatlas.advisor.situation:focus_values()"),
-        help="professor: industry or theory; hobbyist: project or learning "
-                        "(required for those two, refused for the others).")] = None,
-    experience: Annotated[str | None, typer.Option(
-        "--experience", metavar=Values("fwatlas.advisor.situation:EXPERIENCE"),
-        help="none, keras, pytorch, tensorflow or jax (left out: unknown).")]
-    = None,
-    ruleset: Annotated[str, typer.Option(
-        "--ruleset", metavar=Values("fwatlas.advisor.ruleset:RULESETS"),
-        help="current (evidence-checked, default) or article-2022.")] = "current",
-    python: Annotated[str | None, typer.Option(
-        "--python", help="Your Python version, e.g. 3.13 (with --os and --arch, rules can "
-                         "read registry installability facts).")] = None,
-    os_name: Annotated[str | None, typer.Option(
-        "--os", metavar=Values("fwatlas.platforms:Os"),
-                                                help="linux, macos or windows.")]
-    = None,
-    arch: Annotated[str | None, typer.Option(
-        "--arch", metavar=Values("fwatlas.platforms:Arch"),
-                                             help="x86_64 or arm64 (alias aarch64).")]
-    = None,
-    accelerator: AcceleratorOption = None,
-    workload: WorkloadOption = None,
-    existing: ExistingOption = None,
-    cloud: CloudOption = None,
-    keras_backend: KerasBackendOption = None,
-    as_of: AsOfOption = None,
-    kb_path: KbOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """Which framework should I use? A recommendation from a ruleset, with the rule that
-    decided it, the evidence and dates it rests on, and what would change the answer.
-
-    Example: fwatlas advise --persona industry --target mobile --need audio-video
-    """
-    import datetime as dt
-
+def _advise_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
+    """The advice and, below it, what the other ruleset says for the same situation."""
     from fwatlas.advisor.engine import advise
-    from fwatlas.cli.output import Output, emit
-    from fwatlas.commands import Ctx
-    from fwatlas.commands.builders import advice_of, envelope
+    from fwatlas.commands.builders import advice_of
 
-    day = parse_date(as_of, "--as-of")
-    ctx = Ctx(kb=str(kb_path) if kb_path else None, today=dt.date.today())
-    advice, s, kb = advice_of(None, ctx, {
-        "persona": persona, "target": target, "need": need, "focus": focus,
-        "experience": experience, "ruleset": ruleset, "python": python, "os": os_name,
-        "arch": arch, "as_of": day, "accelerator": accelerator, "workload": workload,
-        "existing": existing, "cloud": cloud, "keras_backend": keras_backend}, db=db)
-    payload = envelope(advice.as_dict())
-    chosen = output_format(fmt, json_out)
-    if chosen is not Format.table:  # an answer, not rows: csv/parquet are refused by emit
-        emit(Output(payload), chosen, out)
-        return
-    other = advise(s, "article-2022" if ruleset == "current" else "current", kb=kb, db=db,
-                   as_of=day, with_changes=False)
-    emit(Output(payload, table=_render(advice, other)), Format.table)
+    advice, s, kb = advice_of(None, ctx, args)  # the JSON's advice, again (~10 ms)
+    other = advise(s, "article-2022" if args["ruleset"] == "current" else "current", kb=kb,
+                   db=ctx.db, as_of=args["as_of"], with_changes=False)
+    return _render(advice, other)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("advise")(advise_command)
+    add(app, "advise", _advise_table)

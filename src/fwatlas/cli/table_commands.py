@@ -38,7 +38,7 @@ Draw = Callable[[Any], None]
 Render = Callable[[Json, Json, Ctx], Draw]
 
 _ANNOTATION: dict[str, Any] = {"text": str, "choice": str, "date": str, "int": int,
-                               "path": Path, "bool": bool}
+                               "path": Path, "bool": bool, "list": list[str]}
 
 
 def _pyname(o: Option) -> str:
@@ -110,9 +110,9 @@ def add(app: typer.Typer, name: str, render: Render, *, group: bool = False) -> 
         if entry.argument:
             values[entry.argument] = kw[entry.argument]
         kb = kw.get("kb")
-        ctx = Ctx(kb=str(kb) if kb else None, today=dt.date.today())
+        ctx = Ctx(kb=str(kb) if kb else None, today=dt.date.today(), db=kw.get("db"))
         atlas = None
-        if entry.store:
+        if entry.store and not entry.lazy_store:
             from fwatlas.store.atlas import open_atlas
 
             atlas = open_atlas(kw["db"], kw.get("snapshot") or ())

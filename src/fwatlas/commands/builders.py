@@ -308,11 +308,10 @@ def kb_changes(atlas: Atlas | None, ctx: Ctx, a: Json) -> Json:
 # --- the advisor ----------------------------------------------------------------------------
 
 def advice_of(atlas: Atlas | None, ctx: Ctx, a: Json, *, ruleset: str | None = None,
-              with_changes: bool = True, db: Path | None = None
-              ) -> tuple[Advice, Situation, KnowledgeBase]:
+              with_changes: bool = True) -> tuple[Advice, Situation, KnowledgeBase]:
     """The advice for the options, with the situation and knowledge base it was decided on
-    (the CLI's table asks the other ruleset on the same two). ``db`` instead of ``atlas``
-    opens the store only if a rule needs it: advise's cold start skips it."""
+    (the CLI's table asks the other ruleset on the same two). Without ``atlas``, the store
+    at ``ctx.db`` is opened only if a rule needs it: advise's cold start skips it."""
     from fwatlas.advisor.engine import advise as decide
     from fwatlas.advisor.ruleset import RULESETS
     from fwatlas.advisor.situation import situation
@@ -328,10 +327,12 @@ def advice_of(atlas: Atlas | None, ctx: Ctx, a: Json, *, ruleset: str | None = N
                   workloads=a["workload"] or [], existing=a["existing"], cloud=a["cloud"],
                   keras_backend=a["keras_backend"])
     kb = load_kb(_kb(ctx))
-    return decide(s, ruleset, atlas=atlas, kb=kb, db=db, as_of=_today(ctx, a),
+    return decide(s, ruleset, atlas=atlas, kb=kb, db=ctx.db, as_of=_today(ctx, a),
                   with_changes=with_changes), s, kb
 
 
-def advise(atlas: Atlas | None, ctx: Ctx, a: Json, *, db: Path | None = None) -> Json:
-    advice, _, _ = advice_of(atlas, ctx, a, db=db)
+def advise(atlas: Atlas | None, ctx: Ctx, a: Json) -> Json:
+    """The recommendation; without ``atlas``, the store at ``ctx.db`` is opened only if a rule
+    reads a fact."""
+    advice, _, _ = advice_of(atlas, ctx, a)
     return envelope(advice.as_dict())

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from fwatlas.errors import InputError, opt
 
-OptionKind = Literal["choice", "text", "int", "date", "bool", "path"]
+#: ``list``: repeatable (``--target server --target mobile``; ``?target=…&target=…``)
+OptionKind = Literal["choice", "text", "int", "date", "bool", "path", "list"]
 
 #: a snapshot id as ``--snapshot``/``--old``/``--new`` take it on the web (never a local file)
 SNAPSHOT_ID = r"(s\d+|ref:[\w./:@+-]+|kb:[\w./:@+-]+)"
@@ -82,6 +83,7 @@ class Option:
     def annotation(self) -> Any:
         """The parameter's type for the API (and so for the OpenAPI document)."""
         base: Any = {"text": str, "path": str, "int": int, "date": dt.date, "bool": bool,
+                     "list": list[str],
                      "choice": Literal[self.choices] if self.choices else str}[self.kind]
         if self.kind == "bool" or self.required or self.default is not None:
             return base

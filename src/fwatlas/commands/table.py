@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas.commands import builders as b
@@ -28,10 +29,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Ctx:
-    """What a builder gets besides the options: the knowledge-base file and 'today'."""
+    """What a builder gets besides the options: the knowledge-base file and 'today' (and,
+    for a builder that opens the store only when it needs it, the store's file)."""
 
     kb: str | None
     today: dt.date
+    db: Path | None = None
 
 
 #: (the store – None for a command with ``store=False`` –, the context, the options) -> JSON
@@ -51,6 +54,9 @@ class Command:
     argument_help: str = ""
     #: reads the store (the CLI adds ``--db``); False: the knowledge base only
     store: bool = True
+    #: the builder opens the store (``ctx.db``) only if it needs it: the CLI opens none
+    #: (``advise``'s cold start skips DuckDB); the web hands it the server's store
+    lazy_store: bool = False
     #: takes an extra knowledge-base file (``--kb``; the web: the server's)
     kb: bool = False
     #: takes the repeatable ``--snapshot ID`` that chooses the store's read set (the web: the
@@ -84,6 +90,14 @@ _SNAPSHOT = Option("snapshot", help="Use this snapshot id (see `fwatlas snapshot
                                     "the newest.", pattern=SNAPSHOT_ID)
 _HUB_METHOD = ("fwatlas.vocabulary:HUB_METHODS",)
 _TARGETS = ("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS")
+
+
+def _advisor_help(option: str) -> str:
+    """The help line of an advisor option, its values read from the advisor's declaration."""
+    from fwatlas.advisor.situation import OPTION_HELP
+
+    values, what = OPTION_HELP[option]
+    return f"{what[0].upper()}{what[1:]}: {', '.join(values)}."
 
 
 @functools.cache
@@ -123,6 +137,41 @@ def commands() -> tuple[Command, ...]:
                  Option("target", "choice", _TARGETS,
                         help="Only this target or group (server, mobile, embedded).")),
                 kb=True, example=(("framework", "jax"), ("target", "mobile"))),
+        Command(("advise",), b.advise,
+                "Which framework should I use? A recommendation from a ruleset, with the rule "
+                "that\ndecided it, the evidence and dates it rests on, and what would change the "
+                "answer.\n\nExample: fwatlas advise --persona industry --target mobile --need "
+                "audio-video",
+                (Option("persona", "choice", ("fwatlas.advisor.situation:PERSONAS",),
+                        required=True, help="industry, researcher, professor, career-changer, "
+                        "hobbyist or beginner."),
+                 Option("target", "list", ("fwatlas.advisor.situation:TARGET_CHOICES",),
+                        help="Deployment target (repeatable): server, mobile, embedded, or one "
+                        "of server-rest, server-grpc, android, ios, microcontroller, "
+                        "embedded-linux, browser, edge-accelerator, desktop, cloud."),
+                 Option("need", "list", ("fwatlas.advisor.situation:NEEDS",),
+                        help="Repeatable: audio-video, reinforcement-learning, tpu, "
+                        "pytorch-only-models, pythonic, no-new-install, end-to-end-platform."),
+                 Option("focus", "choice", ("fwatlas.advisor.situation:focus_values()",),
+                        help="professor: industry or theory; hobbyist: project or learning "
+                        "(required for those two, refused for the others)."),
+                 Option("experience", "choice", ("fwatlas.advisor.situation:EXPERIENCE",),
+                        help="none, keras, pytorch, tensorflow or jax (left out: unknown)."),
+                 Option("ruleset", "choice", ("fwatlas.advisor.ruleset:RULESETS",), "current",
+                        "current (evidence-checked, default) or article-2022."),
+                 Option("python", help="Your Python version, e.g. 3.13 (with --os and --arch, "
+                        "rules can read registry installability facts)."),
+                 Option("os", "choice", ("fwatlas.platforms:Os",),
+                        help="linux, macos or windows."),
+                 Option("arch", "choice", ("fwatlas.platforms:Arch",),
+                        help="x86_64 or arm64 (alias aarch64)."),
+                 Option("accelerator", help=_advisor_help("--accelerator")),
+                 Option("workload", "list", help=_advisor_help("--workload")),
+                 Option("existing", help=_advisor_help("--existing")),
+                 Option("cloud", help=_advisor_help("--cloud")),
+                 Option("keras_backend", help=_advisor_help("--keras-backend")),
+                 _AS_OF), kb=True, lazy_store=True,
+                example=(("persona", "industry"), ("as_of", "2026-11-01"))),
         Command(("research",), b.research,
                 "Which frameworks conference papers mention, per venue edition and year (the "
                 "article's F3),\nand which framework their linked code is written in (the "

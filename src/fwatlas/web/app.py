@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fwatlas import __version__
 from fwatlas.commands import Ctx
-from fwatlas.commands.builders import advise, model
+from fwatlas.commands.builders import model
 from fwatlas.store.atlas import Atlas
 from fwatlas.web import docs, errors, pages, views
 from fwatlas.web.store import StoreGate
@@ -176,35 +176,6 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         when = pages.today(app, as_of)
         return await api(("report", when), lambda a: pages.report_dict(app, a, when))
 
-    @app.get("/api/advise", tags=["api"], summary="fwatlas advise --json")
-    async def api_advise(
-        persona: Annotated[str, Query(max_length=50)],
-        target: Annotated[list[str] | None, Query(max_length=50)] = None,
-        need: Annotated[list[str] | None, Query(max_length=50)] = None,
-        focus: Annotated[str | None, Query(max_length=50)] = None,
-        experience: Annotated[str | None, Query(max_length=50)] = None,
-        ruleset: Annotated[str, Query(max_length=50)] = "current",
-        python: Annotated[str | None, Query(max_length=20)] = None,
-        os: Annotated[str | None, Query(max_length=20)] = None,
-        arch: Annotated[str | None, Query(max_length=20)] = None,
-        accelerator: Annotated[str | None, Query(max_length=20)] = None,
-        workload: Annotated[list[str] | None, Query(max_length=50)] = None,
-        existing: Annotated[str | None, Query(max_length=20)] = None,
-        cloud: Annotated[str | None, Query(max_length=20)] = None,
-        keras_backend: Annotated[str | None, Query(max_length=20)] = None,
-        as_of: Annotated[dt.date | None, Query()] = None,
-    ) -> Response:
-        when = pages.today(app, as_of)
-        key = ("advise", persona, tuple(target or ()), tuple(need or ()), focus, experience,
-               ruleset, python, os, arch, accelerator, tuple(workload or ()), existing, cloud,
-               keras_backend, when)
-        return await api(key, lambda a: advise(a, Ctx(app.state.kb, when), {
-            "persona": persona, "target": target, "need": need, "focus": focus,
-            "experience": experience, "ruleset": ruleset, "python": python, "os": os,
-            "arch": arch, "as_of": when, "accelerator": accelerator, "workload": workload,
-            "existing": existing, "cloud": cloud, "keras_backend": keras_backend}))
-
-    # --- static assets ------------------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:
         if name not in STATIC:

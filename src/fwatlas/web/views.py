@@ -48,6 +48,9 @@ class View:
     aliases: tuple[str, ...] = field(default=())
     #: how the page shows the payload (default: :func:`blocks`); gets the display options
     present: Callable[[dict[str, Any], dict[str, Any]], list[Block]] | None = None
+    #: the API twin's path when it is not ``/api`` + the page's (the advisor's is the
+    #: command's: ``/api/advise``)
+    api: str | None = None
 
     @property
     def entry(self) -> Command | None:
@@ -81,7 +84,7 @@ class View:
 
     @property
     def api_path(self) -> str:
-        return "/api" + self.path
+        return self.api or "/api" + self.path
 
 
 def views() -> tuple[View, ...]:
@@ -120,7 +123,8 @@ def views() -> tuple[View, ...]:
         View("/compare", "Compare two snapshots", "compare", nav="Compare",
              intro="Two snapshot ids of one dataset, as the Snapshots page lists them."),
         View("/facts", "Facts", "facts", nav="Facts"),
-        View("/advisor", "Advisor", "advise", nav="Advisor", custom_page=True),
+        View("/advisor", "Advisor", "advise", nav="Advisor", custom_page=True,
+             api="/api/advise"),
     )
 
 
@@ -260,7 +264,7 @@ def _signature(view: View) -> inspect.Signature:
         default = inspect.Parameter.empty if o.required else (
             False if o.kind == "bool" else o.default)
         query: dict[str, Any] = {"description": o.help or None}
-        if o.kind in ("text", "choice"):
+        if o.kind in ("text", "choice", "list"):
             query["max_length"] = 200
         if o.name != _pyname(o.name):  # from/to are Python keywords: alias the CLI's name
             query["alias"] = o.name
@@ -268,6 +272,11 @@ def _signature(view: View) -> inspect.Signature:
                                         default=default,
                                         annotation=Annotated[o.annotation(), Query(**query)]))
     return inspect.Signature(params, return_annotation=Response)
+
+
+def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The options as a memo key (a repeatable option's list as a tuple)."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(args.items()))
 
 
 def _pyname(name: str) -> str:
@@ -303,7 +312,7 @@ def _install_api(app: FastAPI, view: View, path: str, api: Api) -> None:
         if view.argument:
             args[view.argument] = kw[view.argument]
         ctx = _ctx(app)
-        key = (view.path, tuple(sorted(args.items(), key=lambda kv: kv[0])), ctx)
+        key = (view.path, _frozen(args), ctx)
         response: Response = await api(key, lambda a: build(a, ctx, args))
         return response
 
@@ -337,7 +346,7 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
         if view.argument:
             args[view.argument] = argument
         ctx = _ctx(app)
-        key = ("page", view.path, tuple(sorted(args.items(), key=lambda kv: kv[0])), ctx)
+        key = ("page", view.path, _frozen(args), ctx)
         missing = [o.cli for o in view.options if o.required and not args.get(o.keyword)]
         # a form to fill in first (not an error): the options without a default are empty
         payload: dict[str, Any] = ({"sources": []} if missing else
