@@ -11,6 +11,7 @@ differing key. The two commands outside the table (``model``, ``advise``) are be
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from typing import Any
 
@@ -86,7 +87,7 @@ def test_cli_json_is_the_builders_payload_and_the_api_twins(case, client, store)
         name = dict(view.entry.example)[view.argument]
         args[view.argument] = name
         words.insert(len(view.command.split()) - 1, name)
-        path = path.replace("{" + view.argument + "}", name)
+        path = re.sub(r"\{" + view.argument + r"(:\w+)?\}", name, path)
 
     code, cli = _cli(words, store)
     try:

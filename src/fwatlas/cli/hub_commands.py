@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from fwatlas.cli.options import (
-    DbOption,
-    FormatOption,
-    JsonFlag,
-    OutPath,
-    SnapshotOption,
-    output_format,
-)
-from fwatlas.cli.output import Format, Output, emit, number, percent, sources_line
-from fwatlas.cli.table_commands import add
+from fwatlas.cli.output import number, percent, sources_line
+from fwatlas.cli.table_commands import Draw, Json, add
+from fwatlas.commands import Ctx
 
 
 def _availability_table(payload: dict[str, Any]) -> Any:
@@ -119,29 +112,7 @@ def _top_table(payload: dict[str, Any]) -> Any:
     return draw
 
 
-def model_command(
-    model_id: Annotated[str, typer.Argument(help="A Hub model id such as bert-base-uncased.")],
-    snapshot: SnapshotOption = None,
-    db: DbOption = None,
-    fmt: FormatOption = Format.table,
-    json_out: JsonFlag = False,
-    out: OutPath = None,
-) -> None:
-    """One model's frameworks under each method, formats, task and downloads.
-
-    An unknown id exits 1 with close matches.
-
-    Example: fwatlas model bert-base-uncased
-    """
-    import datetime as dt
-
-    from fwatlas.commands import Ctx
-    from fwatlas.commands.builders import model
-    from fwatlas.store.atlas import open_atlas
-
-    payload = model(open_atlas(db), Ctx(kb=None, today=dt.date.today()),
-                    {"model_id": model_id, "snapshot": snapshot})
-
+def _model_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
     def draw(console: Any) -> None:
         from rich.table import Table
 
@@ -157,10 +128,10 @@ def model_command(
         console.print(t, markup=False)
         console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
-    emit(Output(payload, table=draw), output_format(fmt, json_out), out)
+    return draw
 
 
 def register(app: typer.Typer) -> None:
     add(app, "availability", lambda payload, args, ctx: (
         _top_table(payload) if args["top"] is not None else _availability_table(payload)))
-    app.command("model")(model_command)
+    add(app, "model", _model_table)

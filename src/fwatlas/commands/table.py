@@ -75,10 +75,11 @@ class Command:
         return tuple(o for o in self.options if not o.display and o.web)
 
     def run(self, atlas: Atlas | None, ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
-        """The JSON envelope, from the options as keywords (a missing one: its default)."""
+        """The JSON envelope, from the options as keywords (a missing one: its default; a
+        front end may add what it holds, such as the web's model table)."""
         full = {o.keyword: (False if o.kind == "bool" else o.default)
                 for o in self.options if not o.display}
-        full.update({k: v for k, v in args.items() if k in full or k == self.argument})
+        full.update(args)
         return self.build(atlas, ctx, full)
 
 
@@ -126,6 +127,13 @@ def commands() -> tuple[Command, ...]:
                  Option("rank", "choice", ("fwatlas.analyses.availability:Rank",), "downloads",
                         "With --top: downloads, likes or downloads_all_time."),
                  _SNAPSHOT)),
+        Command(("model",), b.model,
+                "One model's frameworks under each method, formats, task and downloads.\n\n"
+                "An unknown id exits 1 with close matches.\n\nExample: fwatlas model "
+                "bert-base-uncased",
+                (_SNAPSHOT,), argument="model_id",
+                argument_help="A Hub model id such as bert-base-uncased.",
+                example=(("model_id", "bert-base-uncased"),)),
         Command(("deploy-matrix",), b.deploy_matrix,
                 "For each framework × target: the best active tool chain today, the "
                 "alternatives, and\nthe status today of what the 2022 article recommended for "

@@ -15,15 +15,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
-from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fwatlas import __version__
-from fwatlas.commands import Ctx
-from fwatlas.commands.builders import model
 from fwatlas.store.atlas import Atlas
 from fwatlas.web import docs, errors, pages, views
 from fwatlas.web.store import StoreGate
@@ -163,14 +160,6 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         return Response(body, media_type="application/json")
 
     # --- the JSON API -------------------------------------------------------------------------
-    @app.get("/api/model/{model_id:path}", tags=["api"], summary="fwatlas model ID --json")
-    async def api_model(model_id: Annotated[str, PathParam(max_length=300)],
-                  snapshot: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return await api(("model", model_id, snapshot), lambda a: model(
-            a, Ctx(app.state.kb, pages.today(app)), {
-                "model_id": model_id, "snapshot": snapshot,
-                "table": gate.model_table(snapshot)}))
-
     @app.get("/api/report", tags=["api"], summary="the report's sections as data")
     async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
         when = pages.today(app, as_of)

@@ -51,6 +51,8 @@ class View:
     #: the API twin's path when it is not ``/api`` + the page's (the advisor's is the
     #: command's: ``/api/advise``)
     api: str | None = None
+    #: what the server adds to the options before building (its in-memory model table)
+    prepare: Callable[[StoreGate, dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def entry(self) -> Command | None:
@@ -98,7 +100,8 @@ def views() -> tuple[View, ...]:
              sections=("availability",), nav="Availability"),
         View("/coverage", "What Transformers can load, release by release", "coverage",
              nav="Coverage"),
-        View("/model", "Model lookup", "model", nav="Model", custom_page=True),
+        View("/model", "Model lookup", "model", nav="Model", custom_page=True,
+             api="/api/model/{model_id:path}", prepare=_model_table),
         View("/research", "Research explorer", "research", nav="Research", custom_page=True),
         View("/migration", "Migration between two years", "migration", nav="Migration"),
         View("/trends/pwc", "Trends: framework shares of new repositories", "trends pwc",
@@ -288,7 +291,7 @@ def install(app: FastAPI, gate: StoreGate, api: Api) -> None:
     for view in views():
         if view.build is not None:
             for path in (view.api_path, *("/api" + a for a in view.aliases)):
-                _install_api(app, view, path, api)
+                _install_api(app, view, path, api, gate)
         if not view.custom_page and view.build is not None:
             _install_page(app, gate, view)
     app.add_api_route("/trends", lambda: RedirectResponse("/trends/pwc", status_code=307),
@@ -301,9 +304,10 @@ def _ctx(app: FastAPI) -> Ctx:
     return Ctx(kb=app.state.kb, today=today(app))
 
 
-def _install_api(app: FastAPI, view: View, path: str, api: Api) -> None:
+def _install_api(app: FastAPI, view: View, path: str, api: Api, gate: StoreGate) -> None:
     build = view.build
     assert build is not None
+    prepare = view.prepare
 
     async def endpoint(**kw: Any) -> Response:
         args = {o.keyword: kw[_pyname(o.name)] for o in view.query_options}
@@ -313,7 +317,8 @@ def _install_api(app: FastAPI, view: View, path: str, api: Api) -> None:
             args[view.argument] = kw[view.argument]
         ctx = _ctx(app)
         key = (view.path, _frozen(args), ctx)
-        response: Response = await api(key, lambda a: build(a, ctx, args))
+        response: Response = await api(key, lambda a: build(
+            a, ctx, {**args, **prepare(gate, args)} if prepare else args))
         return response
 
     endpoint.__signature__ = _signature(view)  # type: ignore[attr-defined]
@@ -373,6 +378,11 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
     page.__name__ = "page_" + (re.sub(r"\W+", "_", view.path).strip("_") or "root")
     app.add_api_route(view.path, page, methods=["GET"], include_in_schema=False,
                       response_class=HTMLResponse)
+
+
+def _model_table(gate: StoreGate, args: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot's model rows, read once and kept by the gate (a lookup is a dict hit)."""
+    return {"table": gate.model_table(args["snapshot"])}
 
 
 def _kb_link(row: dict[str, Any]) -> str | None:
