@@ -87,12 +87,13 @@ def _value(o: Option, raw: Any) -> Any:
     return raw
 
 
-def add(app: typer.Typer, name: str, render: Render, *, group: bool = False) -> None:
-    """Register the table's command ``name`` on ``app`` (a group's Typer for ``kb list``).
+def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = False) -> None:
+    """Register the table's command ``name`` (or an entry itself) on ``app`` (a group's Typer
+    for ``kb list``).
 
     ``group``: the command is its group's own callback (``fwatlas snapshots`` lists, its
     subcommands write); it does nothing when a subcommand is invoked."""
-    entry = command(name)
+    entry = command(name) if isinstance(name, str) else name
     params: list[inspect.Parameter] = []
     if group:
         params.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY,
@@ -124,7 +125,7 @@ def add(app: typer.Typer, name: str, render: Render, *, group: bool = False) -> 
              output_format(kw["fmt"], kw["json_out"]), kw["out"])
 
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    run.__name__ = name.replace(" ", "_").replace("-", "_") + "_command"
+    run.__name__ = entry.name.replace(" ", "_").replace("-", "_") + "_command"
     run.__doc__ = entry.help
     if group:
         app.callback()(run)
