@@ -87,9 +87,6 @@ def _render(advice: Any, other: Any | None) -> Any:
         if a.stale:
             console.print(f"[yellow]stale:[/] {', '.join(a.stale)} (checked more than 12 months "
                           "ago)")
-        from fwatlas.cli.output import sources_line
-
-        console.print(f"[dim]{escape(sources_line([dict(s) for s in a.sources]))}[/]")
     return draw
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from fwatlas.cli.output import number, percent, sources_line
+from fwatlas.cli.output import number, percent
 from fwatlas.cli.table_commands import Draw, Json, add
 from fwatlas.commands import Ctx
 
@@ -83,7 +83,6 @@ def _availability_table(payload: dict[str, Any]) -> Any:
                     f"{k} {number(v)}" for k, v in libs.items()), markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
     return draw
 
 
@@ -108,7 +107,6 @@ def _top_table(payload: dict[str, Any]) -> Any:
             console.print(f"  {k}: {shown}")
         for n in payload["notes"]:
             console.print(f"[dim]{n}[/]", markup=True)
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
     return draw
 
 
@@ -126,7 +124,6 @@ def _model_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
         t.add_row("downloads", number(payload["downloads"]))
         t.add_row("likes", number(payload["likes"]))
         console.print(t, markup=False)
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 

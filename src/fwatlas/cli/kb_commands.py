@@ -17,12 +17,6 @@ def _kb_file(ctx: Ctx) -> Path | None:
     return Path(ctx.kb) if ctx.kb else None
 
 
-def _sources_line(sources: list[dict[str, Any]]) -> str:
-    from fwatlas.cli.output import sources_line
-
-    return sources_line(sources)
-
-
 def _print_notes(console: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
@@ -56,7 +50,6 @@ def _list_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
                       "STALE" if r["stale"] else "")
         console.print(t, markup=False)
         _print_notes(console, payload["notes"])
-        console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
     return draw
 
@@ -131,7 +124,6 @@ def _changes_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
                       "STALE" if c.stale else "", c.source)
         console.print(t, markup=False)
         _print_notes(console, payload["notes"])
-        console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
     return draw
 
@@ -198,7 +190,6 @@ def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
                         t.add_row("", f"  {chain['display']}: {chain['measured_reading']}",
                                   "", "")
             console.print(t, markup=False)
-        console.print(f"[dim]{_sources_line(payload['sources'])}[/]")
 
     return draw
 

@@ -148,7 +148,6 @@ def _results_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        from fwatlas.cli.output import sources_line
         from fwatlas.probe.records import human_bytes
 
         t = Table(title="Deployment paths, measured")
@@ -171,7 +170,6 @@ def _results_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
         console.print(t, markup=False)
         if payload["caption"]:
             console.print(payload["caption"], markup=False, style="dim")
-        console.print(sources_line(payload["sources"]), markup=False, style="dim")
 
     return draw
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from fwatlas.cli.output import number, percent, sources_line
+from fwatlas.cli.output import number, percent
 from fwatlas.cli.table_commands import Draw, Json, add
 from fwatlas.commands import Ctx
 
@@ -22,7 +22,6 @@ def _research(payload: Json, args: Json, ctx: Ctx) -> Draw:
             _draw_code(console, [r for r in payload["rows"] if r["series"] == "code"],
                        payload)
         if evidence == "code":
-            console.print(f"[dim]{sources_line(payload['sources'])}[/]")
             return
         t = Table(title="Framework mentions in conference papers")
         for c in ("venue", "year", "papers", "pt only", "tf only", "both", "jax", "none",
@@ -42,7 +41,6 @@ def _research(payload: Json, args: Json, ctx: Ctx) -> Draw:
                           markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 
@@ -89,7 +87,6 @@ def _coverage(payload: Json, args: Json, ctx: Ctx) -> Draw:
         console.print(t, markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 
@@ -123,7 +120,6 @@ def _migration(payload: Json, args: Json, ctx: Ctx) -> Draw:
             console.print(f"Note: {payload['hint']}", markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 
@@ -157,7 +153,6 @@ def _trends_pwc(payload: Json, args: Json, ctx: Ctx) -> Draw:
             console.print(f"The article (2022, published): {k} = {shown}", markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 

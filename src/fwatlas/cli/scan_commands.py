@@ -176,7 +176,6 @@ def _trends_repos(payload: Json, args: Json, ctx: Ctx) -> Draw:
             console.print(f"Note: {payload['hint']}", markup=False)
         for n in payload["notes"]:
             console.print(f"[dim]Method – {n}[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 

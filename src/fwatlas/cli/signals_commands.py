@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from fwatlas.cli.output import number, percent, sources_line
+from fwatlas.cli.output import number, percent
 from fwatlas.cli.table_commands import Draw, Json, add
 from fwatlas.commands import Ctx
 
@@ -71,7 +71,6 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
             console.print(f"[dim]Note – {n}[/]")
         if any(r.get("partial") for r in rows):
             console.print("[dim]* partial period (the data ends inside it)[/]")
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
     return draw
 
 
@@ -121,7 +120,6 @@ def _vitality(payload: Json, args: Json, ctx: Ctx) -> Draw:
         console.print(t)
         for note in payload.get("notes") or []:
             console.print(f"note: {note}", markup=False)
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 
@@ -143,7 +141,6 @@ def _support(payload: Json, args: Json, ctx: Ctx) -> Draw:
         console.print(t, markup=False)
         console.print("Frameworks: " + ", ".join(f"{k} {_yes(v)}"
                                                  for k, v in payload["frameworks"].items()))
-        console.print(f"[dim]{sources_line(payload['sources'])}[/]")
 
     return draw
 

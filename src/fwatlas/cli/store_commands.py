@@ -357,10 +357,10 @@ def register(app: typer.Typer) -> None:
 
     snapshots = typer.Typer(invoke_without_command=True, no_args_is_help=False,
                             help=command("snapshots").help, rich_markup_mode=None)
-    add(snapshots, "snapshots", _snapshots_table, group=True)
+    add(snapshots, "snapshots", _snapshots_table, group=True, footer=False)
     snapshots.command("use")(use_command)
     snapshots.command("unpin")(unpin_command)
     snapshots.command("redate")(redate_command)
     app.add_typer(snapshots, name="snapshots")
-    add(app, "facts", _facts_table)
+    add(app, "facts", _facts_table, footer=False)
     app.command("migrate")(migrate_command)

@@ -27,7 +27,7 @@ from fwatlas.cli.options import (
     output_format,
     parse_date,
 )
-from fwatlas.cli.output import Format, Output, emit
+from fwatlas.cli.output import Format, Output, emit, sources_line
 from fwatlas.commands import Command, Ctx, Option, command
 
 #: a JSON object: a command's payload, or its options as the builder got them
@@ -87,12 +87,14 @@ def _value(o: Option, raw: Any) -> Any:
     return raw
 
 
-def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = False) -> None:
+def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = False,
+        footer: bool = True) -> None:
     """Register the table's command ``name`` (or an entry itself) on ``app`` (a group's Typer
-    for ``kb list``).
+    for ``kb list``); its table is ``render``'s, then the sources line.
 
     ``group``: the command is its group's own callback (``fwatlas snapshots`` lists, its
-    subcommands write); it does nothing when a subcommand is invoked."""
+    subcommands write); it does nothing when a subcommand is invoked. ``footer=False``: the
+    table itself names each row's source (``facts``, ``snapshots``, ``status``)."""
     entry = command(name) if isinstance(name, str) else name
     params: list[inspect.Parameter] = []
     if group:
@@ -120,6 +122,8 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
         payload = entry.run(atlas, ctx, values)
         def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
             render(payload, values, ctx)(console)
+            if footer:  # where the numbers come from and how old they are, under every table
+                console.print(sources_line(payload["sources"]), markup=False, style="dim")
 
         emit(Output(payload, table=draw),
              output_format(kw["fmt"], kw["json_out"]), kw["out"])

@@ -89,7 +89,7 @@ def _verdict_table(payload: dict[str, Any]) -> Any:
                               "dropping a criterion) changes it")
             if r["article_2022_note"]:
                 console.print(f"  [dim]2022: {escape(r['article_2022_note'])}[/]")
-        console.print(f"\n[dim]{escape(sources_line(payload['sources']))}[/]")
+        console.print()  # a blank line above the sources
     return draw
 
 
@@ -179,5 +179,5 @@ def _compare_table(payload: dict[str, Any]) -> Any:
 
 def register(app: typer.Typer) -> None:
     add(app, "verdict", lambda payload, args, ctx: _verdict_table(payload))
-    add(app, "status", lambda payload, args, ctx: _status_table(payload))
+    add(app, "status", lambda payload, args, ctx: _status_table(payload), footer=False)
     add(app, "compare", lambda payload, args, ctx: _compare_table(payload))
