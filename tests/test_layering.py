@@ -34,8 +34,7 @@ FORBIDDEN: dict[str, set[str]] = {
 
 #: known violations, each to be removed when fixed (never add one)
 ALLOWED: set[tuple[str, str]] = {
-    # SQL on the store / snapshot writing inside sources
-    ("fwatlas.sources.hub", "store"),
+    # the resumable scan's snapshot writing inside sources
     ("fwatlas.sources.repo_archive_fetch", "store"),
     ("fwatlas.sources.repos", "store"),
 }

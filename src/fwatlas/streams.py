@@ -66,6 +66,27 @@ class GuardedReader:
 _PROGRESS: list[Callable[[str, int], None]] = []
 
 
+@dataclass(frozen=True)
+class SqlRows:
+    """Rows DuckDB reads from a file itself (``SELECT … FROM read_parquet(?)``), with the
+    reader's item-level checks as SQL, for the store to insert (``SnapshotBuilder.insert_sql``).
+
+    ``keep``: the condition a stored row meets; ``skipped``: per reason, the condition of the
+    rows left out (counted only when ``total``, the file's rows, exceeds those stored);
+    ``what`` words an unreadable file's error (``unreadable Parquet: …``). The reader writes
+    the SQL; only the store runs it, inside the ingest's transaction.
+    """
+
+    select: str
+    params: tuple[object, ...]
+    columns: tuple[str, ...]
+    keep: str
+    skipped: dict[str, str]
+    total: int
+    what: str
+    path: str
+
+
 @contextmanager
 def progress_reporting(callback: Callable[[str, int], None]) -> Iterator[None]:
     """Report rows read by every guarded reader while the block runs."""

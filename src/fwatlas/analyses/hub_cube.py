@@ -43,13 +43,51 @@ def _mask(method: str, data_date: dt.date | None, has_siblings: bool) -> str:
 
 
 def derive(con: duckdb.DuckDBPyConnection, snapshot: SnapshotBuilder) -> None:
-    """The Hub kind's derived table: the cube of a snapshot just read (``snapshot``: its
-    builder, dated by then), from the columns the reader found present."""
+    """The Hub kind's post-ingest steps, run by the store after the reader in the same
+    transaction (``snapshot``: the builder of the snapshot just read): one row per model id,
+    the columns the data holds, the data date when none was given, then the cube."""
+    _drop_duplicate_ids(con, snapshot)
+    # a column "exists" when the data holds any value in it, whatever the layout declared
+    con.execute(
+        "INSERT INTO hub_snapshot_columns SELECT ?, count(siblings) > 0, count(created_at) > 0, "
+        "count(downloads) > 0, count(downloads_all_time) > 0, count(likes) > 0, "
+        "count(library_name) > 0 FROM hub_models WHERE snapshot_id = ?",
+        [snapshot.num, snapshot.num])
+    if snapshot.data_date is None:
+        row = first_row(con.execute(
+            "SELECT max(greatest(coalesce(created_at, last_modified), "
+            "coalesce(last_modified, created_at)))::DATE FROM hub_models WHERE snapshot_id = ?",
+            [snapshot.num]))
+        snapshot.data_date = row[0] if row else None
+        snapshot.data_date_source = "the data: latest lastModified/createdAt"
     cols = first_row(con.execute(
         "SELECT has_siblings, has_created_at, has_library_name FROM hub_snapshot_columns "
         "WHERE snapshot_id = ?", [snapshot.num]))
     assert cols is not None
     materialise(con, snapshot.num, snapshot.data_date, *cols)
+
+
+def _drop_duplicate_ids(con: duckdb.DuckDBPyConnection, builder: SnapshotBuilder) -> None:
+    """One row per model: a repeated id keeps its first record; the others are skipped items."""
+    # distinct 64-bit hashes as many as rows prove every id distinct, at a fraction of the
+    # cost of grouping the strings; only a dump with repeats (or a collision) looks further
+    row = first_row(con.execute(
+        "SELECT count(*) - count(DISTINCT hash(id)) FROM hub_models WHERE snapshot_id = ?",
+        [builder.num]))
+    if row is not None and row[0] == 0:
+        return
+    duplicates = con.execute(
+        "SELECT id, count(*) - 1 FROM hub_models WHERE snapshot_id = ? GROUP BY id "
+        "HAVING count(*) > 1 ORDER BY id", [builder.num]).fetchall()
+    if not duplicates:
+        return
+    con.execute(
+        "DELETE FROM hub_models WHERE snapshot_id = ? AND rowid IN (SELECT rowid FROM ("
+        "SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY rowid) AS n FROM hub_models "
+        "WHERE snapshot_id = ?) WHERE n > 1)", [builder.num, builder.num])
+    for model_id, extra in duplicates:
+        builder.skip(f"model {model_id}", f"{extra} repeated record(s); kept the first")
+        builder.rows -= int(extra)
 
 
 def materialise(con: duckdb.DuckDBPyConnection, snapshot: int, data_date: dt.date | None,

@@ -19,8 +19,7 @@ import pyarrow.compute as pc
 
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.store.rows import first_row
-from fwatlas.streams import GuardedReader, describe, report_progress
+from fwatlas.streams import GuardedReader, SqlRows, describe, report_progress
 
 DATASET = "hub/models"
 BATCH_ROWS = 131_072
@@ -573,15 +572,12 @@ _COUNTS_OK = " AND ".join(f"coalesce({c} >= 0, true)"
                           for c in ("downloads", "downloads_all_time", "likes"))
 
 
-def _insert_parquet(con: Any, builder: Any, dump: HubDump, exprs: dict[str, str]) -> None:
-    """Insert a Parquet dump with DuckDB reading the file; the same checks as the Arrow path.
+def _parquet_rows(dump: HubDump, exprs: dict[str, str]) -> SqlRows:
+    """A Parquet dump as SQL DuckDB reads it with: the same checks as the Arrow path.
 
-    Rows without an id and rows with a negative count are filtered in SQL and counted as
-    skipped items; file order is kept, so a repeated id keeps its first record.
+    Rows without an id and rows with a negative count are left out and counted as skipped
+    items; file order is kept, so a repeated id keeps its first record.
     """
-    import contextlib
-
-    import duckdb
     import pyarrow.parquet as pq
 
     total = pq.ParquetFile(dump.path).metadata.num_rows
@@ -589,56 +585,12 @@ def _insert_parquet(con: Any, builder: Any, dump: HubDump, exprs: dict[str, str]
         raise InputError("the dump holds no models (empty input)", path=str(dump.path))
     for name in ("downloads", "downloads_all_time", "likes"):
         exprs.setdefault(name, "NULL::BIGINT")
-    names = ", ".join(exprs)
     normal = ("SELECT " + ", ".join(f"{e} AS {n}" for n, e in exprs.items())  # noqa: S608
               + " FROM read_parquet(?)")
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        row = first_row(con.execute(
-            f"INSERT INTO hub_models (snapshot_id, {names}) SELECT ?, {names} "  # noqa: S608
-            f"FROM ({normal}) WHERE {_HAS_ID} AND {_COUNTS_OK}", [builder.num, str(dump.path)]))
-        added = int(row[0]) if row else 0
-        if added < total:
-            row = first_row(con.execute(
-                f"SELECT count(*) FILTER (WHERE NOT {_HAS_ID}), "  # noqa: S608
-                f"count(*) FILTER (WHERE {_HAS_ID} AND NOT ({_COUNTS_OK})) FROM ({normal})",
-                [str(dump.path)]))
-            if row:
-                dump.without_id += int(row[0])
-                dump.negative += int(row[1])
-    except duckdb.InterruptException:
-        raise KeyboardInterrupt from None
-    except duckdb.Error as exc:
-        raise InputError(f"unreadable Parquet: {exc}".splitlines()[0],
-                         path=str(dump.path)) from exc
-    finally:
-        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
-            con.execute("SET preserve_insertion_order = false")
-    report_progress(str(dump.path), total)
-    builder.rows += added
-
-
-def _drop_duplicate_ids(con: Any, builder: Any) -> None:
-    """One row per model: a repeated id keeps its first record; the others are skipped items."""
-    # distinct 64-bit hashes as many as rows prove every id distinct, at a fraction of the
-    # cost of grouping the strings; only a dump with repeats (or a collision) looks further
-    row = first_row(con.execute(
-        "SELECT count(*) - count(DISTINCT hash(id)) FROM hub_models WHERE snapshot_id = ?",
-        [builder.num]))
-    if row is not None and row[0] == 0:
-        return
-    duplicates = con.execute(
-        "SELECT id, count(*) - 1 FROM hub_models WHERE snapshot_id = ? GROUP BY id "
-        "HAVING count(*) > 1 ORDER BY id", [builder.num]).fetchall()
-    if not duplicates:
-        return
-    con.execute(
-        "DELETE FROM hub_models WHERE snapshot_id = ? AND rowid IN (SELECT rowid FROM ("
-        "SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY rowid) AS n FROM hub_models "
-        "WHERE snapshot_id = ?) WHERE n > 1)", [builder.num, builder.num])
-    for model_id, extra in duplicates:
-        builder.skip(f"model {model_id}", f"{extra} repeated record(s); kept the first")
-        builder.rows -= int(extra)
+    return SqlRows(normal, (str(dump.path),), tuple(exprs), f"{_HAS_ID} AND {_COUNTS_OK}",
+                   {"without_id": f"NOT {_HAS_ID}",
+                    "negative": f"{_HAS_ID} AND NOT ({_COUNTS_OK})"},
+                   total, "Parquet", str(dump.path))
 
 
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,
@@ -652,7 +604,11 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
         return
     sql = _parquet_sql(dump) if dump.layout == "parquet" else None
     if sql is not None:
-        _insert_parquet(session.atlas.con, builder, dump, sql)
+        rows = _parquet_rows(dump, sql)
+        left_out = builder.insert_sql("hub_models", rows)
+        dump.without_id += left_out["without_id"]
+        dump.negative += left_out["negative"]
+        report_progress(str(dump.path), rows.total)
     else:
         builder.insert("hub_models", dump.stream())
     if dump.without_id:
@@ -665,19 +621,5 @@ def ingest(session: Any, path: Path, *, data_date: dt.date | None,
     for column, count in dump.unreadable.items():
         builder.skip(f"{count} {column} value(s)", "not an ISO 8601 date; kept the models "
                      "with no date")
-    _drop_duplicate_ids(session.atlas.con, builder)
-    # a column "exists" when the data holds any value in it, whatever the layout declared
-    session.atlas.con.execute(
-        "INSERT INTO hub_snapshot_columns SELECT ?, count(siblings) > 0, count(created_at) > 0, "
-        "count(downloads) > 0, count(downloads_all_time) > 0, count(likes) > 0, "
-        "count(library_name) > 0 FROM hub_models WHERE snapshot_id = ?",
-        [builder.num, builder.num])
-    if builder.data_date is None:
-        row = first_row(session.atlas.con.execute(
-            "SELECT max(greatest(coalesce(created_at, last_modified), "
-            "coalesce(last_modified, created_at)))::DATE FROM hub_models WHERE snapshot_id = ?",
-            [builder.num]))
-        builder.data_date = row[0] if row else None
-        builder.data_date_source = "the data: latest lastModified/createdAt"
-    # the availability cube is derived after this, in the same transaction (the kind's
-    # ``derive``: fwatlas.analyses.hub_cube)
+    # then the kind's post-ingest steps, in the same transaction (``derive``:
+    # fwatlas.analyses.hub_cube): one row per id, the columns present, the data date, the cube

@@ -20,7 +20,7 @@ from fwatlas.store.atlas import Atlas, Snapshot
 from fwatlas.store.rows import first_row
 
 if TYPE_CHECKING:
-    from fwatlas.streams import GuardedReader
+    from fwatlas.streams import GuardedReader, SqlRows
 
 
 def open_snapshot(atlas: Atlas, *, kind: str, dataset: str, origin: str, content_hash: str,
@@ -99,6 +99,40 @@ class SnapshotBuilder:
         if count_rows:
             self.rows += added
         return added
+
+    def insert_sql(self, table: str, rows: SqlRows) -> dict[str, int]:
+        """Insert the rows a reader's SQL selects from its file (DuckDB reading it, in file
+        order: a later duplicate is the one dropped); returns the count of rows left out per
+        reason of ``rows.skipped``."""
+        import contextlib
+
+        import duckdb
+
+        con = self.session.atlas.con
+        names = ", ".join(rows.columns)
+        left_out = dict.fromkeys(rows.skipped, 0)
+        try:
+            con.execute("SET preserve_insertion_order = true")
+            row = first_row(con.execute(
+                f"INSERT INTO {table} (snapshot_id, {names}) SELECT ?, {names} "  # noqa: S608
+                f"FROM ({rows.select}) WHERE {rows.keep}", [self.num, *rows.params]))
+            added = int(row[0]) if row else 0
+            if added < rows.total and rows.skipped:
+                counts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in rows.skipped.values())
+                found = first_row(con.execute(
+                    f"SELECT {counts} FROM ({rows.select})", list(rows.params)))  # noqa: S608
+                if found:
+                    left_out = {k: int(n) for k, n in zip(rows.skipped, found, strict=True)}
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except duckdb.Error as exc:
+            raise InputError(f"unreadable {rows.what}: {exc}".splitlines()[0],
+                             path=rows.path) from exc
+        finally:
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
+                con.execute("SET preserve_insertion_order = false")
+        self.rows += added
+        return left_out
 
     def _count(self, table: str) -> int:
         row = first_row(self.session.atlas.con.execute(
