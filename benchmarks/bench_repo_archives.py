@@ -106,6 +106,8 @@ def fresh_store(tmp: Path, name: str, n: int) -> Path:
 
 
 def run_refresh(tmp: Path, n: int, concurrency: int, workers: int, label: str) -> float:
+    from fwatlas.scan import rules
+    from fwatlas.scan_store import ScanStore
     from fwatlas.sources.repo_archive_fetch import fetch_and_scan, linked_repos
     from fwatlas.store.atlas import open_writer
 
@@ -113,7 +115,9 @@ def run_refresh(tmp: Path, n: int, concurrency: int, workers: int, label: str) -
     with open_writer(db, components=["repos", "paper_code"]) as atlas:
         repos = linked_repos(atlas, None, None)
         start = time.perf_counter()
-        result = fetch_and_scan(atlas, repos, concurrency=concurrency, workers=workers,
+        store = ScanStore(atlas, origin="bench", scanner=rules.signature(),
+                          data_date=dt.date.today(), data_date_source="download date")
+        result = fetch_and_scan(store, repos, concurrency=concurrency, workers=workers,
                                 progress=False, batch_size=100)
         seconds = time.perf_counter() - start
     assert result.scanned == n, (result.scanned, result.skipped[:3])

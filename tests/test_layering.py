@@ -33,18 +33,10 @@ FORBIDDEN: dict[str, set[str]] = {
 }
 
 #: known violations, each to be removed when fixed (never add one)
-ALLOWED: set[tuple[str, str]] = {
-    # the resumable scan's snapshot writing inside sources
-    ("fwatlas.sources.repo_archive_fetch", "store"),
-    ("fwatlas.sources.repos", "store"),
-}
+ALLOWED: set[tuple[str, str]] = set()
 
 #: known back-edges that close import cycles (not layer rules, but cycles): never add one
-CYCLE_EDGES: set[tuple[str, str]] = {
-    # the repos source runs the scanner; the scanner uses sources.base/limits
-    ("fwatlas.sources.repos", "scan"),
-    ("fwatlas.sources.repo_archive_fetch", "scan"),
-}
+CYCLE_EDGES: set[tuple[str, str]] = set()
 
 
 def _unit(module: str) -> str:

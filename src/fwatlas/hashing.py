@@ -8,7 +8,7 @@ from typing import Any
 
 _CHUNK = 1 << 20
 #: decompressed bytes allowed per compressed byte, above a floor that small files always get:
-#: the bound on a gzip bomb, for this hash and for every reader (``fwatlas.sources.limits``)
+#: the bound on a gzip bomb, for this hash and for every reader (``fwatlas.decompress``)
 MAX_RATIO = 200
 RATIO_FLOOR = 64 << 20
 

@@ -141,7 +141,7 @@ register(SourceKind(
 register(SourceKind(
     kind="repos", module="fwatlas.sources.repos", component="repos",
     summary="Code repositories scanned for their framework (directories, git, zip/wheel, tar)",
-    refresh_module="fwatlas.sources.repo_archive_fetch", refresh_hint="fwatlas refresh repos",
+    refresh_module="fwatlas.repo_refresh", refresh_hint="fwatlas refresh repos",
     in_refresh_all=False,
 ))
 register(SourceKind(

@@ -1,7 +1,7 @@
 """The front door for scanning code: ``fwatlas scan PATH…`` as a library call.
 
 ``scan_paths`` checks the options, collects the repositories, runs them on an engine and
-streams the results into one resumable ``repos`` snapshot (``fwatlas.sources.repos.ScanStore``),
+streams the results into one resumable ``repos`` snapshot (``fwatlas.scan_store.ScanStore``),
 then answers a :class:`ScanReport` whose ``as_dict`` is the command's JSON. The CLI only draws
 it; a notebook or a service gets the same scan by calling this function.
 
@@ -134,7 +134,8 @@ def _scan_into(db: Path, paths: Sequence[str], tasks: Any, problems: Any, *, eng
     from fwatlas.scan import rules
     from fwatlas.scan.detect import ScanOptions
     from fwatlas.scan.run import ScanRequest, default_workers, scan_tasks
-    from fwatlas.sources.repos import ScanStore, stored_row
+    from fwatlas.scan_store import ScanStore
+    from fwatlas.sources.repos import stored_row
     from fwatlas.store.atlas import open_writer
 
     with open_writer(db) as atlas:

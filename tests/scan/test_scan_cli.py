@@ -148,7 +148,7 @@ def test_an_interrupted_scan_resumes_and_an_identical_scan_is_a_no_op(tmp_path: 
                                                                       db: Path):
     from fwatlas.scan import rules
     from fwatlas.scan.run import ScanRequest, collect_tasks, scan_tasks
-    from fwatlas.sources.repos import ScanStore
+    from fwatlas.scan_store import ScanStore
     from fwatlas.store.atlas import open_writer
 
     repos = _small_repos(tmp_path)

@@ -68,8 +68,7 @@ def _before(owner: Any, name: str, count: int) -> None:
 
 
 def install(point: str, count: int) -> None:
-    from fwatlas import streams
-    from fwatlas.sources import repos
+    from fwatlas import scan_store, streams
     from fwatlas.store import atlas, reference, schema, session
 
     if point == "connect":
@@ -96,13 +95,13 @@ def install(point: str, count: int) -> None:
     elif point == "commit":
         _before(session, "_shadowed", count)  # run_session calls it right after COMMIT
     elif point == "batch":
-        _before(repos.ScanStore, "write", count)
+        _before(scan_store.ScanStore, "write", count)
     elif point == "batch_mid":
         _after(session, "_append", count)
     elif point == "batch_done":
-        _after(repos.ScanStore, "write", count)
+        _after(scan_store.ScanStore, "write", count)
     elif point == "finish":
-        _after(repos.ScanStore, "finish", count)
+        _after(scan_store.ScanStore, "finish", count)
     else:
         raise SystemExit(f"crash_driver: unknown point {point!r}")
 

@@ -276,9 +276,9 @@ class ZipReader(RepoReader):
 def _check_ratio(path: Path) -> None:
     """Refuse a compressed tar that expands past the readers' ratio bound (a bomb), before
     tarfile walks all of it; costs one bounded decompression pass."""
+    from fwatlas.decompress import open_decompressed
     from fwatlas.errors import InputError
     from fwatlas.hashing import compression_of
-    from fwatlas.sources.limits import open_decompressed
 
     try:
         kind = compression_of(path)

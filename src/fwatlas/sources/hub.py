@@ -169,7 +169,8 @@ class HubDump:
             yield from self._jsonl_records(schema, done)
 
     def _jsonl_records(self, schema: pa.Schema, start: int) -> Iterator[pa.RecordBatch]:
-        from fwatlas.sources.limits import open_decompressed, parse_json
+        from fwatlas.decompress import open_decompressed
+        from fwatlas.sources.limits import parse_json
 
         rows: list[dict[str, Any]] = []
         record = 0
@@ -320,7 +321,7 @@ def _open_text(path: Path) -> Any:
     """The dump as text, decompressed within the ratio bound (a bomb is rejected whole)."""
     import io
 
-    from fwatlas.sources.limits import open_decompressed
+    from fwatlas.decompress import open_decompressed
 
     return io.TextIOWrapper(open_decompressed(path, _compression(path)), encoding="utf-8")
 

@@ -9,20 +9,16 @@ item-level caller lists as a skipped item, or an :class:`InputError` for the inp
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
-from typing import IO, Any
-
-from fwatlas.errors import InputError
-from fwatlas.hashing import MAX_RATIO, RATIO_FLOOR
+from typing import Any
 
 #: the longest CSV field read (the csv module's own default limit, made explicit)
 MAX_CSV_FIELD = 131_072
 #: the longest single element of a streamed JSON array (a PwC link, a paper record)
 MAX_ELEMENT_CHARS = 8 << 20
-#: MAX_RATIO and RATIO_FLOOR, the decompressed bytes allowed per compressed byte, are declared
-#: in fwatlas.hashing, below the sources: its content hash decompresses too
+#: the bounded decompression every reader opens files with (MAX_RATIO decompressed bytes per
+#: compressed byte) is fwatlas.decompress, below the sources: the scanner opens archives so too
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -66,56 +62,6 @@ def inside(folder: Path, name: Any) -> Path:
     if target != base and base not in target.parents:
         raise ValueError(f"{name!r} points outside {folder}")
     return target
-
-
-class BoundedStream(io.RawIOBase):
-    """A read-only binary stream that refuses to expand past ``MAX_RATIO`` times its source.
-
-    Wraps a decompressing stream (gzip, bz2, lzma) so a small bomb costs a bounded amount of
-    time and memory before it is rejected as a whole.
-    """
-
-    def __init__(self, raw: IO[bytes], compressed_size: int, path: str) -> None:
-        super().__init__()
-        self._raw = raw
-        self._limit = max(RATIO_FLOOR, MAX_RATIO * max(compressed_size, 1))
-        self._read = 0
-        self._path = path
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        self._read += n
-        if self._read > self._limit:
-            raise InputError(f"decompresses to more than {self._limit:,} bytes "
-                             f"(over {MAX_RATIO} times its size)", path=self._path)
-        buffer[:n] = data
-        return n
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-def open_decompressed(path: Path, compression: str | None) -> IO[bytes]:
-    """The file's bytes, decompressed when ``compression`` is gzip/bz2/xz, bounded in ratio."""
-    if compression is None:
-        return path.open("rb")
-    import bz2
-    import gzip
-    import lzma
-
-    raw: Any
-    if compression == "gzip":
-        raw = gzip.open(path, "rb")
-    elif compression == "bz2":
-        raw = bz2.open(path, "rb")
-    else:
-        raw = lzma.open(path, "rb")
-    return io.BufferedReader(BoundedStream(raw, path.stat().st_size, str(path)), 1 << 20)
 
 
 def ends_mid_row(path: Path) -> bool:

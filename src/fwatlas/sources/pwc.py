@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from fwatlas import vocabulary as vocab
+from fwatlas.decompress import open_decompressed
 from fwatlas.errors import InputError
 from fwatlas.hashing import content_hash
-from fwatlas.sources.limits import MAX_ELEMENT_CHARS, open_decompressed
+from fwatlas.sources.limits import MAX_ELEMENT_CHARS
 from fwatlas.streams import GuardedReader, describe
 
 if TYPE_CHECKING:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
-import datetime as dt
 import hashlib
 import io
 import re
@@ -34,12 +33,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from fwatlas import settings
-from fwatlas.errors import InputError, SourceUnavailable, opt
+from fwatlas.errors import InputError, SourceUnavailable
 from fwatlas.kinds import ingest_hint
 from fwatlas.scan.detect import ScanOptions, _scan_members, worker_id
 from fwatlas.scan.model import RepoFailed, RepoMeta, RepoResult
@@ -196,6 +195,20 @@ async def _download(client: httpx.AsyncClient, d: Download, sem: asyncio.Semapho
         await asyncio.sleep(delay or 0)
 
 
+class ScanWriter(Protocol):
+    """Where the scanned results go: the scan's resumable snapshot (the store's side,
+    ``fwatlas.scan_store.ScanStore``)."""
+
+    @property
+    def resumed(self) -> int | None: ...
+
+    def write(self, results: list[RepoResult]) -> None: ...
+
+    def skip(self, item: str, reason: str) -> None: ...
+
+    def finish(self) -> Any: ...
+
+
 @dataclass
 class RepoRefresh:
     """What one ``refresh repos`` did."""
@@ -211,12 +224,10 @@ class RepoRefresh:
     resumed: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        from fwatlas.store.session import _snapshot_dict
-
         snap = self.snapshot
         return {
             "sources": [snap.source()] if snap else [],
-            "created": [_snapshot_dict(snap)] if snap else [],
+            "created": [snap.created()] if snap else [],
             "already_ingested": [], "ignored": [],
             "skipped": len(self.skipped), "skipped_items": list(self.skipped),
             "notes": [f"{self.scanned:,} of {self.requested:,} repositories downloaded and "
@@ -231,16 +242,6 @@ class RepoRefresh:
                         if self.seconds else None,
                         "resumed": self.resumed},
         }
-
-
-def scanned_urls(atlas: Any) -> set[str]:
-    """Repository URLs already stored by a complete or an interrupted (open) scan."""
-    if not atlas.has_table("repo_frameworks"):
-        return set()
-    rows = atlas.con.execute(
-        "SELECT DISTINCT r.url FROM repo_frameworks r JOIN snapshots s ON s.num = r.snapshot_id "
-        "WHERE s.state IN ('complete', 'open') AND r.url IS NOT NULL").fetchall()
-    return {str(r[0]) for r in rows}
 
 
 def linked_repos(atlas: Any, venue: str | None, year: int | None) -> list[str]:
@@ -264,20 +265,17 @@ def linked_repos(atlas: Any, venue: str | None, year: int | None) -> list[str]:
     return [seen[k] for k in sorted(seen)]
 
 
-def fetch_and_scan(atlas: Any, repos: list[str], *, concurrency: int, batch_size: int = 50,
-                   workers: int = 1, progress: bool = True,
+def fetch_and_scan(store: ScanWriter, repos: list[str], *, concurrency: int,
+                   batch_size: int = 50, workers: int = 1, progress: bool = True,
                    transport: httpx.AsyncBaseTransport | None = None,
                    on_result: Callable[[RepoResult], None] | None = None) -> RepoRefresh:
-    """Download and scan ``repos`` into the store's scan snapshot, batch by batch."""
-    from fwatlas.scan import rules
+    """Download and scan ``repos``, handing each batch of results to ``store`` (the scan's
+    resumable snapshot, ``fwatlas.scan_store.ScanStore``: this module only fetches and
+    scans)."""
     from fwatlas.sources.paper_code import repo_key
-    from fwatlas.sources.repos import ScanStore
 
     _fast_failing_sniffio()
     started = time.perf_counter()
-    store = ScanStore(atlas, origin=settings.url("FWATLAS_GITHUB_ARCHIVE_URL"),
-                      scanner=rules.signature(), data_date=dt.datetime.now(dt.UTC).date(),
-                      data_date_source="download date")
     cap = settings.archive_max_bytes()
     retries, backoff = settings.http_retries(), settings.http_backoff()
     stats = FetchStats()
@@ -392,29 +390,3 @@ def _progress(enabled: bool, total: int) -> tuple[Any, Any] | None:
     bar = Progress("[progress.description]{task.description}", BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
     return bar, bar.add_task("downloading and scanning", total=total)
-
-
-def refresh(db: Path | str | None = None, limit: int | None = None, **kw: Any) -> RepoRefresh:
-    """Download and scan every linked repository not yet scanned (``--venue``/``--year``
-    narrow the links, ``--limit`` takes the first N in name order)."""
-    from fwatlas.store.atlas import open_writer
-
-    concurrency = int(kw.get("concurrency") or settings.repos_concurrency())
-    if concurrency < 1:
-        raise InputError(f"{opt('concurrency')} must be at least 1, not {concurrency}")
-    if limit is not None and limit < 1:
-        raise InputError(f"{opt('limit')} must be at least 1, not {limit}")
-    with open_writer(db, components=["repos", "paper_code"]) as atlas:
-        wanted = linked_repos(atlas, kw.get("venue"), kw.get("year"))
-        done = scanned_urls(atlas)
-        from fwatlas.sources.paper_code import repo_key
-
-        todo = [r for r in wanted if repo_key(r) not in done]
-        if limit is not None:
-            todo = todo[:limit]
-        result = fetch_and_scan(atlas, todo, concurrency=concurrency,
-                                batch_size=int(kw.get("batch_size") or 50),
-                                workers=int(kw.get("workers") or 1),
-                                progress=bool(kw.get("progress", True)))
-    result.already = len(wanted) - len([r for r in wanted if repo_key(r) not in done])
-    return result

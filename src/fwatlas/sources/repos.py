@@ -24,7 +24,6 @@ import pyarrow as pa
 
 from fwatlas.errors import InputError
 from fwatlas.scan.model import RepoResult
-from fwatlas.store.atlas import Atlas, Snapshot
 
 KIND = "repos"
 DATASET = "repos/scan"
@@ -100,95 +99,6 @@ def stored_row(row: dict[str, Any]) -> dict[str, Any]:
         "files_skipped": row["files_skipped"], "skipped_files": list(row["skipped_files"]),
         "evidence": json.loads(row["evidence"]), "notes": list(row["notes"]),
     }
-
-
-class ScanStore:
-    """The driver's side of a streamed scan: known hashes, batched writes, completion.
-
-    The snapshot itself is written by the store's one streamed writer
-    (``fwatlas.store.session.StreamedSnapshot``); this adds what is particular to scans: the
-    rows of ``repo_frameworks``, the hashes already stored and the snapshot's content hash.
-    """
-
-    def __init__(self, atlas: Atlas, *, origin: str, scanner: str, data_date: dt.date,
-                 data_date_source: str) -> None:
-        from fwatlas.store.session import StreamedSnapshot
-
-        self.atlas = atlas
-        self.scanner = scanner
-        self.snapshot = StreamedSnapshot(atlas, kind=KIND, dataset=DATASET, table=TABLE,
-                                         origin=origin, data_date=data_date,
-                                         data_date_source=data_date_source,
-                                         components=[COMPONENT])
-
-    @property
-    def num(self) -> int | None:
-        return self.snapshot.num
-
-    @property
-    def resumed(self) -> int | None:
-        return self.snapshot.resumed
-
-    @property
-    def written(self) -> int:
-        return self.snapshot.written
-
-    @property
-    def skipped(self) -> list[str]:
-        return self.snapshot.skipped
-
-    def known_hashes(self) -> set[str]:
-        """Content hashes already stored under the same rules (complete or resumable scans)."""
-        if not self.atlas.has_table(TABLE):  # no scan stored yet: the tables come with one
-            return set()
-        rows = self.atlas.con.execute(
-            f"SELECT DISTINCT r.content_hash FROM {TABLE} r JOIN snapshots s "  # noqa: S608
-            "ON s.num = r.snapshot_id WHERE s.state IN ('complete', 'open') AND r.scanner = ?",
-            [self.scanner]).fetchall()
-        return {str(r[0]) for r in rows}
-
-    def stored(self, hashes: Iterable[str]) -> dict[str, tuple[dict[str, Any], Snapshot]]:
-        """The newest stored result (and its snapshot) for each content hash."""
-        wanted = sorted(set(hashes))
-        if not wanted or not self.atlas.has_table(TABLE):
-            return {}
-        result = self.atlas.con.execute(
-            f"SELECT r.*, s.num FROM {TABLE} r JOIN snapshots s "  # noqa: S608
-            "ON s.num = r.snapshot_id WHERE r.scanner = ? AND r.content_hash IN "
-            "(SELECT unnest(?::VARCHAR[])) ORDER BY s.num", [self.scanner, wanted])
-        names = [d[0] for d in result.description]
-        fetched = result.fetchall()
-        snaps = {s.num: s for s in self.atlas.snapshots(
-            kind=KIND, include_reference=False, states=("open", "complete"))}
-        out: dict[str, tuple[dict[str, Any], Snapshot]] = {}
-        for values in fetched:
-            row = dict(zip(names, values, strict=True))
-            snap = snaps.get(int(row["num"]))
-            if snap is not None:
-                out[str(row["content_hash"])] = (row, snap)
-        return out
-
-    def write(self, results: list[RepoResult]) -> None:
-        """Commit one batch: the snapshot (opened on the first batch) and its rows."""
-        if results:
-            self.snapshot.append(results_table(results))
-
-    def skip(self, item: str, reason: str) -> None:
-        self.snapshot.skip(item, reason)
-
-    def finish(self) -> Snapshot | None:
-        """Mark the snapshot complete (its hash: the sorted content hashes it holds)."""
-        num = self.snapshot.num
-        if num is None:
-            return None
-        hashes = sorted(str(r[0]) for r in self.atlas.con.execute(
-            f"SELECT content_hash FROM {TABLE} WHERE snapshot_id = ?",  # noqa: S608
-            [num]).fetchall())
-        digest = hashlib.sha256(("\n".join([self.scanner, *hashes])).encode()).hexdigest()
-        resumed = self.snapshot.resumed
-        return self.snapshot.finish(
-            content_hash=digest,
-            note=f"scanner {self.scanner}" + (f"; resumed s{resumed}" if resumed else ""))
 
 
 def ingest(session: Any, path: Path, *, data_date: dt.date | None,

@@ -47,6 +47,16 @@ class Snapshot:
         """The store's integer key (None for the reference)."""
         return int(self.id[1:]) if self.id.startswith("s") and self.id[1:].isdigit() else None
 
+    def created(self) -> dict[str, Any]:
+        """The entry of an ingest's (or a refresh's) ``created`` list."""
+        return {
+            "snapshot_id": self.id, "kind": self.kind, "dataset": self.dataset,
+            "origin": self.origin,
+            "data_date": self.data_date.isoformat() if self.data_date else None,
+            "data_date_source": self.data_date_source, "rows": self.rows,
+            "skipped": self.skipped,
+        }
+
     def source(self) -> dict[str, Any]:
         """The entry of the ``--json`` envelope's ``sources`` list."""
         return {

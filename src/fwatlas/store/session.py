@@ -241,11 +241,7 @@ class IngestResult:
 
 
 def _snapshot_dict(s: Snapshot) -> dict[str, Any]:
-    return {
-        "snapshot_id": s.id, "kind": s.kind, "dataset": s.dataset, "origin": s.origin,
-        "data_date": s.data_date.isoformat() if s.data_date else None,
-        "data_date_source": s.data_date_source, "rows": s.rows, "skipped": s.skipped,
-    }
+    return s.created()
 
 
 #: ingests committed in this process (the CLI tells a Ctrl-C before a commit from one after)
