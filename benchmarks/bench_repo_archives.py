@@ -127,7 +127,7 @@ def run_refresh(tmp: Path, n: int, concurrency: int, workers: int, label: str) -
 def run_plain(tmp: Path, folder: Path, n: int, workers: int, label: str) -> float:
     from fwatlas.scan import rules
     from fwatlas.scan.run import ScanRequest, collect_tasks, scan_tasks
-    from fwatlas.sources.repos import ScanStore
+    from fwatlas.scan_store import ScanStore
     from fwatlas.store.atlas import open_writer
 
     db = fresh_store(tmp, label, n)

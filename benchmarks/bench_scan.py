@@ -189,7 +189,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         from fwatlas.scan import rules
         from fwatlas.scan.run import ScanRequest, scan_tasks
-        from fwatlas.sources.repos import ScanStore
+        from fwatlas.scan_store import ScanStore
         from fwatlas.store.atlas import open_writer
 
         with open_writer(Path(tmp) / "bench.duckdb", components=["repos"]) as atlas:

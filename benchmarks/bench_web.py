@@ -152,22 +152,23 @@ def baseline(db: Path, ids: list[str], rng: random.Random, n: int) -> dict[str, 
     """The same library calls in this process, no HTTP, no memo: median ms per endpoint."""
     import datetime as dt
 
-    from fwatlas.payloads import advise_payload, availability_payload, model_payload
+    from fwatlas.commands import Ctx, command
     from fwatlas.store.atlas import open_atlas
 
     atlas = open_atlas(db)
-    day = dt.date.fromisoformat(AS_OF)
+    ctx = Ctx(None, dt.date.fromisoformat(AS_OF))
+    advise, model, availability = command("advise"), command("model"), command("availability")
     times: dict[str, list[float]] = {"advise": [], "model": [], "availability": []}
     for _ in range(n):
         t = time.perf_counter()
-        advise_payload(atlas, persona="industry", targets=["mobile"], as_of=day)
+        advise.run(atlas, ctx, {"persona": "industry", "target": ["mobile"]})
         times["advise"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        model_payload(atlas, rng.choice(ids))
+        model.run(atlas, ctx, {"model_id": rng.choice(ids)})
         times["model"].append(time.perf_counter() - t)
         atlas._memo.clear()  # the analysis memo too: a cold call each time
         t = time.perf_counter()
-        availability_payload(atlas, by="task")
+        availability.run(atlas, ctx, {"by": "task"})
         times["availability"].append(time.perf_counter() - t)
     atlas.close()
     return {k: statistics.median(v) * 1000 for k, v in times.items()}
