@@ -162,16 +162,17 @@ def validate_command(
 
 
 def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    from fwatlas.commands.builders import deploy_matrix_of
+    from fwatlas.kb import load_kb
+    from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, titles
 
-    m, _ = deploy_matrix_of(framework=args["framework"], target=args["target"], kb_path=ctx.kb)
+    names = titles(load_kb(_kb_file(ctx)))  # the entries' display names (built once: cached)
     rows = payload["rows"]
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        for fw in m.frameworks:
-            t = Table(title=f"Deployment paths from {m.titles[fw]} (today, per the knowledge "
+        for fw in (args["framework"],) if args["framework"] else MATRIX_FRAMEWORKS:
+            t = Table(title=f"Deployment paths from {names[fw]} (today, per the knowledge "
                             "base)")
             for c in ("target", "best active path", "alternatives", "the article's tool today"):
                 t.add_column(c)
@@ -179,7 +180,7 @@ def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
                 if r["framework"] != fw:
                     continue
                 best = r["best"]["display"] if r["best"] else "no active path known"
-                alts = ", ".join(m.titles[a["chain"][-1]] for a in r["alternatives"]) or "–"
+                alts = ", ".join(names[a["chain"][-1]] for a in r["alternatives"]) or "–"
                 art = "; ".join(
                     (f"→ {s['title']} {s['status']}" if s["followed_from"] else
                      f"{s['title']}: {s['status'] or 'unknown'} {s['status_date'] or ''}".strip())

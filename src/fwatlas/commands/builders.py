@@ -229,8 +229,7 @@ def probe_results(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
 def deploy_matrix_of(*, framework: str | None = None, target: str | None = None,
                      kb_path: str | Path | None = None
                      ) -> tuple[DeployMatrix, list[Json]]:
-    """The matrix for the options and the knowledge base's sources (the CLI's table also
-    draws the matrix's titles per chain)."""
+    """The matrix for the options and the knowledge base's sources."""
     from fwatlas.errors import InputError, opt
     from fwatlas.kb import load_kb
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS
