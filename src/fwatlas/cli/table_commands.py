@@ -120,6 +120,7 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
 
             atlas = open_atlas(kw["db"], kw.get("snapshot") or ())
         payload = entry.run(atlas, ctx, values)
+
         def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
             render(payload, values, ctx)(console)
             if footer:  # where the numbers come from and how old they are, under every table

@@ -69,11 +69,6 @@ class Command:
     def name(self) -> str:
         return " ".join(self.words)
 
-    @property
-    def query_options(self) -> tuple[Option, ...]:
-        """The options the builder takes from the web (and so the API's query parameters)."""
-        return tuple(o for o in self.options if not o.display and o.web)
-
     def run(self, atlas: Atlas | None, ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
         """The JSON envelope, from the options as keywords (a missing one: its default; a
         front end may add what it holds, such as the web's model table)."""

@@ -36,8 +36,8 @@ class View:
 
     path: str
     title: str
-    #: the command's name (``trends pwc``): its entry in the command table, or for a page
-    #: written by hand without one (``model``, ``advise``) only the command it mirrors
+    #: the command's name (``trends pwc``): its entry in the command table, or for the one
+    #: page without one (the overview: ``report``, which writes a file) the command it mirrors
     name: str
     sections: tuple[str, ...] = ()
     nav: str | None = None
