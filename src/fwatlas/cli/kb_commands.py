@@ -92,7 +92,6 @@ def _show_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
             t.add_row("note", row["note"])
         console.print(t, markup=False)
         _print_notes(console, payload["notes"])
-        console.print(f"[dim]Source: {row['snapshot_id']}[/]")
 
     return draw
 

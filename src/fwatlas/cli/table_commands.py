@@ -94,7 +94,7 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
 
     ``group``: the command is its group's own callback (``fwatlas snapshots`` lists, its
     subcommands write); it does nothing when a subcommand is invoked. ``footer=False``: the
-    table itself names each row's source (``facts``, ``snapshots``, ``status``)."""
+    table itself names each row's source (``facts``, ``snapshots``)."""
     entry = command(name) if isinstance(name, str) else name
     params: list[inspect.Parameter] = []
     if group:

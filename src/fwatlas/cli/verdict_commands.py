@@ -7,7 +7,6 @@ from typing import Any
 
 import typer
 
-from fwatlas.cli.output import sources_line
 from fwatlas.cli.table_commands import add
 
 
@@ -124,7 +123,6 @@ def _status_table(payload: dict[str, Any]) -> Any:
         if payload["stale"]:
             console.print(f"[yellow]stale:[/] {escape(', '.join(payload['stale']))} "
                           "(thresholds per kind: docs/verdict.md)")
-        console.print(f"[dim]{escape(sources_line(payload['sources']))}[/]")
     return draw
 
 
@@ -173,11 +171,10 @@ def _compare_table(payload: dict[str, Any]) -> Any:
                           f"rows {old['rows']:,} → {new['rows']:,}")
         for n in payload["notes"]:
             console.print(f"[dim]{escape(n)}[/]")
-        console.print(f"[dim]{escape(sources_line(payload['sources']))}[/]")
     return draw
 
 
 def register(app: typer.Typer) -> None:
     add(app, "verdict", lambda payload, args, ctx: _verdict_table(payload))
-    add(app, "status", lambda payload, args, ctx: _status_table(payload), footer=False)
+    add(app, "status", lambda payload, args, ctx: _status_table(payload))
     add(app, "compare", lambda payload, args, ctx: _compare_table(payload))
