@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from fwatlas.commands import Command, Ctx, Option, commands, resolve_values
 from fwatlas.commands.builders import envelope
 from fwatlas.errors import InputError
+from tests.web.test_every_command_has_a_page import _commands
 
 # declarations the synthetic command below names by reference, one of each form
 Colour = Literal["red", "green"]
@@ -117,25 +118,7 @@ def test_valid_values_are_read_from_each_kind_of_declaration() -> None:
 
 # --- the real table ---------------------------------------------------------------------------
 
-def _cli_commands() -> dict[str, Any]:
-    from fwatlas.cli import build_app
-
-    out: dict[str, Any] = {}
-
-    def walk(prefix: str, cmd: Any) -> None:
-        if hasattr(cmd, "commands"):
-            if prefix:
-                out[prefix] = cmd  # a group: its callback is a command (`snapshots`)
-            for name, sub in cmd.commands.items():
-                walk(f"{prefix} {name}".strip(), sub)
-        else:
-            out[prefix] = cmd
-
-    walk("", typer.main.get_command(build_app()))
-    return out
-
-
-CLI = _cli_commands()
+CLI = _commands()  # every command, and the groups that are one (`snapshots`)
 #: the flags every read command has, by what the entry reads
 COMMON = {"--format", "--json", "--output", "--help"}
 

@@ -27,23 +27,9 @@ class Values(str):
     refs: tuple[str, ...]
 
     def values(self) -> list[str]:
-        import enum
-        import importlib
-        from typing import get_args
+        from fwatlas.commands.option import resolve_values
 
-        out: list[str] = []
-        for ref in self.refs:
-            module, _, name = ref.partition(":")
-            value = getattr(importlib.import_module(module), name.removesuffix("()"))
-            if name.endswith("()"):
-                value = value()
-            if isinstance(value, type) and issubclass(value, enum.Enum):
-                items = [m.value for m in value]
-            else:
-                items = (list(value) if isinstance(value, dict | tuple | list)
-                         else list(get_args(value)))
-            out += [str(v) for v in items if str(v) not in out]
-        return out
+        return list(resolve_values(tuple(self.refs)))
 
     def _text(self) -> str:
         return "[" + "|".join(self.values()) + "]"
