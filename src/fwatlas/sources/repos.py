@@ -1,11 +1,12 @@
-"""Scanned code repositories in the store: ``repo_frameworks``, written batch by batch.
+"""Scanned code repositories: the ``repo_frameworks`` table, its rows, and ``ingest repos``.
 
 A scan can run for hours over hundreds of thousands of repositories, so its results are
 committed in batches into one snapshot (kind ``repos``, dataset ``repos/scan``) that stays
 ``open`` until the scan ends; an interrupted scan leaves that snapshot open, and the next scan
 resumes it – repositories already stored with the same content hash and the same rules are not
-read again. Analyses see a scan only once its snapshot is ``complete``. Scans accumulate: each
-snapshot holds the repositories that scan read, and ``trends repos`` combines them all.
+read again (the store's side of that: ``fwatlas.scan_store``). Analyses see a scan only once
+its snapshot is ``complete``. Scans accumulate: each snapshot holds the repositories that scan
+read, and ``trends repos`` combines them all.
 
 ``fwatlas ingest repos PATH`` is the one-transaction form: it scans PATH with the local engine
 and lands it whole or not at all, like every other source.
