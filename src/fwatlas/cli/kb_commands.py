@@ -13,10 +13,6 @@ from fwatlas.cli.table_commands import Draw, Json, add
 from fwatlas.commands import Ctx
 
 
-def _kb_file(ctx: Ctx) -> Path | None:
-    return Path(ctx.kb) if ctx.kb else None
-
-
 def _print_notes(console: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
@@ -29,8 +25,8 @@ def _list(s: list[str]) -> str:
 
 
 def _list_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    day = args["as_of"] or ctx.today
-    kb_path = _kb_file(ctx)
+    day = ctx.day(args)
+    kb_path = ctx.kb_file
     from fwatlas.kb import load_kb
 
     rows = payload["rows"]
@@ -55,8 +51,8 @@ def _list_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
 
 
 def _show_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    day = args["as_of"] or ctx.today
-    kb_path = _kb_file(ctx)
+    day = ctx.day(args)
+    kb_path = ctx.kb_file
     name = args["name"]
     from fwatlas.kb import load_kb
 
@@ -97,8 +93,8 @@ def _show_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
 
 
 def _changes_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    day = args["as_of"] or ctx.today
-    kb_path = _kb_file(ctx)
+    day = ctx.day(args)
+    kb_path = ctx.kb_file
     from fwatlas.kb import load_kb
     from fwatlas.kb.changes import kb_changes
 
@@ -164,7 +160,7 @@ def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
     from fwatlas.kb import load_kb
     from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, titles
 
-    names = titles(load_kb(_kb_file(ctx)))  # the entries' display names (built once: cached)
+    names = titles(load_kb(ctx.kb_file))  # the entries' display names (built once: cached)
     rows = payload["rows"]
 
     def draw(console: Any) -> None:

@@ -37,15 +37,6 @@ def envelope(payload: Json) -> Json:
     return out
 
 
-def _today(ctx: Ctx, a: Json) -> dt.date:
-    when: dt.date = a.get("as_of") or ctx.today
-    return when
-
-
-def _kb(ctx: Ctx) -> Path | None:
-    return Path(ctx.kb) if ctx.kb else None
-
-
 def _result(result: Any) -> Json:
     """An analysis result that states its sources, as an envelope."""
     return envelope({"sources": result.sources(), **result.as_dict()})
@@ -174,8 +165,8 @@ def signals(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
 def vitality(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
     from fwatlas.analyses.vitality import vitality as cadence
 
-    return _result(cadence(atlas, as_of=_today(ctx, a), snapshot_id=a["snapshot"],
-                           kb_path=_kb(ctx)))
+    return _result(cadence(atlas, as_of=ctx.day(a), snapshot_id=a["snapshot"],
+                           kb_path=ctx.kb_file))
 
 
 def support(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
@@ -192,8 +183,8 @@ def verdict(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
     from fwatlas.verdict.verdicts import verdicts
 
     m = load_method(a["method"])
-    payload = verdicts(atlas, round_name=a["round"], method=m, as_of=_today(ctx, a),
-                       kb=_kb(ctx)).as_dict()
+    payload = verdicts(atlas, round_name=a["round"], method=m, as_of=ctx.day(a),
+                       kb=ctx.kb_file).as_dict()
     payload["max_factor"] = m.max_factor
     return envelope(payload)
 
@@ -201,13 +192,13 @@ def verdict(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
 def status(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
     from fwatlas.verdict.status import source_status
 
-    return envelope(source_status(atlas, as_of=_today(ctx, a), kb=_kb(ctx)).as_dict())
+    return envelope(source_status(atlas, as_of=ctx.day(a), kb=ctx.kb_file).as_dict())
 
 
 def compare(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
     from fwatlas.verdict.compare import compare as changes
 
-    return envelope(changes(atlas, a["old"], a["new"], kb=_kb(ctx), method=a["method"],
+    return envelope(changes(atlas, a["old"], a["new"], kb=ctx.kb_file, method=a["method"],
                             file_as=a["file_as"]).as_dict())
 
 
@@ -263,10 +254,10 @@ def kb_list(atlas: Atlas | None, ctx: Ctx, a: Json) -> Json:
     from fwatlas.kb import load_kb
     from fwatlas.kb.query import check_filters, select
 
-    as_of = _today(ctx, a)
+    as_of = ctx.day(a)
     filters = {k: a[k] for k in ("framework", "target", "kind", "status")}
     check_filters(**filters)
-    kb = load_kb(_kb(ctx))
+    kb = load_kb(ctx.kb_file)
     rows = [e.row(as_of) for e in select(kb, **filters, in_article=a["in_article"])]
     scope = kb.as_of_scope(as_of, [r["name"] for r in rows])
     return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), **scope.as_dict(),
@@ -277,8 +268,8 @@ def kb_show(atlas: Atlas | None, ctx: Ctx, a: Json) -> Json:
     """One entry; an unknown name raises NotFound."""
     from fwatlas.kb import load_kb
 
-    as_of = _today(ctx, a)
-    kb = load_kb(_kb(ctx))
+    as_of = ctx.day(a)
+    kb = load_kb(ctx.kb_file)
     entry = kb.get(a["name"])
     row = entry.row(as_of)
     # the entry's own evidence (URLs, dates) under its own key: ``sources`` is the envelope's,
@@ -296,8 +287,8 @@ def kb_changes(atlas: Atlas | None, ctx: Ctx, a: Json) -> Json:
     from fwatlas.kb import load_kb
     from fwatlas.kb.changes import kb_changes as changed
 
-    as_of = _today(ctx, a)
-    kb = load_kb(_kb(ctx))
+    as_of = ctx.day(a)
+    kb = load_kb(ctx.kb_file)
     found = changed(kb, as_of)
     scope = kb.as_of_scope(as_of, [c.name for c in found])
     return envelope({"sources": kb.sources(), "as_of": as_of.isoformat(), **scope.as_dict(),
@@ -325,8 +316,8 @@ def advice_of(atlas: Atlas | None, ctx: Ctx, a: Json, *, ruleset: str | None = N
                   os=a["os"], arch=a["arch"], accelerator=a["accelerator"],
                   workloads=a["workload"] or [], existing=a["existing"], cloud=a["cloud"],
                   keras_backend=a["keras_backend"])
-    kb = load_kb(_kb(ctx))
-    return decide(s, ruleset, atlas=atlas, kb=kb, db=ctx.db, as_of=_today(ctx, a),
+    kb = load_kb(ctx.kb_file)
+    return decide(s, ruleset, atlas=atlas, kb=kb, db=ctx.db, as_of=ctx.day(a),
                   with_changes=with_changes), s, kb
 
 

@@ -36,6 +36,16 @@ class Ctx:
     today: dt.date
     db: Path | None = None
 
+    @property
+    def kb_file(self) -> Path | None:
+        """The extra knowledge-base file as a path (None: the bundled one alone)."""
+        return Path(self.kb) if self.kb else None
+
+    def day(self, args: dict[str, Any]) -> dt.date:
+        """'Today' for the options ``args``: their ``as_of``, else the context's."""
+        when: dt.date = args.get("as_of") or self.today
+        return when
+
 
 #: (the store – None for a command with ``store=False`` –, the context, the options) -> JSON
 Builder = Callable[[Any, Ctx, dict[str, Any]], dict[str, Any]]

@@ -356,7 +356,7 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
         # a form to fill in first (not an error): the options without a default are empty
         payload: dict[str, Any] = ({"sources": []} if missing else
                                    gate.run(key, lambda a: build(a, ctx, args)))
-        when = args.get("as_of") or ctx.today
+        when = ctx.day(args)
         sections, creds = sections_for(app, gate, list(view.sections), when)
         shown_only = {o.name for o in view.options if o.display}  # the JSON is the same
         query = urllib.parse.urlencode([(k, v) for k, v in q.multi_items()
