@@ -36,6 +36,9 @@ class Framework(StrEnum):
 HUB_FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow", "jax")
 HubMethod = Literal["tags", "files", "library"]
 HUB_METHODS: tuple[str, ...] = get_args(HubMethod)
+#: How the four frameworks are written for people (tables, figures, the deployment matrix).
+FRAMEWORK_TITLES: dict[str, str] = {"pytorch": "PyTorch", "tensorflow": "TensorFlow",
+                                    "jax": "JAX", "keras": "Keras"}
 
 
 @cache

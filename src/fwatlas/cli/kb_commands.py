@@ -157,25 +157,25 @@ def validate_command(
 
 
 def _deploy_matrix_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    from fwatlas.kb import load_kb
-    from fwatlas.kb.matrix import MATRIX_FRAMEWORKS, titles
+    """Drawn from the payload alone (each step carries its title), so a cached result needs
+    neither the knowledge base nor its schema loaded."""
+    from fwatlas.vocabulary import FRAMEWORK_TITLES
 
-    names = titles(load_kb(ctx.kb_file))  # the entries' display names (built once: cached)
     rows = payload["rows"]
 
     def draw(console: Any) -> None:
         from rich.table import Table
 
-        for fw in (args["framework"],) if args["framework"] else MATRIX_FRAMEWORKS:
-            t = Table(title=f"Deployment paths from {names[fw]} (today, per the knowledge "
-                            "base)")
+        for fw in dict.fromkeys(r["framework"] for r in rows):  # the matrix's order
+            t = Table(title=f"Deployment paths from {FRAMEWORK_TITLES[fw]} (today, per the "
+                            "knowledge base)")
             for c in ("target", "best active path", "alternatives", "the article's tool today"):
                 t.add_column(c)
             for r in rows:
                 if r["framework"] != fw:
                     continue
                 best = r["best"]["display"] if r["best"] else "no active path known"
-                alts = ", ".join(names[a["chain"][-1]] for a in r["alternatives"]) or "–"
+                alts = ", ".join(a["steps"][-1]["title"] for a in r["alternatives"]) or "–"
                 art = "; ".join(
                     (f"→ {s['title']} {s['status']}" if s["followed_from"] else
                      f"{s['title']}: {s['status'] or 'unknown'} {s['status_date'] or ''}".strip())

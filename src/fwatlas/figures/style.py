@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fwatlas.vocabulary import FRAMEWORK_TITLES
+
 #: Colours per category (the frameworks' own brand hues where they have one).
 COLOURS: dict[str, str] = {
     "pytorch": "#EE4C2C",
@@ -23,7 +25,7 @@ COLOURS: dict[str, str] = {
     "paddle": "#1565C0",
 }
 LABELS: dict[str, str] = {
-    "pytorch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX", "keras": "Keras",
+    **FRAMEWORK_TITLES,
     "shared": "shared (2+)", "multi": "several", "other": "other", "none": "none",
     "mxnet": "MXNet", "paddle": "Paddle",
 }

@@ -15,6 +15,7 @@ from typing import Any
 
 from fwatlas.kb.base import KnowledgeBase
 from fwatlas.kb.schema import FRAMEWORKS, TARGETS
+from fwatlas.vocabulary import FRAMEWORK_TITLES
 
 #: The frameworks the matrix shows (the four the article and fwatlas compare).
 MATRIX_FRAMEWORKS: tuple[str, ...] = tuple(f for f in ("pytorch", "tensorflow", "jax", "keras")
@@ -140,8 +141,7 @@ class DeployMatrix:
 
 def _titles(kb: KnowledgeBase) -> dict[str, str]:
     titles = {n: e.display for n, e in kb.entries.items()}
-    titles.update({"pytorch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
-                   "keras": "Keras"})
+    titles.update(FRAMEWORK_TITLES)
     return titles
 
 
