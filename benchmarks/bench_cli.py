@@ -3,6 +3,9 @@
 Builds (untimed, cached under bench-data/) a store holding all of ../shared/data that the
 readers accept, then times each read command in a fresh process, median of 5, and prints one
 line per command: ``NAME: T s = R x --help``. Targets: each <= 5x --help, report <= 10x.
+Those runs find the facts and the command's result stored beside the store by the warm-up run
+(``fwatlas.store.fact_cache``, ``result_cache``), as a user's second run does; the lines
+``NAME, uncached: T s = R x --help`` are the first run after an ingest, both removed first.
 Run: .venv/bin/python benchmarks/bench_cli.py [--quick]
 """
 
@@ -57,7 +60,15 @@ def full_store() -> Path:
     return db
 
 
-def cold(args: list[str], runs: int, db: Path) -> float:
+def forget(db: Path) -> None:
+    """What an ingest removes: the cached facts and command results of the store."""
+    import shutil
+
+    db.with_name(db.name + ".facts.json").unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".results"), ignore_errors=True)
+
+
+def cold(args: list[str], runs: int, db: Path, uncached: bool = False) -> float:
     # bytecode is written and used, as on a user's machine (an inherited
     # PYTHONDONTWRITEBYTECODE=1 would recompile every module in every run: ~0.15 s a command)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -66,6 +77,8 @@ def cold(args: list[str], runs: int, db: Path) -> float:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = []
     for _ in range(runs):
+        if uncached:
+            forget(db)
         t = time.perf_counter()
         subprocess.run([*FWATLAS, *args], check=True, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -85,6 +98,10 @@ def main() -> None:
         extra = ["-o", str(DATA / "bench_cli_report.html")] if name == "report" else []
         t = cold([name, *extra], runs, db)
         print(f"{name}: {t:.3f} s = {t / base:.1f} x --help")
+    for name in COMMANDS:
+        extra = ["-o", str(DATA / "bench_cli_report.html")] if name == "report" else []
+        t = cold([name, *extra], runs, db, uncached=True)
+        print(f"{name}, uncached: {t:.3f} s = {t / base:.1f} x --help")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fwatlas.store import fact_cache, schema
+from fwatlas.store import fact_cache, result_cache, schema
 from tests.conftest import run_cli, shared_path
 
 
@@ -80,6 +80,9 @@ def test_the_snapshot_list_is_memoised_only_when_read_only(tmp_path: Path) -> No
 
 
 def _facts(db: Path, *extra: str, env: dict[str, str] | None = None) -> dict:
+    """``facts --json`` with the command's stored envelope forgotten, so the facts layer is
+    what answers (``test_result_cache`` covers the envelopes)."""
+    result_cache.clear(db)
     run = run_cli("facts", "--db", str(db), "--json", *extra, env=env, subprocess_=True)
     assert run.code == 0, run.err
     return run.json()

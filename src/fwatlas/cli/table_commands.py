@@ -87,6 +87,21 @@ def _value(o: Option, raw: Any) -> Any:
     return raw
 
 
+def _run(entry: Command, atlas: Any, ctx: Ctx, values: Json) -> Json:
+    """The command's envelope: the one stored for the same store, options and day if there is
+    one (``fwatlas.store.result_cache``), else built and stored."""
+    if atlas is None:
+        return entry.run(atlas, ctx, values)
+    from fwatlas.store import result_cache
+
+    cached = result_cache.load(atlas, entry.name, values, ctx.kb, ctx.today)
+    if cached is not None:
+        return cached
+    payload = entry.run(atlas, ctx, values)
+    result_cache.save(atlas, entry.name, values, ctx.kb, ctx.today, payload)
+    return payload
+
+
 def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = False,
         footer: bool = True) -> None:
     """Register the table's command ``name`` (or an entry itself) on ``app`` (a group's Typer
@@ -119,7 +134,7 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
             from fwatlas.store.atlas import open_atlas
 
             atlas = open_atlas(kw["db"], kw.get("snapshot") or ())
-        payload = entry.run(atlas, ctx, values)
+        payload = _run(entry, atlas, ctx, values)
 
         def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
             render(payload, values, ctx)(console)

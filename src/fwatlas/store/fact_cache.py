@@ -36,10 +36,13 @@ def path_for(store: Path) -> Path:
 
 
 def invalidate(store: Path | None) -> None:
-    """Forget every cached fact of a store (an ingest changed it)."""
+    """Forget every cached fact and command result of a store (an ingest changed it)."""
     if store is not None:
         with contextlib.suppress(OSError):
             path_for(store).unlink()
+        from fwatlas.store import result_cache
+
+        result_cache.clear(store)
 
 
 @cache
