@@ -6,7 +6,8 @@ building it again would give the same answer (issue 19).
 - a planted entry is what is read (the stored envelope is used, not rebuilt);
 - another option value, another day, an edited file an option names, an edited ``--kb``
   file, a pin or an ingest is a miss; a damaged entry or an unwritable folder is ignored;
-- the folder keeps at most MAX_ENTRIES entries, the newest.
+- the folder keeps at most MAX_ENTRIES entries, the newest;
+- the HTML report is written from its stored file until its inputs change.
 """
 
 from __future__ import annotations
@@ -169,3 +170,21 @@ def test_the_folder_keeps_the_newest_entries(store: Path,
         _run(store, "availability", "--method", method, "--json")
     kept = [json.loads(p.read_text())["payload"]["method"] for p in _entries(store)]
     assert sorted(kept) == ["files", "library"]
+
+
+def test_a_report_is_written_from_its_stored_html_until_its_inputs_change(
+        store: Path, tmp_path: Path) -> None:
+    result_cache.clear(store)
+    first, second, other = tmp_path / "a.html", tmp_path / "b.html", tmp_path / "c.html"
+    assert run_cli("report", "-o", str(first), "--as-of", "2026-11-01",
+                   "--db", str(store)).code == 0
+    [stored] = result_cache.folder_for(store).glob("*.html")
+    assert stored.read_bytes() == first.read_bytes()
+    stored.write_text(stored.read_text() + "<!-- planted -->")
+    assert run_cli("report", "-o", str(second), "--as-of", "2026-11-01",
+                   "--db", str(store)).code == 0
+    assert second.read_text() == first.read_text() + "<!-- planted -->"
+    assert run_cli("report", "-o", str(other), "--as-of", "2026-11-02",
+                   "--db", str(store)).code == 0
+    assert "<!-- planted -->" not in other.read_text()
+    assert len(list(result_cache.folder_for(store).glob("*.html"))) == 2

@@ -26,23 +26,41 @@ def write_report(atlas: Atlas, path: Path, *, fmt: ReportFormat = "html",
 
     if fmt not in ("html", "md"):
         raise InputError(f"{opt('format')} must be html or md, not {fmt!r}")
+    from fwatlas.errors import writable
+
+    day = as_of or dt.date.today()
     if fmt == "md":  # fail before the (slow) build when no browser can draw PNGs
         from fwatlas.report.static import find_browser
 
         find_browser()
-    report = build_report(atlas, ReportContext(as_of=as_of or dt.date.today(), kb_path=kb_path))
-    from fwatlas.errors import writable
+        report = build_report(atlas, ReportContext(as_of=day, kb_path=kb_path))
+        from fwatlas.report.markdown import write_markdown
 
+        with writable(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return write_markdown(report, path)
+    html = _html(atlas, day, kb_path)
     with writable(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "md":
-            from fwatlas.report.markdown import write_markdown
+        path.write_text(html, encoding="utf-8")
+    return [path]
 
-            return write_markdown(report, path)
-        from fwatlas.report.html import render_html
 
-        path.write_text(render_html(report), encoding="utf-8")
-        return [path]
+def _html(atlas: Atlas, day: dt.date, kb_path: str | None) -> str:
+    """The HTML report: the one stored for the same store, day and knowledge base if there is
+    one (``fwatlas.store.result_cache``: the same inputs give the same file, byte for byte),
+    else built and stored."""
+    from fwatlas.figures import ReportContext
+    from fwatlas.report.html import render_html
+    from fwatlas.store import result_cache
+
+    args = {"format": "html", "as_of": day.isoformat()}
+    cached = result_cache.load_text(atlas, "report", args, kb_path, day)
+    if cached is not None:
+        return cached
+    html = render_html(build_report(atlas, ReportContext(as_of=day, kb_path=kb_path)))
+    result_cache.save_text(atlas, "report", args, kb_path, day, html)
+    return html
 
 
 __all__ = ["Report", "ReportFormat", "build_report", "write_report"]

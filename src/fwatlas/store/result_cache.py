@@ -9,9 +9,10 @@ would give the same JSON: a second ``fwatlas signals`` on an unchanged store dra
 envelope instead of reading the signals again, and any ingest, pin, redate, edited knowledge
 base, other fwatlas or new day is a miss.
 
-Entries are files in ``<store>.results/``, one per digest, written atomically; every ingest
-removes the folder, and it keeps at most :data:`MAX_ENTRIES` entries and :data:`MAX_BYTES`
-(the oldest go first). A cache that cannot be read or written is simply not used.
+Entries are files in ``<store>.results/``, one per digest (an envelope's JSON, a report's
+HTML), written atomically; every ingest removes the folder, and it keeps at most
+:data:`MAX_ENTRIES` entries and :data:`MAX_BYTES` (the oldest go first). A cache that cannot
+be read or written is simply not used.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _file_identity(path: str | None) -> str:
 
 
 def _entry(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
-           today: dt.date) -> Path | None:
+           today: dt.date, suffix: str) -> Path | None:
     """The file of one result (None: this Atlas's results are not cached)."""
     store_key = fact_cache.key(atlas)
     if store_key is None or atlas.path is None:
@@ -67,18 +68,45 @@ def _entry(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
                    if isinstance(v, str | Path) and os.path.isfile(v))
     material = json.dumps([FORMAT, store_key, command, args, files, _file_identity(kb),
                            today.isoformat()], sort_keys=True, default=str)
-    return folder_for(atlas.path) / f"{hashlib.sha256(material.encode()).hexdigest()}.json"
+    return folder_for(atlas.path) / f"{hashlib.sha256(material.encode()).hexdigest()}{suffix}"
+
+
+def load_text(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
+              today: dt.date, suffix: str = ".html") -> str | None:
+    """The stored text of ``command`` with ``args`` (a report's HTML), or None (make it)."""
+    path = _entry(atlas, command, args, kb, today, suffix)
+    if path is None:
+        return None
+    try:
+        return path.read_text("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def save_text(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
+              today: dt.date, text: str, suffix: str = ".html") -> None:
+    """Remember the text of one result, atomically."""
+    path = _entry(atlas, command, args, kb, today, suffix)
+    if path is None or len(text) > MAX_BYTES:
+        return
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+        _bound(path.parent)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def load(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
          today: dt.date) -> dict[str, Any] | None:
     """The cached envelope of ``command`` with ``args``, or None (build it)."""
-    path = _entry(atlas, command, args, kb, today)
-    if path is None:
-        return None
+    text = load_text(atlas, command, args, kb, today, ".json")
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(text) if text is not None else None
+    except ValueError:
         return None
     payload = data.get("payload") if isinstance(data, dict) else None
     return payload if isinstance(payload, dict) else None
@@ -87,27 +115,19 @@ def load(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
 def save(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None, today: dt.date,
          payload: dict[str, Any]) -> None:
     """Remember one envelope (plain JSON values, as builders return them)."""
-    path = _entry(atlas, command, args, kb, today)
-    if path is None:
-        return
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         text = json.dumps({"command": command, "payload": payload})
-        if len(text) > MAX_BYTES:
-            return
-        path.parent.mkdir(exist_ok=True)
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
-        _bound(path.parent)
-    except (OSError, TypeError, ValueError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    except (TypeError, ValueError):
+        return
+    save_text(atlas, command, args, kb, today, text, ".json")
 
 
 def _bound(folder: Path) -> None:
     """Keep the newest entries within MAX_ENTRIES and MAX_BYTES."""
     entries = []
-    for p in folder.glob("*.json"):
+    for p in folder.iterdir():
+        if p.suffix == ".tmp":  # another process's write in flight
+            continue
         with contextlib.suppress(OSError):
             st = p.stat()
             entries.append((st.st_mtime_ns, st.st_size, p))
