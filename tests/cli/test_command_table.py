@@ -157,3 +157,21 @@ def test_the_table_declares_each_command_once_with_examples_of_its_options() -> 
         assert {k for k, _ in c.example} <= known, c.name
         required = {o.keyword for o in c.options if o.required}
         assert required <= {k for k, _ in c.example}, c.name  # the parity test can run it
+
+
+def test_every_table_ends_in_its_notes_then_its_sources_drawn_as_plain_text() -> None:
+    """The footer is the generated command's: a renderer draws only its table, and a note or a
+    source with brackets in it is printed as written, not read as Rich markup."""
+    from fwatlas.cli.table_commands import add
+
+    source = {"snapshot_id": "s1", "kind": "hub", "dataset": "hub/models",
+              "origin": "dump [2022]", "data_date": "2022-02-15", "basis": "computed"}
+    noted = Command(("noted",), lambda atlas, ctx, a: envelope(
+        {"sources": [source], "notes": ["shares are of [bold]n[/bold]", "second note"]}),
+        "Noted.", store=False)
+    app = typer.Typer(rich_markup_mode=None)
+    add(app, noted, lambda payload, args, ctx: lambda console: console.print("TABLE"))
+    app.command("other")(lambda: None)
+    lines = CliRunner().invoke(app, ["noted"], env={"COLUMNS": "200"}).output.splitlines()
+    assert lines[:3] == ["TABLE", "Note – shares are of [bold]n[/bold]", "Note – second note"]
+    assert "dump [2022]" in lines[3] and "s1" in lines[3] and len(lines) == 4

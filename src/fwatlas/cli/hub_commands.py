@@ -81,8 +81,6 @@ def _availability_table(payload: dict[str, Any]) -> Any:
             if libs:
                 console.print("library_name counts: " + "; ".join(
                     f"{k} {number(v)}" for k, v in libs.items()), markup=False)
-        for n in payload["notes"]:
-            console.print(f"[dim]Method – {n}[/]")
     return draw
 
 
@@ -105,8 +103,6 @@ def _top_table(payload: dict[str, Any]) -> Any:
         for k, v in payload["summary"].items():
             shown = percent(v) if ".share" in k else number(v)
             console.print(f"  {k}: {shown}")
-        for n in payload["notes"]:
-            console.print(f"[dim]{n}[/]", markup=True)
     return draw
 
 

@@ -13,13 +13,6 @@ from fwatlas.cli.table_commands import Draw, Json, add
 from fwatlas.commands import Ctx
 
 
-def _print_notes(console: Any, notes: list[str]) -> None:
-    from rich.markup import escape
-
-    for n in notes:
-        console.print(f"[dim]{escape(n)}[/]")
-
-
 def _list(s: list[str]) -> str:
     return ", ".join(s) or "–"
 
@@ -45,7 +38,6 @@ def _list_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
                       r["replaced_by"] or "–", "yes" if r["in_article"] else "no",
                       "STALE" if r["stale"] else "")
         console.print(t, markup=False)
-        _print_notes(console, payload["notes"])
 
     return draw
 
@@ -87,7 +79,6 @@ def _show_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
         if row["note"]:
             t.add_row("note", row["note"])
         console.print(t, markup=False)
-        _print_notes(console, payload["notes"])
 
     return draw
 
@@ -118,7 +109,6 @@ def _changes_table(payload: Json, args: Json, ctx: Ctx) -> Draw:
             t.add_row(c.title, c.status or "unknown", c.status_date or "–", repl,
                       "STALE" if c.stale else "", c.source)
         console.print(t, markup=False)
-        _print_notes(console, payload["notes"])
 
     return draw
 

@@ -39,8 +39,6 @@ def _research(payload: Json, args: Json, ctx: Ctx) -> Draw:
         for k, v in payload["article_2022"].items():
             console.print(f"The article (2022, published): {k} = {percent(v['value'])}",
                           markup=False)
-        for n in payload["notes"]:
-            console.print(f"[dim]Method – {n}[/]")
 
     return draw
 
@@ -67,7 +65,7 @@ def _draw_code(console: Any, rows: list[dict[str, Any]], payload: dict[str, Any]
     if payload.get("code_hint"):
         console.print(f"Note: {payload['code_hint']}", markup=False)
     for n in payload.get("code_notes", []):
-        console.print(f"[dim]Method – {n}[/]")
+        console.print(f"Method – {n}", markup=False, style="dim")
 
 
 def _coverage(payload: Json, args: Json, ctx: Ctx) -> Draw:
@@ -85,8 +83,6 @@ def _coverage(payload: Json, args: Json, ctx: Ctx) -> Draw:
                       number(r["pytorch"]), number(r["tensorflow"]), number(r["jax"]),
                       percent(r["tensorflow_share"]), percent(r["jax_share"]))
         console.print(t, markup=False)
-        for n in payload["notes"]:
-            console.print(f"[dim]Method – {n}[/]")
 
     return draw
 
@@ -118,8 +114,6 @@ def _migration(payload: Json, args: Json, ctx: Ctx) -> Draw:
             console.print(f"  not usable: {e['venue']} {e['year']} ({e['reason']})", markup=False)
         if payload["hint"]:
             console.print(f"Note: {payload['hint']}", markup=False)
-        for n in payload["notes"]:
-            console.print(f"[dim]Method – {n}[/]")
 
     return draw
 
@@ -151,8 +145,6 @@ def _trends_pwc(payload: Json, args: Json, ctx: Ctx) -> Draw:
             shown = percent(v["value"]) if v["value"] is not None and v["value"] <= 1 \
                 else number(v["value"])
             console.print(f"The article (2022, published): {k} = {shown}", markup=False)
-        for n in payload["notes"]:
-            console.print(f"[dim]Method – {n}[/]")
 
     return draw
 

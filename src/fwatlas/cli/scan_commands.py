@@ -174,8 +174,6 @@ def _trends_repos(payload: Json, args: Json, ctx: Ctx) -> Draw:
                           f"{join['different_framework_from_pwc']}", markup=False)
         if payload["hint"]:
             console.print(f"Note: {payload['hint']}", markup=False)
-        for n in payload["notes"]:
-            console.print(f"[dim]Method – {n}[/]")
 
     return draw
 

@@ -67,8 +67,6 @@ def _signals_table(payload: dict[str, Any], share: bool, limit: int = 40) -> Any
                           + ("" if lead["ahead_at_end"] else ", not ahead at the end"))
         for fw, subs in payload["definitions"].items():
             console.print(f"[dim]{fw} = {' + '.join(subs)}[/]")
-        for n in payload["notes"]:
-            console.print(f"[dim]Note – {n}[/]")
         if any(r.get("partial") for r in rows):
             console.print("[dim]* partial period (the data ends inside it)[/]")
     return draw
@@ -118,8 +116,6 @@ def _vitality(payload: Json, args: Json, ctx: Ctx) -> Draw:
                       str(r["releases_12m"]), str(r["yanked"]), r["kb_status"] or "–",
                       ("[red]" + (r["flag_reason"] or "") + "[/]") if r["flagged"] else "")
         console.print(t)
-        for note in payload.get("notes") or []:
-            console.print(f"note: {note}", markup=False)
 
     return draw
 

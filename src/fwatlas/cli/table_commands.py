@@ -105,11 +105,12 @@ def _run(entry: Command, atlas: Any, ctx: Ctx, values: Json) -> Json:
 def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = False,
         footer: bool = True) -> None:
     """Register the table's command ``name`` (or an entry itself) on ``app`` (a group's Typer
-    for ``kb list``); its table is ``render``'s, then the sources line.
+    for ``kb list``); its table is ``render``'s, then the footer every table has: the
+    payload's notes, one ``Note –`` line each, and the sources line.
 
     ``group``: the command is its group's own callback (``fwatlas snapshots`` lists, its
     subcommands write); it does nothing when a subcommand is invoked. ``footer=False``: the
-    table itself names each row's source (``facts``, ``snapshots``)."""
+    table itself names each row's source (``facts``, ``snapshots``): no sources line."""
     entry = command(name) if isinstance(name, str) else name
     params: list[inspect.Parameter] = []
     if group:
@@ -138,6 +139,8 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
 
         def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
             render(payload, values, ctx)(console)
+            for note in payload.get("notes") or ():  # how to read the numbers, in one wording
+                console.print(f"Note – {note}", markup=False, style="dim")
             if footer:  # where the numbers come from and how old they are, under every table
                 console.print(sources_line(payload["sources"]), markup=False, style="dim")
 

@@ -169,8 +169,6 @@ def _compare_table(payload: dict[str, Any]) -> Any:
         else:
             console.print("no changes" if payload["kind"] in ("kb", "registry") else
                           f"rows {old['rows']:,} → {new['rows']:,}")
-        for n in payload["notes"]:
-            console.print(f"[dim]{escape(n)}[/]")
     return draw
 
 
