@@ -2,8 +2,9 @@
 
 Rules (issue #12): sources import neither the store nor analyses nor a front end; analyses and
 the advisor import no front end (nor the command table); figures, report and web do not import
-the CLI; the command table imports no front end; the store imports nothing above it; no import
-cycles between packages.
+the CLI, and figures and report not the command table; the command table imports neither the
+CLI nor the web (it builds the report's data from the figures); the store imports nothing above
+it; no import cycles between packages.
 
 ``ALLOWED`` lists the violations that existed when this test was written (importing module,
 imported package). It may only shrink: a new violation fails, and so does an entry that is no
@@ -25,11 +26,12 @@ FORBIDDEN: dict[str, set[str]] = {
     "sources": {"store", "analyses", *FRONT},
     "analyses": FRONT,
     "advisor": FRONT,
-    "figures": {"cli"},
-    "report": {"cli"},
+    "figures": {"cli", "commands"},
+    "report": {"cli", "commands"},
     "web": {"cli"},
-    # the command table is below every front end: they are derived from it
-    "commands": {"cli", "web", "report", "figures"},
+    # the command table is below the CLI and the web: they are derived from it; it builds the
+    # report's data from the figures, which never reach up to it
+    "commands": {"cli", "web"},
 }
 
 #: known violations, each to be removed when fixed (never add one)

@@ -13,23 +13,24 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def report_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the report.")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Where to write the report (with --json: its data).",
+        show_default=False)] = None,
     fmt: Annotated[str, typer.Option(
         "--format", help="html (one self-contained file) or md (Markdown with PNGs beside it; "
                          "needs kaleido and Chromium).")] = "html",
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="The report's sections as data instead (what /api/report returns).")
+    ] = False,
     as_of: AsOfOption = None,
     db: DbOption = None,
     kb: KbOption = None,
     snapshot: SnapshotsOption = None,
 ) -> None:
-    """Write the report: every figure of the article, current, dated and sourced.
+    """The command table's ``report`` (its help and options); it writes a file, so its
+    command is this one rather than a generated one, and ``--json`` is the table's builder."""
+    import datetime as dt
 
-    Sections follow the article (model availability, research, deployment, ecosystem, advice);
-    one whose evidence is missing says which `fwatlas ingest`/`refresh` would fill it.
-    Without a browser `--format md` exits 3; HTML always works.
-
-    Example: fwatlas report -o report.html --as-of 2026-11-01
-    """
     from fwatlas.errors import InputError, opt
     from fwatlas.report import write_report
     from fwatlas.store.atlas import open_atlas
@@ -37,8 +38,21 @@ def report_command(
     if fmt not in ("html", "md"):
         raise InputError(f"{opt('format')} must be html or md, not {fmt!r}")
     when = parse_date(as_of, "--as-of")
+    if output is None and not json_out:
+        raise InputError(f"{opt('output')} PATH is needed: where to write the report (or "
+                         f"{opt('json')} for its data)")
     atlas = open_atlas(db, snapshot or ())
     try:
+        if json_out:
+            from fwatlas.cli.output import Format, Output, emit
+            from fwatlas.cli.table_commands import payload_of
+            from fwatlas.commands import Ctx, command
+
+            ctx = Ctx(kb=str(kb) if kb else None, today=dt.date.today())
+            emit(Output(payload_of(command("report"), atlas, ctx, {"as_of": when})),
+                 Format.json, output)
+            return
+        assert output is not None
         files = write_report(atlas, output, fmt=fmt, as_of=when,  # type: ignore[arg-type]
                              kb_path=str(kb) if kb else None)
     finally:
@@ -94,5 +108,7 @@ def serve_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report")(report_command)
+    from fwatlas.commands import command
+
+    app.command("report", help=command("report").help)(report_command)
     app.command("serve")(serve_command)

@@ -87,7 +87,7 @@ def _value(o: Option, raw: Any) -> Any:
     return raw
 
 
-def _run(entry: Command, atlas: Any, ctx: Ctx, values: Json) -> Json:
+def payload_of(entry: Command, atlas: Any, ctx: Ctx, values: Json) -> Json:
     """The command's envelope: the one stored for the same store, options and day if there is
     one (``fwatlas.store.result_cache``), else built and stored."""
     if atlas is None:
@@ -135,7 +135,7 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
             from fwatlas.store.atlas import open_atlas
 
             atlas = open_atlas(kw["db"], kw.get("snapshot") or ())
-        payload = _run(entry, atlas, ctx, values)
+        payload = payload_of(entry, atlas, ctx, values)
 
         def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
             render(payload, values, ctx)(console)

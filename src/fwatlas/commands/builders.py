@@ -195,6 +195,16 @@ def status(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
     return envelope(source_status(atlas, as_of=ctx.day(a), kb=ctx.kb_file).as_dict())
 
 
+def report(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
+    """The report as data: its sections (every figure's data, table and sources), the
+    scorecard and every source's credit – what each report format and the overview draw."""
+    from fwatlas.figures import ReportContext
+    from fwatlas.report import build_report
+
+    built = build_report(atlas, ReportContext(as_of=ctx.day(a), kb_path=ctx.kb))
+    return envelope({"sources": built.sources(), **built.as_dict()})
+
+
 def compare(atlas: Atlas, ctx: Ctx, a: Json) -> Json:
     from fwatlas.verdict.compare import compare as changes
 

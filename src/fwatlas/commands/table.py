@@ -74,6 +74,9 @@ class Command:
     read_set: bool = False
     #: values for the options a call needs (parity tests and docs run it with these)
     example: tuple[tuple[str, str], ...] = ()
+    #: the CLI's command writes a file (``report -o``): it is written by hand in ``cli/``,
+    #: with the table's options and help, and its ``--json`` prints this builder's JSON
+    writes_file: bool = False
 
     @property
     def name(self) -> str:
@@ -263,6 +266,16 @@ def commands() -> tuple[Command, ...]:
                         help="A verdict-method YAML file instead of the bundled one (criteria, "
                              "facts, weights, margins)."),
                  _AS_OF), kb=True, read_set=True, example=(("as_of", "2026-11-01"),)),
+        Command(("report",), b.report,
+                "Write the report: every figure of the article, current, dated and sourced."
+                "\n\nSections follow the article (model availability, research, deployment, "
+                "ecosystem, advice);\none whose evidence is missing says which `fwatlas "
+                "ingest`/`refresh` would fill it.\nWithout a browser `--format md` exits 3; "
+                "HTML always works. With --json: the report's\nsections as data (the web's "
+                "/api/report), to stdout or to -o.\n\nExample: fwatlas report -o report.html "
+                "--as-of 2026-11-01",
+                (_AS_OF,), kb=True, read_set=True, writes_file=True,
+                example=(("as_of", "2026-11-01"),)),
         Command(("status",), b.status,
                 "Every source kind's newest evidence: data date, age, rows, skipped items, and "
                 "the\nexact command that would refresh it; sources older than their kind's "

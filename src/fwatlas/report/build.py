@@ -9,6 +9,7 @@ from typing import Any
 
 from fwatlas import __version__
 from fwatlas.figures import ReportContext, Section, build_sections
+from fwatlas.figures.model import dedupe_sources
 from fwatlas.report.credits import Credit, credits
 from fwatlas.store.atlas import Atlas
 from fwatlas.verdict.scorecard import Scorecard, scorecard
@@ -28,6 +29,14 @@ class Report:
     @property
     def figures(self) -> list[Any]:
         return [f for s in self.sections for f in s.figures]
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source the sections and the scorecard read, once per snapshot id: the
+        envelope's ``sources`` (``credits`` says how to attribute each)."""
+        every = [s for sec in self.sections for s in sec.sources]
+        if self.scorecard is not None:
+            every += list(self.scorecard.sources)
+        return list(dedupe_sources(every))
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "version": self.version, "store": self.store,

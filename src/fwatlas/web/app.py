@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -158,12 +158,6 @@ def create_app(db: Path | str | None = None, *, kb: Path | str | None = None,
         if body is None:
             body = await run_in_threadpool(gate.run_json, key, compute)
         return Response(body, media_type="application/json")
-
-    # --- the JSON API -------------------------------------------------------------------------
-    @app.get("/api/report", tags=["api"], summary="the report's sections as data")
-    async def api_report(as_of: Annotated[dt.date | None, Query()] = None) -> Response:
-        when = pages.today(app, as_of)
-        return await api(("report", when), lambda a: pages.report_dict(app, a, when))
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:

@@ -60,14 +60,6 @@ def _ctx(app: FastAPI, when: dt.date) -> Any:
     return ReportContext(as_of=when, kb_path=app.state.kb)
 
 
-def report_dict(app: FastAPI, atlas: Atlas, when: dt.date) -> dict[str, Any]:
-    from fwatlas.jsonable import jsonable
-    from fwatlas.report import build_report
-
-    out: dict[str, Any] = jsonable(build_report(atlas, _ctx(app, when)).as_dict())
-    return out
-
-
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     from fwatlas.report.html import Assets, environment
 

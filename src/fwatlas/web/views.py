@@ -36,8 +36,7 @@ class View:
 
     path: str
     title: str
-    #: the command's name (``trends pwc``): its entry in the command table, or for the one
-    #: page without one (the overview: ``report``, which writes a file) the command it mirrors
+    #: the command's name (``trends pwc``): its entry in the command table
     name: str
     sections: tuple[str, ...] = ()
     nav: str | None = None
@@ -48,8 +47,8 @@ class View:
     aliases: tuple[str, ...] = field(default=())
     #: how the page shows the payload (default: :func:`blocks`); gets the display options
     present: Callable[[dict[str, Any], dict[str, Any]], list[Block]] | None = None
-    #: the API twin's path when it is not ``/api`` + the page's (the advisor's is the
-    #: command's: ``/api/advise``)
+    #: the API twin's path when it is not ``/api`` + the page's (the advisor's and the
+    #: overview's are their commands': ``/api/advise``, ``/api/report``)
     api: str | None = None
     #: what the server adds to the options before building (its in-memory model table)
     prepare: Callable[[StoreGate, dict[str, Any]], dict[str, Any]] | None = None
@@ -92,7 +91,7 @@ class View:
 def views() -> tuple[View, ...]:
     """Every page, in navigation order. A new read command gets its page here."""
     return (
-        View("/", "Overview", "report", nav="Overview", custom_page=True),
+        View("/", "Overview", "report", nav="Overview", custom_page=True, api="/api/report"),
         View("/verdict", "Verdict: who leads each round", "verdict", nav="Verdict"),
         View("/status", "What the answers rest on", "status", nav="Status"),
         View("/snapshots", "Snapshots", "snapshots", nav="Snapshots"),
