@@ -5,7 +5,7 @@ reference to where the library declares them), whether it reads the store or the
 base, and the builder that turns the options into the command's JSON envelope. From this table
 come the CLI's read commands (``fwatlas.cli.table_commands``), the ``/api`` routes, their query
 parameters and the web forms (``fwatlas.web.views``), and the CLI/API parity test – so adding a
-read command is one entry here, its builder, and its table renderer in the CLI.
+read command is one entry here, its builder, and its table renderer (``fwatlas.cli.render``).
 
 Builders import the library lazily: the CLI reads this table at start, and ``fwatlas --help``
 must not load the store.
@@ -269,8 +269,8 @@ def commands() -> tuple[Command, ...]:
         Command(("report",), b.report,
                 "Write the report: every figure of the article, current, dated and sourced."
                 "\n\nSections follow the article (model availability, research, deployment, "
-                "ecosystem, advice);\none whose evidence is missing says which `fwatlas "
-                "ingest`/`refresh` would fill it.\nWithout a browser `--format md` exits 3; "
+                "ecosystem, advice);\none whose evidence is missing says which ingest or "
+                "refresh would fill it.\nWithout a browser `--format md` exits 3; "
                 "HTML always works. With --json: the report's\nsections as data (the web's "
                 "/api/report), to stdout or to -o.\n\nExample: fwatlas report -o report.html "
                 "--as-of 2026-11-01",
