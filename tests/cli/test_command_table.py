@@ -175,3 +175,11 @@ def test_every_table_ends_in_its_notes_then_its_sources_drawn_as_plain_text() ->
     lines = CliRunner().invoke(app, ["noted"], env={"COLUMNS": "200"}).output.splitlines()
     assert lines[:3] == ["TABLE", "Note – shares are of [bold]n[/bold]", "Note – second note"]
     assert "dump [2022]" in lines[3] and "s1" in lines[3] and len(lines) == 4
+
+
+def test_every_read_command_has_one_renderer_and_every_renderer_a_command() -> None:
+    from fwatlas.cli.render import SOURCES_IN_TABLE, renderers
+
+    drawn = {c.name for c in commands() if not c.writes_file}  # report writes a file
+    assert set(renderers()) == drawn
+    assert SOURCES_IN_TABLE <= drawn

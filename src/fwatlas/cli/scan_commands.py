@@ -17,9 +17,8 @@ from fwatlas.cli.options import (
     output_format,
     parse_date,
 )
-from fwatlas.cli.output import Format, Output, emit, percent, sources_line
-from fwatlas.cli.table_commands import Draw, Json, add
-from fwatlas.commands import Ctx
+from fwatlas.cli.output import Format, Output, emit, sources_line
+from fwatlas.cli.table_commands import add
 
 
 def _weights(frameworks: dict[str, float]) -> str:
@@ -147,39 +146,8 @@ def scan_command(
                    "(listed under 'skipped')", err=True)
 
 
-def _trends_repos(payload: Json, args: Json, ctx: Ctx) -> Draw:
-    from fwatlas.analyses.repo_trends import SHOWN
-
-    def draw(console: Any) -> None:
-        from rich.table import Table
-
-        t = Table(title="Scanned repositories per quarter by framework (date: first commit or "
-                        "archive date)")
-        t.add_column("quarter")
-        t.add_column("repos", justify="right")
-        for c in SHOWN:
-            t.add_column(c, justify="right")
-        for r in payload["rows"]:
-            t.add_row(r["quarter"], str(r["repositories"]), *(percent(r[f"{c}_share"])
-                                                               for c in SHOWN))
-        console.print(t, markup=False)
-        console.print(f"{payload['repositories_total']} repositories; undated (left out of the "
-                      f"quarters): {payload['undated']}", markup=False)
-        join = payload["papers_join"]
-        if join:
-            console.print(f"Papers with Code ({join['pwc_snapshot_id']}): "
-                          f"{join['repositories_with_papers']} of {join['repositories_with_url']}"
-                          f" repositories with a URL have papers; same framework as PwC: "
-                          f"{join['same_framework_as_pwc']}, different: "
-                          f"{join['different_framework_from_pwc']}", markup=False)
-        if payload["hint"]:
-            console.print(f"Note: {payload['hint']}", markup=False)
-
-    return draw
-
-
 def register(app: typer.Typer) -> None:
     from fwatlas.cli.trends_commands import trends_app
 
     app.command("scan")(scan_command)
-    add(trends_app, "trends repos", _trends_repos)
+    add(trends_app, "trends repos")

@@ -1,16 +1,17 @@
 """The CLI's read commands, generated from the command table (``fwatlas.commands.table``).
 
-A command module hands :func:`add` the table's name of a command and how its result is drawn
-as a Rich table; everything else – the options (flags, help, valid values in the metavar,
-defaults), the help text, ``--db``/``--kb``/``--snapshot``, ``--format``/``--json``/``-o`` –
-comes from the table, and the JSON from the same builder the web's API calls.
+A command module hands :func:`add` the table's name of a command, which places it in its
+group and in ``fwatlas --help``; how its result is drawn is its renderer in
+``fwatlas.cli.render``, and everything else – the options (flags, help, valid values in the
+metavar, defaults), the help text, ``--db``/``--kb``/``--snapshot``,
+``--format``/``--json``/``-o`` – comes from the table, and the JSON from the same builder the
+web's API calls.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,14 +29,8 @@ from fwatlas.cli.options import (
     parse_date,
 )
 from fwatlas.cli.output import Format, Output, emit, sources_line
+from fwatlas.cli.render.types import Json, Render
 from fwatlas.commands import Command, Ctx, Option, command
-
-#: a JSON object: a command's payload, or its options as the builder got them
-Json = dict[str, Any]
-#: draws on a Rich console
-Draw = Callable[[Any], None]
-#: how a command's payload is drawn as a table: (payload, options, context) -> Draw
-Render = Callable[[Json, Json, Ctx], Draw]
 
 _ANNOTATION: dict[str, Any] = {"text": str, "choice": str, "date": str, "int": int,
                                "path": Path, "bool": bool, "list": list[str]}
@@ -102,8 +97,8 @@ def payload_of(entry: Command, atlas: Any, ctx: Ctx, values: Json) -> Json:
     return payload
 
 
-def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = False,
-        footer: bool = True) -> None:
+def add(app: typer.Typer, name: str | Command, render: Render | None = None, *,
+        group: bool = False, footer: bool | None = None) -> None:
     """Register the table's command ``name`` (or an entry itself) on ``app`` (a group's Typer
     for ``kb list``); its table is ``render``'s, then the footer every table has: the
     payload's notes, one ``Note –`` line each, and the sources line.
@@ -112,6 +107,12 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
     subcommands write); it does nothing when a subcommand is invoked. ``footer=False``: the
     table itself names each row's source (``facts``, ``snapshots``): no sources line."""
     entry = command(name) if isinstance(name, str) else name
+    if render is None or footer is None:
+        from fwatlas.cli import render as renderers
+
+        render = render or renderers.renderer(entry.name)
+        footer = entry.name not in renderers.SOURCES_IN_TABLE if footer is None else footer
+    draw_table = render
     params: list[inspect.Parameter] = []
     if group:
         params.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY,
@@ -138,7 +139,7 @@ def add(app: typer.Typer, name: str | Command, render: Render, *, group: bool = 
         payload = payload_of(entry, atlas, ctx, values)
 
         def draw(console: Any) -> None:  # drawn only for a table: --json does none of it
-            render(payload, values, ctx)(console)
+            draw_table(payload, values, ctx)(console)
             for note in payload.get("notes") or ():  # how to read the numbers, in one wording
                 console.print(f"Note – {note}", markup=False, style="dim")
             if footer:  # where the numbers come from and how old they are, under every table
