@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -96,13 +96,19 @@ def supported_tags(target: Target) -> frozenset[Tag]:
                                        f"{target.version[1]}", plats)])
 
 
+@lru_cache(maxsize=8192)
+def _wheel_tags(filename: str) -> frozenset[Tag]:
+    """A wheel's tags from its file name (empty: not a wheel name); parsed once per name, not
+    once per target the support facts ask about (30 targets)."""
+    try:
+        return parse_wheel_filename(filename)[3]
+    except InvalidWheelFilename:
+        return frozenset()
+
+
 def wheel_installs(filename: str, target: Target) -> bool:
     """Whether pip on ``target`` would accept this wheel file name."""
-    try:
-        _name, _ver, _build, tags = parse_wheel_filename(filename)
-    except InvalidWheelFilename:
-        return False
-    return bool(tags & supported_tags(target))
+    return bool(_wheel_tags(filename) & supported_tags(target))
 
 
 def python_allowed(requires_python: str | None, target: Target) -> bool:
@@ -126,8 +132,11 @@ def _environment(target: Target, extra: str) -> dict[str, str]:
             "platform_python_implementation": "CPython", "extra": extra}
 
 
-def gpu_variant(requires_dist: list[str], target: Target) -> str | None:
-    """``cuda`` (default dependencies), ``cuda via [extra]``, or None (metadata says nothing)."""
+@lru_cache(maxsize=1024)
+def _gpu_requirements(requires_dist: tuple[str, ...]
+                      ) -> tuple[tuple[Requirement, ...], tuple[str, ...]]:
+    """The requirements naming a GPU package, and the extras that pull them in: parsed once per
+    package version, not once per target."""
     extras: set[str] = set()
     hits: list[Requirement] = []
     for text in requires_dist:
@@ -138,10 +147,16 @@ def gpu_variant(requires_dist: list[str], target: Target) -> str | None:
         if any(fnmatch.fnmatch(req.name.lower(), p) for p in GPU_PATTERNS):
             hits.append(req)
             extras |= set(re.findall(r"""extra\s*==\s*['"]([^'"]+)['"]""", str(req.marker)))
+    return tuple(hits), tuple(sorted(extras))
+
+
+def gpu_variant(requires_dist: list[str], target: Target) -> str | None:
+    """``cuda`` (default dependencies), ``cuda via [extra]``, or None (metadata says nothing)."""
+    hits, extras = _gpu_requirements(tuple(requires_dist))
     for req in hits:
         if req.marker is None or req.marker.evaluate(_environment(target, "")):
             return "cuda"
-    for extra in sorted(extras):
+    for extra in extras:
         if any(req.marker is not None and req.marker.evaluate(_environment(target, extra))
                for req in hits):
             return f"cuda via [{extra}]"
