@@ -2,9 +2,10 @@
 command table (``fwatlas.commands.table``), by area (``hub.py``, ``kb.py``, …), each declared in
 its module's ``RENDERERS`` under the command's name.
 
-A renderer draws the table alone, from the payload alone (so a result read back from the
-result cache draws the same); the footer every table has – the payload's notes, then the
-sources line – is drawn once, by the generated command (``fwatlas.cli.table_commands``).
+A renderer draws the table alone, from the payload alone, so a result read back from the
+result cache draws the same (``advise``'s, never cached, also asks the other ruleset); the
+footer every table has – the payload's notes, then the sources line – is drawn once, by the
+generated command (``fwatlas.cli.table_commands``).
 """
 
 from __future__ import annotations
