@@ -188,3 +188,15 @@ def test_a_report_is_written_from_its_stored_html_until_its_inputs_change(
                    "--db", str(store)).code == 0
     assert "<!-- planted -->" not in other.read_text()
     assert len(list(result_cache.folder_for(store).glob("*.html"))) == 2
+
+
+def test_a_copied_store_with_its_folder_builds_its_own_results(store: Path,
+                                                                tmp_path: Path) -> None:
+    import shutil
+
+    _planted(store, "availability")
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(store, copy)
+    shutil.copytree(result_cache.folder_for(store), result_cache.folder_for(copy))
+    assert _hit(store, "availability")
+    assert not _hit(copy, "availability")

@@ -2,12 +2,12 @@
 
 A read command's envelope is a pure function of what the facts are computed from (the store's
 snapshots, pins and ``--snapshot`` choices, this fwatlas, the extra knowledge base of
-``$FWATLAS_KB``: :func:`fwatlas.store.fact_cache.key`), plus the command, its options (and
-the content of any file they name), the ``--kb`` file it was given and 'today'. An entry is
-keyed by a digest of all of them, so it is reused only where building the envelope again
-would give the same JSON: a second ``fwatlas signals`` on an unchanged store draws the stored
-envelope instead of reading the signals again, and any ingest, pin, redate, edited knowledge
-base, other fwatlas or new day is a miss.
+``$FWATLAS_KB``: :func:`fwatlas.store.fact_cache.key`), plus the store's path, the command,
+its options (and the content of any file they name), the ``--kb`` file it was given and
+'today'. An entry is keyed by a digest of all of them, so it is reused only where building
+the envelope again would give the same JSON: a second ``fwatlas signals`` on an unchanged
+store draws the stored envelope instead of reading the signals again, and any ingest, pin,
+redate, edited knowledge base, other fwatlas, new day or copied store is a miss.
 
 Entries are files in ``<store>.results/``, one per digest (an envelope's JSON, a report's
 HTML), written atomically; every ingest removes the folder, and it keeps at most
@@ -66,8 +66,10 @@ def _entry(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
     # a file an option names (verdict --method, compare --old FILE) is part of the input
     files = sorted((k, _file_identity(str(v))) for k, v in args.items()
                    if isinstance(v, str | Path) and os.path.isfile(v))
-    material = json.dumps([FORMAT, store_key, command, args, files, _file_identity(kb),
-                           today.isoformat()], sort_keys=True, default=str)
+    # the store's own path too: an envelope may name it (the report's "store"), and a copied
+    # store with its folder must not answer for the original
+    material = json.dumps([FORMAT, store_key, str(atlas.path.resolve()), command, args, files,
+                           _file_identity(kb), today.isoformat()], sort_keys=True, default=str)
     return folder_for(atlas.path) / f"{hashlib.sha256(material.encode()).hexdigest()}{suffix}"
 
 
