@@ -13,3 +13,5 @@ Os = Literal["linux", "macos", "windows"]
 Arch = Literal["x86_64", "arm64"]
 OSES: tuple[str, ...] = get_args(Os)
 ARCHES: tuple[str, ...] = get_args(Arch)
+#: other names people give the two architectures (``uname -m`` says aarch64 on Linux)
+ARCH_ALIASES: dict[str, str] = {"aarch64": "arm64", "amd64": "x86_64", "x64": "x86_64"}

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Literal, get_args
 
 from fwatlas.errors import InputError, opt
-from fwatlas.platforms import ARCHES, OSES
+from fwatlas.platforms import ARCH_ALIASES, ARCHES, OSES
 
 PERSONAS: tuple[str, ...] = ("industry", "researcher", "professor", "career-changer",
                              "hobbyist", "beginner")
@@ -27,9 +27,6 @@ NEEDS: tuple[str, ...] = ("audio-video", "reinforcement-learning", "tpu", "pytor
 FOCUS: dict[str, tuple[str, ...]] = {"professor": ("industry", "theory"),
                                      "hobbyist": ("project", "learning")}
 EXPERIENCE: tuple[str, ...] = ("none", "keras", "pytorch", "tensorflow", "jax")
-
-ARCH_ALIASES: dict[str, str] = {"aarch64": "arm64", "amd64": "x86_64"}
-
 
 def focus_values() -> tuple[str, ...]:
     """Every --focus value of any persona (for the CLI's help)."""

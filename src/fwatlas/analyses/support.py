@@ -27,12 +27,10 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from fwatlas.errors import InputError, opt
 from fwatlas.facts import Fact
 from fwatlas.kinds import fill_hint
-from fwatlas.platforms import OSES
+from fwatlas.platforms import ARCH_ALIASES, ARCHES, OSES
 from fwatlas.sources.signal_rows import signals_config
 from fwatlas.store.atlas import Atlas, Snapshot
 
-ARCH_ALIASES = {"aarch64": "arm64", "amd64": "x86_64", "x64": "x86_64", "arm64": "arm64",
-                "x86_64": "x86_64"}
 GPU_PATTERNS = ("nvidia-*", "cuda-toolkit", "jax-cuda*")
 DATASET = "registry/packages"
 
@@ -60,8 +58,8 @@ def parse_target(python: str, os: str, arch: str) -> Target:
         raise InputError(f"{opt('python')} must look like 3.13, not {python!r}")
     if os not in OSES:
         raise InputError(f"{opt('os')} must be one of {', '.join(OSES)}, not {os!r}")
-    a = ARCH_ALIASES.get(arch.lower())
-    if a is None:
+    a = ARCH_ALIASES.get(arch.lower(), arch.lower())
+    if a not in ARCHES:
         raise InputError(f"{opt('arch')} must be x86_64 or arm64 (aarch64), not {arch!r}")
     return Target(python.strip(), os, a)
 

@@ -99,6 +99,8 @@ _SNAPSHOT = Option("snapshot", help="Use this snapshot id (see `fwatlas snapshot
                                     "the newest.", pattern=SNAPSHOT_ID)
 _HUB_METHOD = ("fwatlas.vocabulary:HUB_METHODS",)
 _TARGETS = ("fwatlas.kb.schema:TARGETS", "fwatlas.kb.schema:TARGET_GROUPS")
+_SITUATION = "fwatlas.advisor.situation"
+_ARCHES = ("fwatlas.platforms:Arch", "fwatlas.platforms:ARCH_ALIASES")
 
 
 def _advisor_help(option: str) -> str:
@@ -179,13 +181,18 @@ def commands() -> tuple[Command, ...]:
                         "rules can read registry installability facts)."),
                  Option("os", "choice", ("fwatlas.platforms:Os",),
                         help="linux, macos or windows."),
-                 Option("arch", "choice", ("fwatlas.platforms:Arch",),
+                 Option("arch", "choice", _ARCHES,
                         help="x86_64 or arm64 (alias aarch64)."),
-                 Option("accelerator", help=_advisor_help("--accelerator")),
-                 Option("workload", "list", help=_advisor_help("--workload")),
-                 Option("existing", help=_advisor_help("--existing")),
-                 Option("cloud", help=_advisor_help("--cloud")),
-                 Option("keras_backend", help=_advisor_help("--keras-backend")),
+                 Option("accelerator", "choice", (f"{_SITUATION}:ACCELERATORS",),
+                        help=_advisor_help("--accelerator")),
+                 Option("workload", "list", (f"{_SITUATION}:WORKLOADS",),
+                        help=_advisor_help("--workload")),
+                 Option("existing", "choice", (f"{_SITUATION}:EXISTING",),
+                        help=_advisor_help("--existing")),
+                 Option("cloud", "choice", (f"{_SITUATION}:CLOUDS",),
+                        help=_advisor_help("--cloud")),
+                 Option("keras_backend", "choice", (f"{_SITUATION}:KERAS_BACKENDS",),
+                        help=_advisor_help("--keras-backend")),
                  _AS_OF), kb=True, lazy_store=True,
                 example=(("persona", "industry"), ("as_of", "2026-11-01"))),
         Command(("research",), b.research,
@@ -250,7 +257,7 @@ def commands() -> tuple[Command, ...]:
                 (Option("python", default="3.13", help="Python version, e.g. 3.13."),
                  Option("os", "choice", ("fwatlas.platforms:Os",), "linux",
                         "linux, macos or windows."),
-                 Option("arch", "choice", ("fwatlas.platforms:Arch",), "x86_64",
+                 Option("arch", "choice", _ARCHES, "x86_64",
                         "x86_64 or arm64 (aarch64 is an alias)."),
                  _SNAPSHOT)),
         Command(("verdict",), b.verdict,
