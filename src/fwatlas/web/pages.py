@@ -192,20 +192,16 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                       message=None, snapshot=snapshot)
 
     @app.get("/research", response_class=HTMLResponse, include_in_schema=False)
-    def research(request: Request,
-                 venue: str | None = Query(None, max_length=100),
-                 year_from: int | None = Query(None, alias="from", ge=1900, le=2200),
-                 year_to: int | None = Query(None, alias="to", ge=1900, le=2200),
-                 evidence: str = Query("all", max_length=10),
-                 ) -> HTMLResponse:
+    def research(request: Request) -> HTMLResponse:
+        """The explorer's own layout; its fields are the command table's ``research`` options,
+        parsed and checked as the API parses them."""
         from fwatlas.analyses.research_code import EVIDENCE
-        from fwatlas.errors import InputError, opt
         from fwatlas.figures.missing import optional_module
-        from fwatlas.web.views import blocks
+        from fwatlas.web.views import blocks, query_args, view_for
 
-        if evidence not in EVIDENCE:
-            raise InputError(f"{opt('evidence')} {evidence!r} is not one of: {', '.join(EVIDENCE)}")
-
+        args = query_args(view_for("/research"), request)
+        venue, year_from, year_to, evidence = (args["venue"], args["from"], args["to"],
+                                               args["evidence"])
         if optional_module("fwatlas.analyses.research") is None:
             return _sections_page(request, gate, app, ["research"], "Research explorer",
                                   today(app))
@@ -218,9 +214,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
             # the payload --json prints for this --evidence (with all, a venue the code rows
             # lack gives text rows only, as in the CLI; with code, it is a 422 like exit 2)
             code = gate.run(("research-payload", venue, year_from, year_to, evidence),
-                            lambda a: command("research").run(a, Ctx(app.state.kb, today(app)), {
-                                "venue": venue, "from": year_from, "to": year_to,
-                                "evidence": evidence}))
+                            lambda a: command("research").run(a, Ctx(app.state.kb, today(app)),
+                                                              args))
         code_rows = [{k: r[k] for k in ("venue", "year", "repositories", "n", "pytorch_share",
                                         "pytorch_share_ci95", "tensorflow_share", "jax_share",
                                         "sample") if k in r}
@@ -238,67 +233,36 @@ def install(app: FastAPI, gate: StoreGate) -> None:
                       needs_plotly=view["figure"] is not None and evidence != "code")
 
     @app.get("/advisor", response_class=HTMLResponse, include_in_schema=False)
-    def advisor(request: Request,
-                persona: str | None = Query(None, max_length=50),
-                target: list[str] | None = Query(None, max_length=50),
-                need: list[str] | None = Query(None, max_length=50),
-                focus: str | None = Query(None, max_length=50),
-                experience: str | None = Query(None, max_length=50),
-                ruleset: str = Query("current", max_length=50),
-                python: str | None = Query(None, max_length=20),
-                os: str | None = Query(None, max_length=20),
-                arch: str | None = Query(None, max_length=20),
-                accelerator: str | None = Query(None, max_length=20),
-                workload: list[str] | None = Query(None, max_length=50),
-                existing: str | None = Query(None, max_length=20),
-                cloud: str | None = Query(None, max_length=20),
-                keras_backend: str | None = Query(None, max_length=20),
-                as_of: FormDate = None) -> HTMLResponse:
+    def advisor(request: Request) -> HTMLResponse:
+        """The advisor's own form; its fields, their valid values and their parsing are the
+        command table's ``advise`` options, as the API's and the CLI's are."""
         from fwatlas.figures.missing import optional_module
+        from fwatlas.web.views import query_args, view_for
 
-        when = today(app, as_of)
+        view = view_for("/advisor")
+        args = query_args(view, request)
+        when = today(app, args["as_of"])
         if optional_module("fwatlas.advisor") is None:
             return _sections_page(request, gate, app, ["advice"], "Advisor", when)
-        from fwatlas.advisor.ruleset import RULESETS
-        from fwatlas.advisor.situation import (
-            ACCELERATORS,
-            ARCHES,
-            CLOUDS,
-            EXISTING,
-            EXPERIENCE,
-            FOCUS,
-            KERAS_BACKENDS,
-            NEEDS,
-            OSES,
-            PERSONAS,
-            TARGET_CHOICES,
-            WORKLOADS,
-        )
         from fwatlas.commands.builders import advise
         from fwatlas.figures import build_section
         from fwatlas.report.credits import credits
 
-        singles = {"focus": focus, "experience": experience, "python": python, "os": os,
-                   "arch": arch, "accelerator": accelerator, "existing": existing,
-                   "cloud": cloud, "keras_backend": keras_backend}
-        form = {"persona": persona or "", "target": target or [], "need": need or [],
-                "workload": workload or [], "ruleset": ruleset,
-                "as_of": as_of.isoformat() if as_of else "",
-                **{k: v or "" for k, v in singles.items()}}
+        q = request.query_params
+        form = {o.name: (q.getlist(o.name) if o.kind == "list" else q.get(o.name, ""))
+                for o in view.options}
+        form["ruleset"] = form["ruleset"] or args["ruleset"]
         result = other = None
-        if persona:
-            # an empty form field means "not given", exactly like leaving the option out
-            given = {k: v or None for k, v in singles.items()}
-            args = {"persona": persona, "target": target, "need": need,
-                    "workload": workload, "as_of": when, **given}
+        if args["persona"]:
             ctx = Ctx(app.state.kb, when)
-            key = ("advise", persona, tuple(target or ()), tuple(need or ()),
-                   tuple(workload or ()), *given.values())
+            key = ("advise", *(tuple(v) if isinstance(v, list) else v
+                               for k, v in sorted(args.items()) if k not in ("ruleset", "as_of")))
+            ruleset = args["ruleset"]
             result = gate.run((*key, ruleset, when), lambda a: advise(
-                a, ctx, {**args, "ruleset": ruleset}))
+                a, ctx, {**args, "as_of": when}))
             second = "article-2022" if ruleset == "current" else "current"
             other = gate.run((*key, second, when), lambda a: advise(
-                a, ctx, {**args, "ruleset": second}))
+                a, ctx, {**args, "as_of": when, "ruleset": second}))
 
         def compute(atlas: Atlas) -> tuple[Section, list[Any]]:
             sec = build_section(atlas, _ctx(app, when), "advice")
@@ -307,10 +271,5 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         section, creds = gate.run(("sections", ("advice",), when), compute)
         return render(request, "advisor.html.j2", title="Advisor", form=form, result=result,
                       other=other, section=section, credits=creds,
-                      choices={"persona": PERSONAS, "target": TARGET_CHOICES, "need": NEEDS,
-                               "focus": sorted({f for v in FOCUS.values() for f in v}),
-                               "experience": EXPERIENCE, "ruleset": RULESETS,
-                               "os": OSES, "arch": ARCHES, "accelerator": ACCELERATORS,
-                               "workload": WORKLOADS, "existing": EXISTING, "cloud": CLOUDS,
-                               "keras_backend": KERAS_BACKENDS},
+                      choices={o.name: o.choices for o in view.options if o.choices},
                       needs_plotly=bool(section.figures))

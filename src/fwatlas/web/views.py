@@ -239,6 +239,34 @@ def _signals_blocks(payload: dict[str, Any], display: dict[str, Any]) -> list[Bl
     return out
 
 
+#: the longest value a page's query field may carry (the API's parameters: the same)
+MAX_QUERY_VALUE = 200
+
+
+def view_for(path: str) -> View:
+    """The view declared at ``path`` (a hand-written page finds its options here)."""
+    return next(v for v in views() if v.path == path)
+
+
+def query_args(view: View, request: Request) -> dict[str, Any]:
+    """A page's options from its query, parsed and checked by the command table's options, as
+    the builder takes them: a blank field is left out, a repeatable option is every value
+    given (None: none), and a value longer than the API allows is refused."""
+    from fwatlas.errors import InputError, opt
+
+    q = request.query_params
+    out: dict[str, Any] = {}
+    for o in view.query_options:
+        given = q.getlist(o.name)
+        if any(len(v) > MAX_QUERY_VALUE for v in given):
+            raise InputError(f"{opt(o.name)} is longer than {MAX_QUERY_VALUE} characters")
+        if o.kind == "list":
+            out[o.keyword] = [o.parse(v) for v in given if v.strip()] or None
+        else:
+            out[o.keyword] = o.parse(q.get(o.name))
+    return out
+
+
 def cli_line(view: View, args: dict[str, Any], argument: str | None = None) -> str:
     """The command that prints the same ``--json``."""
     parts = view.command.split()
@@ -344,7 +372,7 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
         from fwatlas.web.pages import render, sections_for
 
         q = request.query_params
-        args = {o.keyword: o.parse(q.get(o.name)) for o in view.query_options}
+        args = query_args(view, request)
         display = {o.keyword: o.parse(q.get(o.name)) for o in view.options if o.display}
         argument = request.path_params.get(view.argument) if view.argument else None
         if view.argument:
