@@ -237,7 +237,7 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         """The advisor's own form; its fields, their valid values and their parsing are the
         command table's ``advise`` options, as the API's and the CLI's are."""
         from fwatlas.figures.missing import optional_module
-        from fwatlas.web.views import query_args, view_for
+        from fwatlas.web.views import frozen, query_args, view_for
 
         view = view_for("/advisor")
         args = query_args(view, request)
@@ -255,8 +255,8 @@ def install(app: FastAPI, gate: StoreGate) -> None:
         result = other = None
         if args["persona"]:
             ctx = Ctx(app.state.kb, when)
-            key = ("advise", *(tuple(v) if isinstance(v, list) else v
-                               for k, v in sorted(args.items()) if k not in ("ruleset", "as_of")))
+            key = ("advise", frozen({k: v for k, v in args.items()
+                                     if k not in ("ruleset", "as_of")}))
             ruleset = args["ruleset"]
             result = gate.run((*key, ruleset, when), lambda a: advise(
                 a, ctx, {**args, "as_of": when}))

@@ -304,7 +304,7 @@ def _signature(view: View) -> inspect.Signature:
     return inspect.Signature(params, return_annotation=Response)
 
 
-def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+def frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """The options as a memo key (a repeatable option's list as a tuple)."""
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(args.items()))
 
@@ -343,7 +343,7 @@ def _install_api(app: FastAPI, view: View, path: str, api: Api, gate: StoreGate)
         if view.argument:
             args[view.argument] = kw[view.argument]
         ctx = _ctx(app)
-        key = (view.path, _frozen(args), ctx)
+        key = (view.path, frozen(args), ctx)
         response: Response = await api(key, lambda a: build(
             a, ctx, {**args, **prepare(gate, args)} if prepare else args))
         return response
@@ -378,7 +378,7 @@ def _install_page(app: FastAPI, gate: StoreGate, view: View) -> None:
         if view.argument:
             args[view.argument] = argument
         ctx = _ctx(app)
-        key = ("page", view.path, _frozen(args), ctx)
+        key = ("page", view.path, frozen(args), ctx)
         missing = [o.cli for o in view.options if o.required and not args.get(o.keyword)]
         # a form to fill in first (not an error): the options without a default are empty
         payload: dict[str, Any] = ({"sources": []} if missing else
