@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fwatlas import __version__
+from fwatlas.hashing import file_sha256
 
 if TYPE_CHECKING:
     from fwatlas.store.atlas import Atlas
@@ -60,16 +61,20 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
+def file_identity(path: Path | str | None) -> str:
+    """A file as a key's part: where it is and what it holds ("-": no file)."""
+    if not path:
+        return "-"
+    try:
+        return f"{Path(path).resolve()}:{file_sha256(Path(path))}"
+    except OSError:
+        return f"{path}:unreadable"
+
+
 def _extra_kb() -> str:
     from fwatlas.settings import extra_kb_path
 
-    extra = extra_kb_path()
-    if extra is None:
-        return "-"
-    try:
-        return f"{extra.resolve()}:{hashlib.sha256(extra.read_bytes()).hexdigest()}"
-    except OSError:
-        return f"{extra}:unreadable"
+    return file_identity(extra_kb_path())
 
 
 def key(atlas: Atlas) -> str | None:

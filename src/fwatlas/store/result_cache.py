@@ -48,15 +48,6 @@ def clear(store: Path | None) -> None:
         shutil.rmtree(folder_for(store), ignore_errors=True)
 
 
-def _file_identity(path: str | None) -> str:
-    if not path:
-        return "-"
-    try:
-        return f"{Path(path).resolve()}:{hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
-    except OSError:
-        return f"{path}:unreadable"
-
-
 def _entry(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
            today: dt.date, suffix: str) -> Path | None:
     """The file of one result (None: this Atlas's results are not cached)."""
@@ -64,12 +55,13 @@ def _entry(atlas: Atlas, command: str, args: dict[str, Any], kb: str | None,
     if store_key is None or atlas.path is None:
         return None
     # a file an option names (verdict --method, compare --old FILE) is part of the input
-    files = sorted((k, _file_identity(str(v))) for k, v in args.items()
+    files = sorted((k, fact_cache.file_identity(str(v))) for k, v in args.items()
                    if isinstance(v, str | Path) and os.path.isfile(v))
     # the store's own path too: an envelope may name it (the report's "store"), and a copied
     # store with its folder must not answer for the original
     material = json.dumps([FORMAT, store_key, str(atlas.path.resolve()), command, args, files,
-                           _file_identity(kb), today.isoformat()], sort_keys=True, default=str)
+                           fact_cache.file_identity(kb), today.isoformat()],
+                          sort_keys=True, default=str)
     return folder_for(atlas.path) / f"{hashlib.sha256(material.encode()).hexdigest()}{suffix}"
 
 
